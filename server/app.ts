@@ -1,0 +1,225 @@
+// Builds the HTTP Sandbox application. Tests call buildApp() and use app.inject() or listen on port 0;
+// server/main.ts calls it with the configuration read from the environment.
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import swagger from '@fastify/swagger';
+import { DEFAULT_CONFIG, type Config } from './config';
+import { HttpProblem, PROBLEM_CONTENT_TYPE } from './http/problem';
+import { JSON_MEDIA_TYPES, parseJsonBody } from './http/json-body';
+import { ResourceRegistry } from './http/resource-registry';
+import { summarize, toFieldErrors, type SchemaError } from './http/validation-errors';
+import { CollectionFullError } from './store/types';
+import sandboxes from './services/sandboxes';
+import auth from './services/auth';
+import exportJobs from './services/export-jobs';
+import toyApiRoutes from './routes/api/index';
+import problemRoutes from './routes/problems';
+import openapiRoutes from './routes/openapi';
+import clientRoutes from './routes/client';
+
+export interface BuildOptions extends Partial<Config> {
+  /** Folder of the built client (index.html and assets). Omit to serve the API only. */
+  clientDir?: string;
+  /** Log requests (pino). Off unless asked, so tests stay quiet. */
+  logger?: boolean;
+  /** Clock, for tests of time-based behaviour. */
+  now?: () => Date;
+}
+
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Media types this route accepts in a request body; others get 415 before the body is read. */
+    accepts?: readonly string[];
+    /** Set on routes that need a logged-in user: what the user is doing, e.g. "add a book" (for the 401). */
+    login?: string;
+  }
+  interface FastifyInstance {
+    resources: ResourceRegistry;
+  }
+}
+
+function mediaTypeOf(request: FastifyRequest): string {
+  return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** 415 before the body is read when the route says which media types it accepts (RFC 9110 §15.5.16). */
+async function checkContentType(request: FastifyRequest): Promise<void> {
+  const accepts = request.routeOptions.config.accepts;
+  if (!accepts) return;
+  const type = mediaTypeOf(request);
+  if (type === '' && !hasBody(request)) return;
+  if (accepts.includes(type)) return;
+  const list = accepts.join(' or ');
+  const sent = type === '' ? 'has no Content-Type header' : `says Content-Type: ${type}`;
+  throw new HttpProblem(
+    'unsupported-media-type',
+    `${request.method} ${request.routeOptions.url} accepts a body of type ${list}, but this request ${sent}. Add the header Content-Type: ${accepts[0]} and send the body as JSON.`,
+    {
+      extra: { accepted: [...accepts] },
+      headers: request.method === 'PATCH' ? { 'accept-patch': accepts.join(', ') } : { 'accept-post': accepts.join(', ') },
+    },
+  );
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: HttpProblem): FastifyReply {
+  for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
+  return reply
+    .code(problem.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problem.toJSON(request.url), null, 2));
+}
+
+/** Maps every error to a problem body: ours, validation errors, and Fastify's own. */
+export function toProblem(error: FastifyError | Error, request: FastifyRequest): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof CollectionFullError) {
+    return new HttpProblem(
+      'insufficient-storage',
+      `${error.message} Delete some items, or reset your sandbox with POST /api/sandbox/reset to start again from the seed data.`,
+      { extra: { limit: error.limit, collection: error.collection } },
+    );
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const context = fastifyError.validationContext ?? 'body';
+    const schema = request.routeOptions.schema as Record<string, { properties?: object } | undefined> | undefined;
+    const allowed = Object.keys(schema?.[context]?.properties ?? {});
+    const errors = toFieldErrors(fastifyError.validation as unknown as SchemaError[], context, allowed);
+    if (context === 'body') {
+      const bodyMissing = errors.some((e) => e.field === '(body)');
+      return new HttpProblem(
+        'validation-failed',
+        bodyMissing
+          ? `The body must be a JSON object${allowed.length ? ` with the fields ${allowed.join(', ')}` : ''}. Send one with Content-Type: application/json.`
+          : `The JSON is well formed, but some fields are wrong: ${summarize(errors)}. Fix them and send again.`,
+        { errors },
+      );
+    }
+    const slug = context === 'params' ? 'invalid-path' : 'invalid-query';
+    const where = context === 'params' ? 'path' : context === 'querystring' ? 'query string' : context;
+    return new HttpProblem(slug, `The ${where} is not valid: ${summarize(errors)}.`, { errors });
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HttpProblem(
+        'payload-too-large',
+        `The body is larger than this server accepts (${request.routeOptions.bodyLimit ?? DEFAULT_CONFIG.bodyLimit} bytes). Send less data.`,
+      );
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new HttpProblem(
+        'unsupported-media-type',
+        `This server cannot read a body of type ${JSON.stringify(mediaTypeOf(request) || '(none)')} here. Send JSON with Content-Type: application/json.`,
+      );
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new HttpProblem('malformed-request', 'The Content-Length header does not match the size of the body that arrived. Let your client compute Content-Length.');
+  }
+  const status = fastifyError.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    return new HttpProblem('malformed-request', `${fastifyError.message}.`, { status });
+  }
+  return new HttpProblem(
+    'internal-error',
+    'Something went wrong on the server while handling this request. It is not your fault; try again, and tell the course staff if it keeps happening.',
+  );
+}
+
+export async function buildApp(options: BuildOptions = {}): Promise<FastifyInstance> {
+  const config: Config = { ...DEFAULT_CONFIG, ...options };
+  const app = Fastify({
+    logger: options.logger ? { level: config.logLevel } : false,
+    bodyLimit: config.bodyLimit,
+    // Report unknown query parameters and fields instead of silently dropping them.
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    exposeHeadRoutes: true,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // JSON bodies: our parser says where the JSON broke.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser([...JSON_MEDIA_TYPES], { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+
+  app.decorate('resources', new ResourceRegistry());
+  app.addHook('onRequest', checkContentType);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem = toProblem(error, request);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(request, reply, problem);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allow = app.resources.allowed(path);
+    if (allow) {
+      reply.header('allow', allow.join(', '));
+      return sendProblem(
+        request,
+        reply,
+        new HttpProblem(
+          'method-not-allowed',
+          `${path} does not support ${request.method}. It supports ${allow.join(', ')}: use one of those (the Allow header lists them too).`,
+          { extra: { allow } },
+        ),
+      );
+    }
+    return sendProblem(
+      request,
+      reply,
+      new HttpProblem(
+        'not-found',
+        `There is nothing at ${request.method} ${path}. Check the spelling; the toy API lives under /api (try GET /api/books), and /openapi.json lists every endpoint.`,
+      ),
+    );
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'HTTP Sandbox toy API',
+        version: '1.0.0',
+        description:
+          'A small REST API for learning HTTP: books, categories, comments and users, each in your own sandbox.',
+      },
+      tags: [
+        { name: 'books', description: 'Books on a reading list' },
+        { name: 'categories', description: 'Book categories' },
+        { name: 'comments', description: 'Comments on books' },
+        { name: 'users', description: 'Users and logging in' },
+        { name: 'sandbox', description: 'Your private copy of the data' },
+      ],
+    },
+    hideUntagged: true,
+    // Name shared schemas by their $id (Book, Problem…) in components.schemas.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
+  });
+
+  await app.register(sandboxes, {
+    maxSandboxes: config.sandboxMax,
+    itemLimit: config.sandboxItemLimit,
+    idleMs: config.sandboxIdleMinutes * 60_000,
+    now: options.now,
+  });
+  await app.register(auth, { now: options.now });
+  await app.register(exportJobs, { durationMs: config.exportJobMs, now: options.now });
+
+  await app.register(toyApiRoutes, { prefix: '/api' });
+  await app.register(problemRoutes);
+  await app.register(openapiRoutes);
+  await app.register(clientRoutes, { clientDir: options.clientDir });
+  return app;
+}

@@ -1,0 +1,135 @@
+// Sends data as the representation the client asked for, with the validators and caching headers a
+// model HTTP API carries: Content-Type, Vary, ETag, Last-Modified, Cache-Control, and 304 when the
+// client's copy is still good.
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { evaluatePreconditions, parseEntityTags, type PreconditionHeaders } from './conditional';
+import { negotiate } from './negotiate';
+import { HttpProblem } from './problem';
+import {
+  FORMAT_OF_MEDIA_TYPE,
+  OFFERED_MEDIA_TYPES,
+  serialize,
+  type Format,
+  type RepresentationNames,
+} from './representations';
+
+export interface RepresentationOptions {
+  names: RepresentationNames;
+  status?: number;
+  /** Send an ETag (and answer If-None-Match). */
+  etag?: boolean;
+  /** Send Last-Modified (and answer If-Modified-Since). */
+  lastModified?: string;
+}
+
+/** Picks the format from Accept, or throws 406 naming what we can send. */
+export function chooseFormat(request: FastifyRequest): { format: Format; mediaType: string } {
+  const mediaType = negotiate(request.headers.accept, OFFERED_MEDIA_TYPES);
+  if (mediaType === null) {
+    throw new HttpProblem(
+      'not-acceptable',
+      `Nothing here matches your Accept header (${JSON.stringify(request.headers.accept)}). This resource is available as ${OFFERED_MEDIA_TYPES.join(', ')}. Change Accept to one of them, or leave it out to get JSON.`,
+      { extra: { available: [...OFFERED_MEDIA_TYPES] } },
+    );
+  }
+  return { format: FORMAT_OF_MEDIA_TYPE[mediaType as keyof typeof FORMAT_OF_MEDIA_TYPE], mediaType };
+}
+
+/** A content hash of the data, the same for every format; each format's tag adds its own suffix. */
+export function contentHash(data: unknown): string {
+  return createHash('sha1').update(JSON.stringify(data)).digest('base64url').slice(0, 16);
+}
+
+export function entityTag(data: unknown, format: Format = 'json'): string {
+  const hash = contentHash(data);
+  return format === 'json' ? `"${hash}"` : `"${hash}-${format}"`;
+}
+
+/** Strong comparison that treats the per-format tags of the same content as the same version. */
+export function sameVersion(clientTag: string, currentTag: string): boolean {
+  if (clientTag.startsWith('W/') || currentTag.startsWith('W/')) return false;
+  const base = (tag: string) => tag.replace(/^"([^"-]*)(-[a-z]+)?"$/, '$1');
+  return base(clientTag) === base(currentTag);
+}
+
+export function httpDate(iso: string): string {
+  return new Date(iso).toUTCString();
+}
+
+export function preconditionHeaders(request: FastifyRequest): PreconditionHeaders {
+  const h = request.headers;
+  return {
+    'if-match': h['if-match'],
+    'if-none-match': h['if-none-match'],
+    'if-modified-since': h['if-modified-since'],
+    'if-unmodified-since': h['if-unmodified-since'],
+  };
+}
+
+/**
+ * Before a PUT, PATCH or DELETE: checks If-Match / If-Unmodified-Since / If-None-Match against the
+ * current item and throws 412 when they fail (RFC 9110 §13.1), so a client cannot overwrite a change
+ * it has not seen.
+ */
+export function checkWritePreconditions(request: FastifyRequest, current: { updatedAt: string } | undefined): void {
+  const headers = preconditionHeaders(request);
+  const outcome = evaluatePreconditions(
+    request.method,
+    headers,
+    current ? { etag: entityTag(current), lastModified: new Date(current.updatedAt) } : {},
+    sameVersion,
+  );
+  if (outcome.result !== 'failed') return;
+  const sent = headers[outcome.header];
+  const now = current ? entityTag(current) : undefined;
+  const detail =
+    outcome.header === 'if-none-match'
+      ? `You sent If-None-Match: ${sent}, so the request only applies when the item does not exist yet, and it does.`
+      : outcome.header === 'if-match'
+        ? `You sent If-Match: ${sent}, but the item's current ETag is ${now ?? '(none: it does not exist)'}. Someone changed it since you read it. GET it again, look at the changes, and retry with If-Match set to the new ETag.`
+        : `You sent If-Unmodified-Since: ${sent}, but the item changed after that (Last-Modified: ${current ? httpDate(current.updatedAt) : 'unknown'}). GET it again and retry.`;
+  throw new HttpProblem('precondition-failed', detail, {
+    extra: { header: outcome.header, ...(now ? { currentEtag: now } : {}) },
+    headers: now ? { etag: now } : {},
+  });
+}
+
+/** Serialises and sends `data` in the negotiated format, answering 304 when the client's copy is current. */
+export function sendRepresentation(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  data: unknown,
+  options: RepresentationOptions,
+): FastifyReply {
+  const { format, mediaType } = chooseFormat(request);
+  reply.header('vary', 'Accept');
+  reply.header('cache-control', 'private, no-cache');
+  const etag = options.etag ? entityTag(data, format) : undefined;
+  if (etag) reply.header('etag', etag);
+  if (options.lastModified) reply.header('last-modified', httpDate(options.lastModified));
+
+  const safe = request.method === 'GET' || request.method === 'HEAD';
+  if (safe && (etag || options.lastModified)) {
+    const outcome = evaluatePreconditions(
+      request.method,
+      preconditionHeaders(request),
+      { etag, lastModified: options.lastModified ? new Date(options.lastModified) : undefined },
+    );
+    if (outcome.result === 'not-modified') return reply.code(304).send();
+    if (outcome.result === 'failed') {
+      throw new HttpProblem(
+        'precondition-failed',
+        `You sent ${outcome.header === 'if-match' ? 'If-Match' : 'If-Unmodified-Since'}: ${String(request.headers[outcome.header])}, but the current version does not match (ETag ${etag ?? 'none'}). GET it without that header to see the current version.`,
+        { extra: { header: outcome.header } },
+      );
+    }
+  }
+  const body = serialize(format, data, options.names);
+  return reply
+    .code(options.status ?? 200)
+    .type(`${mediaType}; charset=utf-8`)
+    .send(body);
+}
+
+export { parseEntityTags };

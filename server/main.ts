@@ -1,0 +1,50 @@
+// Starts HTTP Sandbox: reads the configuration, builds the client if needed, listens, and shuts
+// down gracefully on SIGINT/SIGTERM (in-flight requests finish; new ones get 503).
+import { buildApp } from './app';
+import { CLIENT_DIST, ensureClientBuilt } from './client-build';
+import { ConfigError, readConfig } from './config';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = readConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (process.env.SKIP_CLIENT_BUILD !== '1') await ensureClientBuilt((message) => console.log(message));
+
+  const app = await buildApp({ ...config, clientDir: CLIENT_DIST, logger: true });
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info(`${signal} received: finishing in-flight requests, then stopping.`);
+    const force = setTimeout(() => {
+      app.log.warn('Requests still open after 10 s; stopping anyway.');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  console.log(`HTTP Sandbox is running on http://${shownHost}:${(app.server.address() as { port: number }).port}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

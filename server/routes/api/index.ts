@@ -1,0 +1,36 @@
+// The toy REST API under /api. Every response names the sandbox it used in X-Sandbox.
+import type { FastifyPluginAsync } from 'fastify';
+import type { UserRecord } from '../../store/types';
+import books from './books';
+import categories from './categories';
+import comments from './comments';
+import exportsRoutes from './exports';
+import legacy from './legacy';
+import sandbox from './sandbox';
+import session from './session';
+import users from './users';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The logged-in user, set before validation on routes with config.login. */
+    user?: UserRecord;
+  }
+}
+
+const toyApi: FastifyPluginAsync = async (app) => {
+  app.addHook('onSend', async (request, reply) => {
+    const used = app.sandboxes.peek(request);
+    if (used && !reply.hasHeader('x-sandbox')) reply.header('x-sandbox', used.id);
+  });
+  // Routes that change data say so with config.login; authentication comes before body validation,
+  // so a learner who is not logged in hears that first.
+  app.addHook('preValidation', async (request) => {
+    const action = request.routeOptions.config.login;
+    if (action) request.user = app.auth.requireUser(request, app.sandboxes.forRequest(request), action);
+  });
+  for (const routes of [books, categories, comments, users, session, sandbox, exportsRoutes, legacy]) {
+    await app.register(routes);
+  }
+};
+
+export default toyApi;

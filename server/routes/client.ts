@@ -1,0 +1,44 @@
+// Serves the built React client: index.html at / (issuing a private sandbox cookie on first visit),
+// hashed assets under /assets with long-lived caching.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpProblem } from '../http/problem';
+
+export interface ClientRoutesOptions {
+  clientDir?: string;
+}
+
+/** Client-side pages that load index.html (the React app picks the view from the path). */
+export const APP_PAGES = ['/'];
+
+const client: FastifyPluginAsync<ClientRoutesOptions> = async (app, { clientDir }) => {
+  const built = clientDir !== undefined && existsSync(join(clientDir, 'index.html'));
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: clientDir,
+      prefix: '/',
+      index: false,
+      wildcard: false,
+      setHeaders(res, path) {
+        const hashed = path.includes(`${join(clientDir, 'assets')}`);
+        res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  }
+
+  const page = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!built) {
+      throw new HttpProblem(
+        'client-not-built',
+        'The web client has not been built, so there is no page to show. Run "npm run build" (npm start does it for you), then reload. The API under /api works meanwhile.',
+      );
+    }
+    if (!app.sandboxes.hasCookie(request)) app.sandboxes.issueCookie(request, reply);
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  };
+  for (const path of APP_PAGES) app.get(path, { schema: { hide: true } }, page);
+};
+
+export default client;

@@ -1,0 +1,115 @@
+// Chooses the sandbox each request works in: the `sandbox` cookie the app issues, or the X-Sandbox
+// header or ?sandbox= parameter for curl users, or else the shared demo sandbox.
+import { randomBytes } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HttpProblem } from '../http/problem';
+import { MemorySandboxStore } from '../store/memory-store';
+import { seedData } from '../store/seed';
+import { COLLECTION_NAMES, type SandboxData, type SandboxStore } from '../store/types';
+import type { SandboxInfo } from '../protocol';
+import { parseCookies, serializeCookie } from './cookies';
+
+export const SANDBOX_COOKIE = 'sandbox';
+export const SANDBOX_HEADER = 'x-sandbox';
+export const DEMO_SANDBOX = 'demo';
+const SANDBOX_ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+const COOKIE_MAX_AGE = 60 * 60 * 24 * 30;
+
+export interface SandboxServiceOptions {
+  maxSandboxes: number;
+  itemLimit: number;
+  idleMs: number;
+  now?: () => Date;
+  store?: SandboxStore;
+}
+
+export interface RequestSandbox {
+  id: string;
+  shared: boolean;
+  data: SandboxData;
+}
+
+export class SandboxService {
+  readonly store: SandboxStore;
+  readonly #resolved = new WeakMap<FastifyRequest, RequestSandbox>();
+
+  constructor(readonly options: SandboxServiceOptions) {
+    this.store =
+      options.store ??
+      new MemorySandboxStore({
+        seed: seedData,
+        maxSandboxes: options.maxSandboxes,
+        itemLimit: options.itemLimit,
+        idleMs: options.idleMs,
+        pinned: [DEMO_SANDBOX],
+        now: options.now,
+      });
+  }
+
+  static newId(): string {
+    return randomBytes(8).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x');
+  }
+
+  /** The sandbox id a request names, and where it named it; undefined when it names none. */
+  requested(request: FastifyRequest): { id: string; source: string } | undefined {
+    const header = request.headers[SANDBOX_HEADER];
+    if (typeof header === 'string' && header !== '') return { id: header, source: 'the X-Sandbox header' };
+    const query = (request.query as Record<string, unknown> | undefined)?.sandbox;
+    if (typeof query === 'string' && query !== '') return { id: query, source: 'the sandbox query parameter' };
+    const cookie = parseCookies(request.headers.cookie)[SANDBOX_COOKIE];
+    if (cookie) return { id: cookie, source: 'the sandbox cookie' };
+    return undefined;
+  }
+
+  /** The sandbox this request works in (resolved once per request). */
+  forRequest(request: FastifyRequest): RequestSandbox {
+    const cached = this.#resolved.get(request);
+    if (cached) return cached;
+    const named = this.requested(request);
+    const id = named?.id ?? DEMO_SANDBOX;
+    if (!SANDBOX_ID.test(id)) {
+      throw new HttpProblem(
+        'invalid-sandbox',
+        `${named?.source ?? 'The request'} names the sandbox ${JSON.stringify(id.slice(0, 60))}, which is not a valid name. Use 1 to 40 lower-case letters, digits, - or _ (for example X-Sandbox: maya), or leave it out to use the shared demo sandbox.`,
+      );
+    }
+    const resolved = { id, shared: id === DEMO_SANDBOX, data: this.store.open(id) };
+    this.#resolved.set(request, resolved);
+    return resolved;
+  }
+
+  /** The sandbox this request already resolved, if any (for response headers). */
+  peek(request: FastifyRequest): RequestSandbox | undefined {
+    return this.#resolved.get(request);
+  }
+
+  info(sandbox: RequestSandbox): SandboxInfo {
+    const counts: Record<string, number> = {};
+    for (const name of COLLECTION_NAMES) counts[name] = sandbox.data[name].count();
+    return { id: sandbox.id, shared: sandbox.shared, counts, limits: { itemsPerCollection: this.options.itemLimit } };
+  }
+
+  /** Gives the browser its own sandbox when it has none yet. */
+  issueCookie(request: FastifyRequest, reply: FastifyReply, id = SandboxService.newId()): string {
+    reply.header('set-cookie', serializeCookie(SANDBOX_COOKIE, id, { maxAgeSeconds: COOKIE_MAX_AGE }));
+    return id;
+  }
+
+  hasCookie(request: FastifyRequest): boolean {
+    return Boolean(parseCookies(request.headers.cookie)[SANDBOX_COOKIE]);
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sandboxes: SandboxService;
+  }
+}
+
+export default fp<SandboxServiceOptions>(
+  async (app, options) => {
+    app.decorate('sandboxes', new SandboxService(options));
+  },
+  { name: 'sandboxes' },
+);

@@ -1,0 +1,68 @@
+// Starts the app on 127.0.0.1 with a free port for a test, and closes it afterwards.
+import type { FastifyInstance } from 'fastify';
+import { request as undiciRequest, type Dispatcher } from 'undici';
+import { buildApp, type BuildOptions } from '../../server/app';
+
+export interface TestServer {
+  app: FastifyInstance;
+  /** e.g. http://127.0.0.1:41234 */
+  origin: string;
+  close: () => Promise<void>;
+}
+
+export async function startServer(options: BuildOptions = {}): Promise<TestServer> {
+  const app = await buildApp(options);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as { port: number };
+  return { app, origin: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** The body parsed as JSON (undefined when it is not JSON). */
+  json: any;
+}
+
+export type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & {
+  method?: Dispatcher.HttpMethod | string;
+  json?: unknown;
+};
+
+/** Sends a request over a real socket and reads the whole response. */
+export async function call(server: TestServer, path: string, options: RequestOptions = {}): Promise<TestResponse> {
+  const { json, headers, ...rest } = options;
+  const finalHeaders: Record<string, string> = { ...(headers as Record<string, string> | undefined) };
+  let body = rest.body;
+  if (json !== undefined) {
+    body = JSON.stringify(json);
+    if (!Object.keys(finalHeaders).some((h) => h.toLowerCase() === 'content-type')) finalHeaders['content-type'] = 'application/json';
+  }
+  const response = await undiciRequest(`${server.origin}${path}`, {
+    ...rest,
+    method: (options.method ?? 'GET') as Dispatcher.HttpMethod,
+    headers: finalHeaders,
+    body,
+  });
+  const text = await response.body.text();
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.statusCode, headers: response.headers, text, json: parsed };
+}
+
+/** Logs in a demo user and returns the Cookie header value to send. */
+export async function login(server: TestServer, username = 'ada', password = username === 'ada' ? 'lovelace' : 'hopper', sandbox?: string): Promise<string> {
+  const response = await call(server, '/api/session', {
+    method: 'POST',
+    json: { username, password },
+    headers: sandbox ? { 'x-sandbox': sandbox } : {},
+  });
+  if (response.status !== 201) throw new Error(`login failed: ${response.status} ${response.text}`);
+  const setCookie = String(response.headers['set-cookie']);
+  return setCookie.split(';')[0]!;
+}
