@@ -40,3 +40,71 @@ export interface ProblemDetails {
   errors?: FieldError[];
   [extension: string]: unknown;
 }
+
+// ── The send endpoint's transcript: one learner request as it crossed the wire ──────────────────
+
+/** A header as it crossed the wire: order, spelling and duplicates kept. */
+export type WireHeader = [name: string, value: string];
+
+/** A message body, as text when it is text and base64 when it is binary. */
+export interface BodyView {
+  encoding: 'text' | 'base64';
+  /** The body (decoded from any Content-Encoding), as text or base64; cut at the size limit. */
+  data: string;
+  /** Bytes on the wire (after Content-Encoding, before decoding). */
+  wireSize: number;
+  /** Bytes after decoding Content-Encoding (equal to wireSize when not compressed). */
+  decodedSize: number;
+  /** The Content-Encoding that was decoded (gzip, br, deflate), if any. */
+  contentEncoding?: string;
+  /** True when the body was longer than the transcript keeps. */
+  truncated: boolean;
+}
+
+export interface TranscriptRequest {
+  method: string;
+  /** Absolute URL requested. */
+  url: string;
+  /** Request line and header block exactly as written to the socket, then the body (text form). */
+  raw: string;
+  headers: WireHeader[];
+  body: BodyView | null;
+}
+
+export interface TranscriptResponse {
+  httpVersion: string;
+  status: number;
+  /** Reason phrase as the server sent it (may be empty). */
+  reason: string;
+  headers: WireHeader[];
+  /** Trailer fields, when the server sent any. */
+  trailers: WireHeader[];
+  body: BodyView | null;
+  /** Status line and header block as received, then the body (text form). */
+  raw: string;
+}
+
+/** Milliseconds from the start of the exchange. Missing when the step did not happen (a reused connection). */
+export interface Timings {
+  dnsMs?: number;
+  connectMs?: number;
+  requestSentMs?: number;
+  firstByteMs?: number;
+  completeMs: number;
+}
+
+/** One request and its response (one hop when following redirects). */
+export interface Exchange {
+  request: TranscriptRequest;
+  response: TranscriptResponse | null;
+  timings: Timings;
+  /** Why there is no response (connection refused, reset, timeout…), in plain words. */
+  error?: { code: string; message: string };
+}
+
+/** What the send endpoint returns: every hop, the last one being the final answer. */
+export interface Transcript {
+  id: string;
+  startedAt: string;
+  exchanges: Exchange[];
+}
