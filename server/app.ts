@@ -1,6 +1,7 @@
 // Builds the HTTP Sandbox application. Tests call buildApp() and use app.inject() or listen on port 0;
 // server/main.ts calls it with the configuration read from the environment.
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import { DEFAULT_CONFIG, type Config } from './config';
@@ -133,6 +134,10 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   const config: Config = { ...DEFAULT_CONFIG, ...options };
   const app = Fastify({
     logger: options.logger ? { level: config.logLevel } : false,
+    // One line per request only at debug level: a classroom server would otherwise drown its console.
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
     bodyLimit: config.bodyLimit,
     // Report unknown query parameters and fields instead of silently dropping them.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
@@ -192,6 +197,12 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
         version: '1.0.0',
         description:
           'A small REST API for learning HTTP: books, categories, comments and users, each in your own sandbox.',
+      },
+      components: {
+        securitySchemes: {
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'sid', description: 'From POST /api/session.' },
+          bearerToken: { type: 'http', scheme: 'bearer', description: 'From POST /api/tokens.' },
+        },
       },
       tags: [
         { name: 'books', description: 'Books on a reading list' },

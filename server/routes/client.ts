@@ -21,6 +21,7 @@ const client: FastifyPluginAsync<ClientRoutesOptions> = async (app, { clientDir 
       prefix: '/',
       index: false,
       wildcard: false,
+      cacheControl: false,
       setHeaders(res, path) {
         const hashed = path.includes(`${join(clientDir, 'assets')}`);
         res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');

@@ -37,7 +37,11 @@ export const BookInputSchema = Type.Object(
     status: Type.Optional(bookFields.status),
     categoryId: Type.Optional(bookFields.categoryId),
   },
-  { additionalProperties: false, description: 'A whole book, as sent with POST or PUT.' },
+  {
+    additionalProperties: false,
+    description: 'A whole book, as sent with POST or PUT.',
+    examples: [{ title: 'Kindred', author: 'Octavia E. Butler', year: 1979, status: 'unread', categoryId: 3 }],
+  },
 );
 
 export const BookPatchSchema = Type.Object(
@@ -48,7 +52,11 @@ export const BookPatchSchema = Type.Object(
     status: Type.Optional(bookFields.status),
     categoryId: Type.Optional(bookFields.categoryId),
   },
-  { additionalProperties: false, description: 'The fields to change (JSON Merge Patch, RFC 7396).' },
+  {
+    additionalProperties: false,
+    description: 'The fields to change (JSON Merge Patch, RFC 7396).',
+    examples: [{ status: 'read' }],
+  },
 );
 
 // ── Categories ───────────────────────────────────────────────────────────────────────────────────
@@ -61,7 +69,7 @@ export const CategorySchema = Type.Object({ id: Id, ...categoryFields, ...Timest
 
 export const CategoryInputSchema = Type.Object(
   { name: categoryFields.name, description: Type.Optional(categoryFields.description) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ name: 'Poetry', description: 'Verse of every kind.' }] },
 );
 
 export const CategoryPatchSchema = Type.Object(
@@ -77,7 +85,10 @@ export const CommentSchema = Type.Object(
   { $id: 'Comment', description: 'A comment on a book. Only its author may change it.' },
 );
 
-export const CommentInputSchema = Type.Object({ body: commentBody }, { additionalProperties: false });
+export const CommentInputSchema = Type.Object(
+  { body: commentBody },
+  { additionalProperties: false, examples: [{ body: 'The last chapter surprised me.' }] },
+);
 
 // ── Users ────────────────────────────────────────────────────────────────────────────────────────
 const username = Type.String({
@@ -94,12 +105,12 @@ export const UserSchema = Type.Object(
 
 export const UserInputSchema = Type.Object(
   { username, password, displayName: Type.Optional(displayName) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ username: 'maya', password: 'correct horse', displayName: 'Maya' }] },
 );
 
 export const UserPatchSchema = Type.Object(
   { displayName: Type.Optional(displayName), password: Type.Optional(password) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ displayName: 'Ada King' }] },
 );
 
 export const CredentialsSchema = Type.Object(
@@ -107,7 +118,7 @@ export const CredentialsSchema = Type.Object(
     username: Type.String({ minLength: 1, maxLength: 30 }),
     password: Type.String({ minLength: 1, maxLength: 200 }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ username: 'ada', password: 'lovelace' }] },
 );
 
 export const SessionSchema = Type.Object({

@@ -47,8 +47,10 @@ export class SandboxService {
       });
   }
 
+  /** A fresh private sandbox id: 12 characters from an alphabet without look-alikes (no 0/o, 1/l). */
   static newId(): string {
-    return randomBytes(8).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x');
+    const alphabet = 'abcdefghijkmnpqrstuvwxyz23456789';
+    return [...randomBytes(12)].map((byte) => alphabet[byte % alphabet.length]).join('');
   }
 
   /** The sandbox id a request names, and where it named it; undefined when it names none. */

@@ -22,6 +22,10 @@ const toyApi: FastifyPluginAsync = async (app) => {
     const used = app.sandboxes.peek(request);
     if (used && !reply.hasHeader('x-sandbox')) reply.header('x-sandbox', used.id);
   });
+  // Document in OpenAPI which routes need a login.
+  app.addHook('onRoute', (route) => {
+    if (route.config?.login && route.schema) route.schema.security = [{ sessionCookie: [] }, { bearerToken: [] }];
+  });
   // Routes that change data say so with config.login; authentication comes before body validation,
   // so a learner who is not logged in hears that first.
   app.addHook('preValidation', async (request) => {

@@ -1,0 +1,25 @@
+// `npm run docs`: rewrites the generated sections of README.md from the running code.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp } from '../app';
+import { PROJECT_ROOT } from '../client-build';
+import { apiTable } from './api-table';
+import { replaceSection } from './readme-sections';
+
+/** Every generated section: marker name → content. */
+export async function generatedSections(): Promise<Record<string, string>> {
+  const app = await buildApp();
+  await app.ready();
+  const sections = { 'endpoints:api': apiTable(app.swagger() as Parameters<typeof apiTable>[0]) };
+  await app.close();
+  return sections;
+}
+
+export const README_PATH = join(PROJECT_ROOT, 'README.md');
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  let readme = readFileSync(README_PATH, 'utf8');
+  for (const [name, content] of Object.entries(await generatedSections())) readme = replaceSection(readme, name, content);
+  writeFileSync(README_PATH, readme);
+  console.log('README.md sections updated.');
+}
