@@ -1,7 +1,23 @@
+import { useEffect } from 'react';
+import { apiFetch } from './lib/api-client';
+import type { SandboxInfo } from '../../server/protocol';
 import { Composer } from './features/composer/composer';
-import { ResponseView } from './features/response/response-view';
+import { useExchangeStore } from './features/exchange/exchange-store';
+import { ResponsePanel } from './features/exchange/response-panel';
+import { useReferenceStore } from './features/reference/reference-store';
 
 export function App() {
+  const adoptSandbox = useExchangeStore((s) => s.adoptSandbox);
+  const loadReference = useReferenceStore((s) => s.load);
+  useEffect(() => {
+    // The page's own sandbox cookie is HttpOnly; ask the server which sandbox it names, so the
+    // composer's requests (sent by the server) work in the learner's own data too.
+    apiFetch<SandboxInfo>('/api/sandbox').then((info) => {
+      if (!info.shared) adoptSandbox(info.id);
+    }, () => undefined);
+    void loadReference();
+  }, [adoptSandbox, loadReference]);
+
   return (
     <>
       <header className="app-header">
@@ -10,7 +26,7 @@ export function App() {
       </header>
       <main className="workspace">
         <Composer />
-        <ResponseView />
+        <ResponsePanel />
       </main>
     </>
   );

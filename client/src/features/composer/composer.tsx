@@ -1,28 +1,54 @@
-import { useId, type FormEvent, type KeyboardEvent } from 'react';
-import { useExchangeStore } from '../response/exchange-store';
-import { COMMON_METHODS, parseHeaderLines, useDraftStore } from './draft-store';
+import { useEffect, useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { Tabs } from '../../components/ui/tabs';
+import { useExchangeStore } from '../exchange/exchange-store';
+import { useDiagnosis } from '../exchange/use-diagnosis';
+import { useHistoryStore } from '../history/history-store';
+import { draftWarnings, impliedContentType, queryRowsOf } from './draft';
+import { useDraftStore } from './draft-store';
+import { AuthEditor, BodyEditor, HeadersEditor, QueryEditor } from './editors';
+import { RequestLine } from './request-line';
 
-/** Method, URL, headers and body, and a Send button; Ctrl/Cmd+Enter sends from anywhere in the form. */
-export function Composer() {
-  const method = useDraftStore((s) => s.method);
-  const url = useDraftStore((s) => s.url);
-  const headersText = useDraftStore((s) => s.headersText);
-  const body = useDraftStore((s) => s.body);
-  const setMethod = useDraftStore((s) => s.setMethod);
-  const setUrl = useDraftStore((s) => s.setUrl);
-  const setHeadersText = useDraftStore((s) => s.setHeadersText);
-  const setBody = useDraftStore((s) => s.setBody);
+type Section = 'query' | 'headers' | 'body' | 'auth';
+
+/** Sends the current draft and records the exchange in history. */
+export async function sendCurrentDraft(): Promise<void> {
+  const draft = useDraftStore.getState().draft;
+  const transcript = await useExchangeStore.getState().send(draft);
+  if (transcript) useHistoryStore.getState().add(draft, transcript);
+}
+
+/** The request composer: request line, then query, headers, body and auth; Ctrl/Cmd+Enter sends. */
+export function Composer({ urlList }: { urlList?: string }) {
+  const draft = useDraftStore((s) => s.draft);
+  const setHeader = useDraftStore((s) => s.setHeader);
   const phase = useExchangeStore((s) => s.phase);
-  const send = useExchangeStore((s) => s.send);
-  const ids = { method: useId(), url: useId(), headers: useId(), body: useId(), hint: useId() };
+  const followRedirects = useExchangeStore((s) => s.options.followRedirects);
+  const setOption = useExchangeStore((s) => s.setOption);
+  const diagnosis = useDiagnosis();
+  const [section, setSection] = useState<Section>('headers');
+  const hintId = useId();
+  const followId = useId();
 
-  const { invalid } = parseHeaderLines(headersText);
-  const bodyIgnored = (method === 'GET' || method === 'HEAD') && body.trim() !== '';
+  const warnings = draftWarnings(draft);
+  const implied = impliedContentType(draft);
+  const queryCount = queryRowsOf(draft.url).length;
+  const headerCount = draft.headers.filter((h) => h.enabled && h.name).length;
+  const cause = diagnosis?.composer;
+
+  // When the diagnosis points into the composer, open the part it points at.
+  useEffect(() => {
+    if (!cause) return;
+    if (cause.headers.some((h) => draft.headers.some((row) => row.name.toLowerCase() === h))) setSection('headers');
+    else if (cause.body || cause.bodyFields.length) setSection('body');
+    else if (cause.query.length) setSection('query');
+    else if (cause.headers.includes('content-type') || cause.headers.includes('accept')) setSection('headers');
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [diagnosis]);
 
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
-    const { headers } = parseHeaderLines(headersText);
-    void send({ method, url, headers, body });
+    if (phase === 'sending' || draft.method === '') return;
+    void sendCurrentDraft();
   };
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) submit(event);
@@ -30,48 +56,44 @@ export function Composer() {
 
   return (
     <form className="composer" aria-label="Request composer" onSubmit={submit} onKeyDown={onKeyDown}>
-      <p id={ids.hint} className="hint">
+      <p id={hintId} className="hint">
         Press <kbd>Ctrl</kbd>+<kbd>Enter</kbd> or Send to send this request, then read what came back.
       </p>
-      <div className="request-line">
-        <label htmlFor={ids.method} className="visually-hidden">
-          Method
-        </label>
-        <select id={ids.method} value={method} onChange={(e) => setMethod(e.target.value)}>
-          {COMMON_METHODS.map((m) => (
-            <option key={m}>{m}</option>
-          ))}
-        </select>
-        <label htmlFor={ids.url} className="visually-hidden">
-          URL
-        </label>
-        <input
-          id={ids.url}
-          className="url"
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-          spellCheck={false}
-          autoComplete="off"
-          aria-describedby={ids.hint}
-        />
-        <button type="submit" disabled={phase === 'sending'}>
-          {phase === 'sending' ? 'Sending…' : 'Send'}
-        </button>
+      <RequestLine sending={phase === 'sending'} hintId={hintId} urlList={urlList} highlightMethod={cause?.method} />
+      <div className="send-options">
+        <input id={followId} type="checkbox" checked={followRedirects} onChange={(e) => setOption('followRedirects', e.target.checked)} />
+        <label htmlFor={followId}>Follow redirects</label>
       </div>
-      <label htmlFor={ids.headers}>Headers (one "Name: value" per line)</label>
-      <textarea id={ids.headers} rows={3} value={headersText} onChange={(e) => setHeadersText(e.target.value)} spellCheck={false} />
-      {invalid.length > 0 && (
-        <p role="status" className="warning">
-          These lines have no colon and will not be sent: {invalid.join(', ')}
-        </p>
+      {warnings.length > 0 && (
+        <ul className="warnings" aria-label="Warnings">
+          {warnings.map((w) => (
+            <li key={w.message} className="warning">
+              {w.message}
+              {w.target === 'content-type' && implied && !draft.headers.some((h) => h.enabled && h.name.toLowerCase() === 'content-type') && (
+                <button type="button" className="secondary fix" onClick={() => setHeader('Content-Type', implied)}>
+                  Add Content-Type: {implied}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
       )}
-      <label htmlFor={ids.body}>Body</label>
-      <textarea id={ids.body} rows={6} value={body} onChange={(e) => setBody(e.target.value)} spellCheck={false} />
-      {bodyIgnored && (
-        <p role="status" className="warning">
-          A {method} request has no body here: browsers refuse to send one. Switch to POST, PUT or PATCH to send it.
-        </p>
-      )}
+      <Tabs
+        label="Request parts"
+        selected={section}
+        onSelect={(id) => setSection(id as Section)}
+        items={[
+          { id: 'query', label: 'Query', badge: queryCount || undefined },
+          { id: 'headers', label: 'Headers', badge: headerCount || undefined },
+          { id: 'body', label: 'Body', badge: draft.bodyType === 'none' ? undefined : draft.bodyType.toUpperCase() },
+          { id: 'auth', label: 'Auth', badge: draft.auth.kind === 'none' ? undefined : draft.auth.kind },
+        ]}
+      >
+        {section === 'query' && <QueryEditor />}
+        {section === 'headers' && <HeadersEditor highlight={cause?.headers ?? []} />}
+        {section === 'body' && <BodyEditor highlightFields={cause?.bodyFields ?? []} />}
+        {section === 'auth' && <AuthEditor />}
+      </Tabs>
     </form>
   );
 }

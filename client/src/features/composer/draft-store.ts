@@ -1,44 +1,63 @@
-// The request being composed: method, URL, headers and body. Components select single fields.
+// The request being composed. State and the actions that change it sit together; components select
+// single fields (useDraftStore((s) => s.draft.method)).
 import { create } from 'zustand';
+import {
+  emptyDraft,
+  queryRowsOf,
+  row,
+  withQueryRows,
+  type AuthConfig,
+  type BodyType,
+  type Draft,
+  type KeyValueRow,
+  type MultipartRow,
+} from './draft';
 
 export const COMMON_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
-export interface DraftState {
-  method: string;
-  url: string;
-  /** One "Name: value" per line. */
-  headersText: string;
-  body: string;
+type RowList = 'headers' | 'form' | 'multipart';
+
+export interface DraftStore {
+  draft: Draft;
   setMethod: (method: string) => void;
   setUrl: (url: string) => void;
-  setHeadersText: (text: string) => void;
+  setQuery: (rows: { name: string; value: string }[]) => void;
+  addRow: (list: RowList, name?: string, value?: string) => void;
+  updateRow: (list: RowList, id: string, patch: Partial<MultipartRow>) => void;
+  removeRow: (list: RowList, id: string) => void;
+  /** Sets a header, replacing the first enabled one of that name (case-insensitive) or adding it. */
+  setHeader: (name: string, value: string) => void;
+  setBodyType: (bodyType: BodyType) => void;
   setBody: (body: string) => void;
+  setAuth: (auth: AuthConfig) => void;
+  /** Replaces the whole draft (history, share links, curl import, lesson steps). */
+  load: (draft: Draft) => void;
   reset: () => void;
 }
 
-const INITIAL = { method: 'GET', url: '/api/books', headersText: 'Accept: application/json', body: '' };
+export const useDraftStore = create<DraftStore>()((set) => {
+  const change = (recipe: (draft: Draft) => Partial<Draft>) => set((state) => ({ draft: { ...state.draft, ...recipe(state.draft) } }));
+  return {
+    draft: emptyDraft(),
+    setMethod: (method) => change(() => ({ method })),
+    setUrl: (url) => change(() => ({ url })),
+    setQuery: (rows) => change((d) => ({ url: withQueryRows(d.url, rows) })),
+    addRow: (list, name = '', value = '') => change((d) => ({ [list]: [...d[list], row(name, value)] })),
+    updateRow: (list, id, patch) =>
+      change((d) => ({ [list]: (d[list] as KeyValueRow[]).map((r) => (r.id === id ? { ...r, ...patch } : r)) })),
+    removeRow: (list, id) => change((d) => ({ [list]: (d[list] as KeyValueRow[]).filter((r) => r.id !== id) })),
+    setHeader: (name, value) =>
+      change((d) => {
+        const index = d.headers.findIndex((h) => h.enabled && h.name.trim().toLowerCase() === name.toLowerCase());
+        if (index === -1) return { headers: [...d.headers, row(name, value)] };
+        return { headers: d.headers.map((h, i) => (i === index ? { ...h, name, value } : h)) };
+      }),
+    setBodyType: (bodyType) => change(() => ({ bodyType })),
+    setBody: (body) => change(() => ({ body })),
+    setAuth: (auth) => change(() => ({ auth })),
+    load: (draft) => set({ draft }),
+    reset: () => set({ draft: emptyDraft() }),
+  };
+});
 
-export const useDraftStore = create<DraftState>()((set) => ({
-  ...INITIAL,
-  setMethod: (method) => set({ method }),
-  setUrl: (url) => set({ url }),
-  setHeadersText: (headersText) => set({ headersText }),
-  setBody: (body) => set({ body }),
-  reset: () => set(INITIAL),
-}));
-
-/** Parses the headers text into pairs; lines without a colon are reported, not dropped silently. */
-export function parseHeaderLines(text: string): { headers: [string, string][]; invalid: string[] } {
-  const headers: [string, string][] = [];
-  const invalid: string[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    const index = line.indexOf(':');
-    if (index <= 0) {
-      invalid.push(line);
-      continue;
-    }
-    headers.push([line.slice(0, index).trim(), line.slice(index + 1).trim()]);
-  }
-  return { headers, invalid };
-}
+export { queryRowsOf };

@@ -1,0 +1,65 @@
+// The lessons dataset's reference entries (status codes, headers), fetched once and used to annotate
+// what the learner sees. Loaded lazily so the first paint does not wait for it.
+import { create } from 'zustand';
+import { apiFetch } from '../../lib/api-client';
+
+export interface StatusCodeInfo {
+  code: number;
+  reason: string;
+  meaning: string;
+  /** What to do next when you get it. */
+  next?: string;
+  rfc?: string;
+  lesson?: string;
+}
+
+export interface HeaderInfo {
+  name: string;
+  meaning: string;
+  example?: string;
+  rfc?: string;
+  values?: string[];
+}
+
+export interface ReferenceStore {
+  status: 'idle' | 'loading' | 'ready' | 'failed';
+  statusCodes: Map<number, StatusCodeInfo>;
+  headers: Map<string, HeaderInfo>;
+  load: () => Promise<void>;
+}
+
+export const REFERENCE_URLS = {
+  statusCodes: '/app/reference/status-codes',
+  headers: '/app/reference/headers',
+};
+
+function list<T>(value: unknown, key: string): T[] {
+  if (Array.isArray(value)) return value as T[];
+  if (value && typeof value === 'object' && Array.isArray((value as Record<string, unknown>)[key])) {
+    return (value as Record<string, T[]>)[key]!;
+  }
+  return [];
+}
+
+export const useReferenceStore = create<ReferenceStore>()((set, get) => ({
+  status: 'idle',
+  statusCodes: new Map(),
+  headers: new Map(),
+  load: async () => {
+    if (get().status === 'loading' || get().status === 'ready') return;
+    set({ status: 'loading' });
+    try {
+      const [codes, headers] = await Promise.all([
+        apiFetch<unknown>(REFERENCE_URLS.statusCodes),
+        apiFetch<unknown>(REFERENCE_URLS.headers),
+      ]);
+      set({
+        status: 'ready',
+        statusCodes: new Map(list<StatusCodeInfo>(codes, 'statusCodes').map((c) => [c.code, c])),
+        headers: new Map(list<HeaderInfo>(headers, 'headers').map((h) => [h.name.toLowerCase(), h])),
+      });
+    } catch {
+      set({ status: 'failed' });
+    }
+  },
+}));
