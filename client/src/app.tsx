@@ -4,11 +4,14 @@ import type { SandboxInfo } from '../../server/protocol';
 import { Composer } from './features/composer/composer';
 import { useExchangeStore } from './features/exchange/exchange-store';
 import { ResponsePanel } from './features/exchange/response-panel';
+import { HistoryPanel } from './features/history/history-panel';
+import { useUrlSuggestions } from './features/composer/url-suggestions';
 import { useReferenceStore } from './features/reference/reference-store';
 
 export function App() {
   const adoptSandbox = useExchangeStore((s) => s.adoptSandbox);
   const loadReference = useReferenceStore((s) => s.load);
+  const urls = useUrlSuggestions();
   useEffect(() => {
     // The page's own sandbox cookie is HttpOnly; ask the server which sandbox it names, so the
     // composer's requests (sent by the server) work in the learner's own data too.
@@ -25,9 +28,17 @@ export function App() {
         <p className="muted">Send real HTTP requests and read the real responses.</p>
       </header>
       <main className="workspace">
-        <Composer />
+        <div className="left">
+          <Composer urlList="url-suggestions" />
+          <HistoryPanel />
+        </div>
         <ResponsePanel />
       </main>
+      <datalist id="url-suggestions">
+        {urls.map((url) => (
+          <option key={url} value={url} />
+        ))}
+      </datalist>
     </>
   );
 }

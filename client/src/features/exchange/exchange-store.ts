@@ -32,6 +32,8 @@ export interface ExchangeStore {
   /** Seeds the jar with this page's sandbox, so the composer's requests use the learner's own data. */
   adoptSandbox: (id: string) => void;
   send: (draft: Draft) => Promise<Transcript | null>;
+  /** Shows an earlier exchange again (from history). */
+  show: (transcript: Transcript, draft: Draft) => void;
 }
 
 function absolute(url: string): URL {
@@ -54,6 +56,7 @@ export const useExchangeStore = create<ExchangeStore>()(
         const others = get().jar.filter((c) => !(c.name === 'sandbox' && c.origin === origin));
         set({ jar: [...others, { name: 'sandbox', value: id, origin, path: '/', httpOnly: true }] });
       },
+      show: (transcript, draft) => set({ phase: 'done', transcript, problem: null, sent: { draft, outgoing: buildOutgoing(draft) } }),
       send: async (draft) => {
         const outgoing = buildOutgoing(draft);
         let target: URL | undefined;
