@@ -1,32 +1,80 @@
 import { useEffect } from 'react';
-import { apiFetch } from './lib/api-client';
 import type { SandboxInfo } from '../../server/protocol';
+import { apiFetch } from './lib/api-client';
 import { Composer } from './features/composer/composer';
+import { useUrlSuggestions } from './features/composer/url-suggestions';
 import { useExchangeStore } from './features/exchange/exchange-store';
 import { ResponsePanel } from './features/exchange/response-panel';
+import { useResponseViewStore } from './features/exchange/view-store';
 import { HistoryPanel } from './features/history/history-panel';
-import { useUrlSuggestions } from './features/composer/url-suggestions';
+import { usePresenterStore } from './features/presenter/presenter-store';
 import { useReferenceStore } from './features/reference/reference-store';
+import { CopyLinkButton, useSharedDraftFromLocation } from './features/share/share-controls';
+
+/** Presenter keys (when not typing in a field): w toggles the wire view, p leaves presenter mode. */
+function usePresenterKeys(presenting: boolean) {
+  const setPresenting = usePresenterStore((s) => s.setPresenting);
+  useEffect(() => {
+    if (!presenting) return;
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement;
+      if (target.closest('input, textarea, select, [contenteditable]') || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === 'w') {
+        const { view, setView } = useResponseViewStore.getState();
+        setView(view === 'wire' ? 'body' : 'wire');
+      } else if (event.key === 'p') {
+        setPresenting(false);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [presenting, setPresenting]);
+}
 
 export function App() {
   const adoptSandbox = useExchangeStore((s) => s.adoptSandbox);
   const loadReference = useReferenceStore((s) => s.load);
+  const presenting = usePresenterStore((s) => s.presenting);
+  const setPresenting = usePresenterStore((s) => s.setPresenting);
   const urls = useUrlSuggestions();
+  const shareError = useSharedDraftFromLocation();
+  usePresenterKeys(presenting);
+
   useEffect(() => {
     // The page's own sandbox cookie is HttpOnly; ask the server which sandbox it names, so the
     // composer's requests (sent by the server) work in the learner's own data too.
-    apiFetch<SandboxInfo>('/api/sandbox').then((info) => {
-      if (!info.shared) adoptSandbox(info.id);
-    }, () => undefined);
+    apiFetch<SandboxInfo>('/api/sandbox').then(
+      (info) => {
+        if (!info.shared) adoptSandbox(info.id);
+      },
+      () => undefined,
+    );
     void loadReference();
   }, [adoptSandbox, loadReference]);
+
+  useEffect(() => {
+    document.documentElement.classList.toggle('presenter', presenting);
+  }, [presenting]);
 
   return (
     <>
       <header className="app-header">
-        <h1>HTTP Sandbox</h1>
-        <p className="muted">Send real HTTP requests and read the real responses.</p>
+        <div className="brand">
+          <h1>HTTP Sandbox</h1>
+          <p className="muted tagline">Send real HTTP requests and read the real responses.</p>
+        </div>
+        <nav aria-label="Main" className="toolbar">
+          <CopyLinkButton />
+          <button type="button" className="secondary" aria-pressed={presenting} onClick={() => setPresenting(!presenting)}>
+            {presenting ? 'Leave presenter view' : 'Presenter view'}
+          </button>
+        </nav>
       </header>
+      {shareError && (
+        <p role="alert" className="banner-error">
+          {shareError}
+        </p>
+      )}
       <main className="workspace">
         <div className="left">
           <Composer urlList="url-suggestions" />

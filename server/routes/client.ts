@@ -11,7 +11,7 @@ export interface ClientRoutesOptions {
 }
 
 /** Client-side pages that load index.html (the React app picks the view from the path). */
-export const APP_PAGES = ['/'];
+export const APP_PAGES = ['/', '/lessons', '/lessons/*', '/room/*', '/inbox-view/*'];
 
 const client: FastifyPluginAsync<ClientRoutesOptions> = async (app, { clientDir }) => {
   const built = clientDir !== undefined && existsSync(join(clientDir, 'index.html'));

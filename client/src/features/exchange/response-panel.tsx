@@ -1,11 +1,10 @@
-import { useState } from 'react';
 import { Tabs } from '../../components/ui/tabs';
 import { applyFix } from './apply-fix';
 import { useExchangeStore } from './exchange-store';
 import { StatusAnnotation } from './status-annotation';
 import { useDiagnosis } from './use-diagnosis';
+import { useResponseViewStore, type ResponseView } from './view-store';
 
-type View = 'body' | 'headers' | 'wire';
 
 /** The final response of the latest exchange: status explained, why this request got it, and its parts. */
 export function ResponsePanel() {
@@ -13,7 +12,8 @@ export function ResponsePanel() {
   const transcript = useExchangeStore((s) => s.transcript);
   const problem = useExchangeStore((s) => s.problem);
   const diagnosis = useDiagnosis();
-  const [view, setView] = useState<View>('body');
+  const view = useResponseViewStore((s) => s.view);
+  const setView = useResponseViewStore((s) => s.setView);
 
   if (phase === 'failed' && problem) {
     return (
@@ -58,7 +58,7 @@ export function ResponsePanel() {
       <Tabs
         label="Response parts"
         selected={view}
-        onSelect={(id) => setView(id as View)}
+        onSelect={(id) => setView(id as ResponseView)}
         items={[
           { id: 'body', label: 'Body' },
           { id: 'headers', label: 'Headers', badge: response?.headers.length },
