@@ -1,7 +1,7 @@
 import { expect, test } from './fixtures';
 
-test.describe('first visit', () => {
-  test('the composer is ready with GET /api/books and sends it with Ctrl+Enter', async ({ page, sandboxServer }) => {
+test.describe('a student at the composer', () => {
+  test('finds GET /api/books ready and sends it with Ctrl+Enter', async ({ page, sandboxServer }) => {
     await page.goto(sandboxServer.origin);
     await expect(page.getByLabel('Method')).toHaveValue('GET');
     await expect(page.getByLabel('URL')).toHaveValue('/api/books');
@@ -12,22 +12,38 @@ test.describe('first visit', () => {
 
     const response = page.getByRole('region', { name: 'Response' });
     await expect(response.getByRole('heading', { level: 2 })).toContainText('200 OK');
-    await expect(response.getByRole('rowheader', { name: 'x-total-count' })).toBeVisible();
     await expect(response.getByLabel('Response body')).toContainText('Structure and Interpretation of Computer Programs');
+    await response.getByRole('tab', { name: /Headers/ }).click();
+    await expect(response.getByRole('rowheader', { name: /x-total-count/i })).toBeVisible();
   });
 
-  test('a POST without Content-Type gets 415, and a private sandbox keeps the new book', async ({ page, sandboxServer }) => {
+  test('forgets Content-Type, is warned, gets 415, fixes it in one click, logs in, and creates a book in her own sandbox', async ({ page, sandboxServer }) => {
     await page.goto(sandboxServer.origin);
     await page.getByLabel('Method').selectOption('POST');
-    await page.getByLabel('Headers').fill('');
-    await page.getByLabel('Body').fill('{"title": "My book", "author": "Me", "year": 2026}');
+    await page.getByRole('tab', { name: /Body/ }).click();
+    await page.getByLabel('Body type').selectOption('json');
+    await page.getByLabel('Body', { exact: true }).fill('{"title": "Maya\'s book", "author": "Maya", "year": 2026}');
+    await expect(page.getByText(/no Content-Type header/)).toBeVisible();
+
     await page.getByRole('button', { name: 'Send' }).click();
     const response = page.getByRole('region', { name: 'Response' });
     await expect(response.getByRole('heading', { level: 2 })).toContainText('415');
 
-    await page.getByLabel('Headers').fill('Content-Type: application/json');
+    await response.getByRole('button', { name: 'Set Content-Type: application/json' }).click();
+    await expect(page.getByRole('tab', { name: /Headers/ })).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByLabel('header 2 name')).toHaveValue('Content-Type');
     await page.getByRole('button', { name: 'Send' }).click();
     await expect(response.getByRole('heading', { level: 2 })).toContainText('401');
-    await expect(response.getByRole('rowheader', { name: 'www-authenticate' })).toBeVisible();
+
+    await response.getByRole('button', { name: /Log in as the demo user/ }).click();
+    await expect(response.getByRole('heading', { level: 2 })).toContainText('201');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(response.getByRole('heading', { level: 2 })).toContainText('201 Created');
+    await response.getByRole('tab', { name: /Headers/ }).click();
+    await expect(response.getByRole('rowheader', { name: /location/i })).toBeVisible();
+
+    // Her neighbour (no cookie: the shared demo sandbox) does not see it.
+    const neighbour = await fetch(`${sandboxServer.origin}/api/books?q=Maya`);
+    expect(await neighbour.json()).toEqual([]);
   });
 });
