@@ -10,10 +10,36 @@ export interface ClientRoutesOptions {
   clientDir?: string;
 }
 
+/**
+ * Security headers for the app's own pages and assets only — the echo and API responses that learners
+ * study keep exactly the headers their lessons describe. The CSP allows no inline script at all.
+ */
+export const PAGE_SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
 /** Client-side pages that load index.html (the React app picks the view from the path). */
 export const APP_PAGES = ['/', '/lessons', '/lessons/*', '/room/*', '/inbox-view/*'];
 
 const client: FastifyPluginAsync<ClientRoutesOptions> = async (app, { clientDir }) => {
+  app.addHook('onSend', async (_request, reply) => {
+    for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS)) reply.header(name, value);
+  });
   const built = clientDir !== undefined && existsSync(join(clientDir, 'index.html'));
   if (built) {
     await app.register(fastifyStatic, {
