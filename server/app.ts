@@ -8,10 +8,13 @@ import { DEFAULT_CONFIG, type Config } from './config';
 import { HttpProblem, PROBLEM_CONTENT_TYPE } from './http/problem';
 import { JSON_MEDIA_TYPES, parseJsonBody } from './http/json-body';
 import { ResourceRegistry } from './http/resource-registry';
+import { handleClientError } from './http/client-errors';
+import { limitConnectionsPerClient } from './http/connection-limit';
 import { summarize, toFieldErrors, type SchemaError } from './http/validation-errors';
 import { CollectionFullError } from './store/types';
 import sandboxes from './services/sandboxes';
 import auth from './services/auth';
+import rateLimits from './services/rate-limits';
 import exportJobs from './services/export-jobs';
 import toyApiRoutes from './routes/api/index';
 import problemRoutes from './routes/problems';
@@ -143,7 +146,18 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
     exposeHeadRoutes: true,
     return503OnClosing: true,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      maxHeaderSize: config.maxHeaderBytes,
+      headersTimeout: config.headersTimeoutMs,
+      // How often Node checks for slow clients; a quarter of the header timeout keeps the check precise.
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.headersTimeoutMs / 4))),
+    },
+    clientErrorHandler: (error, socket) => handleClientError(error, socket, { maxHeaderBytes: config.maxHeaderBytes }),
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  limitConnectionsPerClient(app.server, config.maxConnectionsPerClient);
 
   // JSON bodies: our parser says where the JSON broke.
   app.removeContentTypeParser('application/json');
@@ -156,6 +170,14 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   });
 
   app.decorate('resources', new ResourceRegistry());
+  app.addHook('onRequest', async (request) => {
+    if (request.url.length > config.maxUrlLength) {
+      throw new HttpProblem(
+        'uri-too-long',
+        `The URL is ${request.url.length} characters long; this server accepts at most ${config.maxUrlLength}. Send large data in the body of a POST instead of the query string.`,
+      );
+    }
+  });
   app.addHook('onRequest', checkContentType);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -226,6 +248,10 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     now: options.now,
   });
   await app.register(auth, { now: options.now });
+  await app.register(rateLimits, {
+    now: options.now,
+    buckets: { login: { perMinute: config.loginRatePerMinute, what: 'log-in attempts' } },
+  });
   await app.register(exportJobs, { durationMs: config.exportJobMs, now: options.now });
 
   await app.register(toyApiRoutes, { prefix: '/api' });

@@ -18,6 +18,20 @@ export interface Config {
   exportJobMs: number;
   /** Largest request body accepted, in bytes. `BODY_LIMIT`. */
   bodyLimit: number;
+  /** Largest request line + header block, in bytes; more → 431. `MAX_HEADER_BYTES`. */
+  maxHeaderBytes: number;
+  /** Longest request URL (path and query), in characters; more → 414. `MAX_URL_LENGTH`. */
+  maxUrlLength: number;
+  /** Time a client has to send its headers, in ms. `HEADERS_TIMEOUT_MS`. */
+  headersTimeoutMs: number;
+  /** Time a client has to send its whole request, in ms. `REQUEST_TIMEOUT_MS`. */
+  requestTimeoutMs: number;
+  /** Idle time before a kept-alive connection is closed, in ms. `KEEP_ALIVE_TIMEOUT_MS`. */
+  keepAliveTimeoutMs: number;
+  /** Most open connections from one client address; more are closed at once. `MAX_CONNECTIONS_PER_CLIENT`. */
+  maxConnectionsPerClient: number;
+  /** Log-in attempts (session and token) one client may make per minute; more → 429. `LOGIN_RATE_PER_MINUTE`. */
+  loginRatePerMinute: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -29,6 +43,14 @@ export const DEFAULT_CONFIG: Config = {
   sandboxIdleMinutes: 120,
   exportJobMs: 3_000,
   bodyLimit: 1_048_576,
+  maxHeaderBytes: 16_384,
+  maxUrlLength: 8_192,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  // Generous: a classroom behind one NAT address shares it.
+  maxConnectionsPerClient: 256,
+  loginRatePerMinute: 30,
 };
 
 interface IntRule {
@@ -40,11 +62,18 @@ interface IntRule {
 
 const INT_RULES: IntRule[] = [
   { key: 'port', env: 'PORT', min: 0, max: 65_535 },
-  { key: 'sandboxMax', env: 'SANDBOX_MAX', min: 1, max: 1_000_000 },
+  { key: 'sandboxMax', env: 'SANDBOX_MAX', min: 2, max: 1_000_000 },
   { key: 'sandboxItemLimit', env: 'SANDBOX_ITEM_LIMIT', min: 1, max: 100_000 },
   { key: 'sandboxIdleMinutes', env: 'SANDBOX_IDLE_MINUTES', min: 1, max: 10_080 },
   { key: 'exportJobMs', env: 'EXPORT_JOB_MS', min: 0, max: 600_000 },
   { key: 'bodyLimit', env: 'BODY_LIMIT', min: 1_024, max: 104_857_600 },
+  { key: 'maxHeaderBytes', env: 'MAX_HEADER_BYTES', min: 1_024, max: 1_048_576 },
+  { key: 'maxUrlLength', env: 'MAX_URL_LENGTH', min: 256, max: 1_000_000 },
+  { key: 'headersTimeoutMs', env: 'HEADERS_TIMEOUT_MS', min: 1_000, max: 600_000 },
+  { key: 'requestTimeoutMs', env: 'REQUEST_TIMEOUT_MS', min: 1_000, max: 3_600_000 },
+  { key: 'keepAliveTimeoutMs', env: 'KEEP_ALIVE_TIMEOUT_MS', min: 100, max: 600_000 },
+  { key: 'maxConnectionsPerClient', env: 'MAX_CONNECTIONS_PER_CLIENT', min: 1, max: 100_000 },
+  { key: 'loginRatePerMinute', env: 'LOGIN_RATE_PER_MINUTE', min: 1, max: 100_000 },
 ];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

@@ -44,7 +44,7 @@ const session: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/session',
     {
-      config: { accepts: JSON_ONLY },
+      config: { accepts: JSON_ONLY, rateLimit: 'login' },
       schema: { tags: ['users'], summary: 'Log in (sets a session cookie)', querystring: SandboxQuerySchema, body: CredentialsSchema, response: { 201: SessionSchema, ...problemResponses } },
     },
     async (request, reply) => {
@@ -81,7 +81,7 @@ const session: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/tokens',
     {
-      config: { accepts: JSON_ONLY },
+      config: { accepts: JSON_ONLY, rateLimit: 'login' },
       schema: { tags: ['users'], summary: 'Get a bearer token', querystring: SandboxQuerySchema, body: CredentialsSchema, response: { 201: TokenSchema, ...problemResponses } },
     },
     async (request, reply) => {
