@@ -36,14 +36,17 @@ export function chooseFormat(request: FastifyRequest): { format: Format; mediaTy
   return { format: FORMAT_OF_MEDIA_TYPE[mediaType as keyof typeof FORMAT_OF_MEDIA_TYPE], mediaType };
 }
 
-/** A content hash of the data, the same for every format; each format's tag adds its own suffix. */
-export function contentHash(data: unknown): string {
-  return createHash('sha1').update(JSON.stringify(data)).digest('base64url').slice(0, 16);
+/** A content hash of the JSON representation; each other format's tag adds its own suffix. */
+function hashOf(json: string): string {
+  return createHash('sha1').update(json).digest('base64url').slice(0, 16);
+}
+
+function tagFor(hash: string, format: Format): string {
+  return format === 'json' ? `"${hash}"` : `"${hash}-${format}"`;
 }
 
 export function entityTag(data: unknown, format: Format = 'json'): string {
-  const hash = contentHash(data);
-  return format === 'json' ? `"${hash}"` : `"${hash}-${format}"`;
+  return tagFor(hashOf(serialize('json', data, { root: '', item: '' })), format);
 }
 
 /** Strong comparison that treats the per-format tags of the same content as the same version. */
@@ -105,7 +108,9 @@ export function sendRepresentation(
   const { format, mediaType } = chooseFormat(request);
   reply.header('vary', 'Accept');
   reply.header('cache-control', 'private, no-cache');
-  const etag = options.etag ? entityTag(data, format) : undefined;
+  // The JSON text is both the JSON body and the input of every format's ETag: serialise it once.
+  const json = serialize('json', data, options.names);
+  const etag = options.etag ? tagFor(hashOf(json), format) : undefined;
   if (etag) reply.header('etag', etag);
   if (options.lastModified) reply.header('last-modified', httpDate(options.lastModified));
 
@@ -125,7 +130,7 @@ export function sendRepresentation(
       );
     }
   }
-  const body = serialize(format, data, options.names);
+  const body = format === 'json' ? json : serialize(format, data, options.names);
   return reply
     .code(options.status ?? 200)
     .type(`${mediaType}; charset=utf-8`)
