@@ -18,6 +18,8 @@ import rateLimits from './services/rate-limits';
 import exportJobs from './services/export-jobs';
 import toyApiRoutes from './routes/api/index';
 import problemRoutes from './routes/problems';
+import sendRoutes from './routes/send';
+import type { Dial, Lookup } from './send/wire-connector';
 import openapiRoutes from './routes/openapi';
 import clientRoutes from './routes/client';
 
@@ -28,6 +30,8 @@ export interface BuildOptions extends Partial<Config> {
   logger?: boolean;
   /** Clock, for tests of time-based behaviour. */
   now?: () => Date;
+  /** Network access of the send endpoint, injected by tests so they can never dial a real address. */
+  send?: { lookup?: Lookup; dial?: Dial };
 }
 
 
@@ -250,11 +254,15 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   await app.register(auth, { now: options.now });
   await app.register(rateLimits, {
     now: options.now,
-    buckets: { login: { perMinute: config.loginRatePerMinute, what: 'log-in attempts' } },
+    buckets: {
+      login: { perMinute: config.loginRatePerMinute, what: 'log-in attempts' },
+      send: { perMinute: config.sendRatePerMinute, what: 'requests through the sandbox' },
+    },
   });
   await app.register(exportJobs, { durationMs: config.exportJobMs, now: options.now });
 
   await app.register(toyApiRoutes, { prefix: '/api' });
+  await app.register(sendRoutes, { allowOrigins: config.allowOrigins, lookup: options.send?.lookup, dial: options.send?.dial });
   await app.register(problemRoutes);
   await app.register(openapiRoutes);
   await app.register(clientRoutes, { clientDir: options.clientDir });

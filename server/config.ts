@@ -32,6 +32,10 @@ export interface Config {
   maxConnectionsPerClient: number;
   /** Log-in attempts (session and token) one client may make per minute; more → 429. `LOGIN_RATE_PER_MINUTE`. */
   loginRatePerMinute: number;
+  /** Requests one client may send through the send endpoint per minute; more → 429. `SEND_RATE_PER_MINUTE`. */
+  sendRatePerMinute: number;
+  /** Origins besides this server that learners may send requests to. `SANDBOX_ALLOW_ORIGINS` (comma list). */
+  allowOrigins: string[];
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -51,6 +55,8 @@ export const DEFAULT_CONFIG: Config = {
   // Generous: a classroom behind one NAT address shares it.
   maxConnectionsPerClient: 256,
   loginRatePerMinute: 30,
+  sendRatePerMinute: 300,
+  allowOrigins: [],
 };
 
 interface IntRule {
@@ -74,6 +80,7 @@ const INT_RULES: IntRule[] = [
   { key: 'keepAliveTimeoutMs', env: 'KEEP_ALIVE_TIMEOUT_MS', min: 100, max: 600_000 },
   { key: 'maxConnectionsPerClient', env: 'MAX_CONNECTIONS_PER_CLIENT', min: 1, max: 100_000 },
   { key: 'loginRatePerMinute', env: 'LOGIN_RATE_PER_MINUTE', min: 1, max: 100_000 },
+  { key: 'sendRatePerMinute', env: 'SEND_RATE_PER_MINUTE', min: 1, max: 1_000_000 },
 ];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -95,6 +102,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     (config[rule.key] as number) = value;
   }
   if (env.HOST) config.host = env.HOST;
+  if (env.SANDBOX_ALLOW_ORIGINS) {
+    config.allowOrigins = env.SANDBOX_ALLOW_ORIGINS.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+      let origin: string;
+      try {
+        origin = new URL(entry).origin;
+      } catch {
+        origin = 'null';
+      }
+      if (origin === 'null' || !/^https?:/.test(entry)) {
+        throw new ConfigError(`SANDBOX_ALLOW_ORIGINS contains ${JSON.stringify(entry)}, which is not an http(s) origin. Use a comma list such as https://example.org,http://10.0.0.5:8080.`);
+      }
+      return origin;
+    });
+  }
   if (env.LOG_LEVEL) {
     if (!LOG_LEVELS.includes(env.LOG_LEVEL)) {
       throw new ConfigError(`LOG_LEVEL=${JSON.stringify(env.LOG_LEVEL)} is not valid: use one of ${LOG_LEVELS.join(', ')}.`);

@@ -14,6 +14,7 @@ export const PROBLEM_TYPES = {
   'authentication-required': { status: 401, title: 'Authentication required' },
   'invalid-credentials': { status: 401, title: 'Wrong username or password' },
   forbidden: { status: 403, title: 'Not allowed for this user' },
+  'target-refused': { status: 403, title: 'This sandbox will not send a request there' },
   'not-found': { status: 404, title: 'Not found' },
   'request-timeout': { status: 408, title: 'Request timeout' },
   'uri-too-long': { status: 414, title: 'URL too long' },

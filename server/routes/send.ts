@@ -1,0 +1,93 @@
+// POST /app/send: performs a learner's request on the server with undici and returns the whole
+// exchange as it crossed the wire (see server/send/perform.ts). Browsers hide Host, Cookie, Origin and
+// Content-Length, follow redirects silently and never show bytes; this shows everything.
+//
+// Body: { method, url, headers: [name, value][], body?: { encoding: 'text'|'base64', data } | null,
+//         options?: { followRedirects?, maxRedirects?, timeoutMs? } }  →  200 Transcript
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { HttpProblem } from '../http/problem';
+import { performSend, SEND_LIMITS } from '../send/perform';
+import { defaultDial, defaultLookup, type Dial, type Lookup } from '../send/wire-connector';
+
+export interface SendRoutesOptions {
+  allowOrigins: readonly string[];
+  /** Injected in tests: DNS lookup and socket dialler (so no test can reach a real address). */
+  lookup?: Lookup;
+  dial?: Dial;
+}
+
+const METHOD_TOKEN = "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$";
+
+const SendRequestSchema = Type.Object(
+  {
+    method: Type.String({ pattern: METHOD_TOKEN, description: 'Any HTTP method token, e.g. GET or PURGE.' }),
+    url: Type.String({ minLength: 1, maxLength: 8_192, description: 'A path on this sandbox (/api/books) or an absolute URL.' }),
+    headers: Type.Array(Type.Array(Type.String({ maxLength: 8_192 }), { minItems: 2, maxItems: 2 }), { maxItems: 100 }),
+    body: Type.Optional(
+      Type.Unsafe<{ encoding: 'text' | 'base64'; data: string } | null>({
+        anyOf: [
+          { type: 'null' },
+          {
+            type: 'object',
+            required: ['encoding', 'data'],
+            additionalProperties: false,
+            properties: { encoding: { enum: ['text', 'base64'] }, data: { type: 'string' } },
+          },
+        ],
+      }),
+    ),
+    options: Type.Optional(
+      Type.Object(
+        {
+          followRedirects: Type.Optional(Type.Boolean()),
+          maxRedirects: Type.Optional(Type.Integer({ minimum: 0, maximum: SEND_LIMITS.maxRedirects })),
+          timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: SEND_LIMITS.maxTimeoutMs })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, options) => {
+  const allowOrigins = new Set(options.allowOrigins);
+  const deps = { lookup: options.lookup ?? defaultLookup, dial: options.dial ?? defaultDial };
+
+  // A learner's request goes out, and the exact exchange comes back.
+  app.post('/app/send', { config: { accepts: ['application/json'], rateLimit: 'send' }, schema: { body: SendRequestSchema } }, async (request, reply) => {
+    const address = app.server.address();
+    if (!address || typeof address === 'string') throw new Error('the server is not listening on TCP');
+    const ownHost = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
+    const port = address.port;
+    const pageHost = (request.headers.host ?? `localhost:${port}`).toLowerCase();
+    const ownHosts = new Set([pageHost, `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]);
+
+    const { method, url, headers, body, options: sendOptions = {} } = request.body;
+    let bodyBytes: Buffer | null = null;
+    if (body) {
+      if (body.encoding === 'base64' && !/^[A-Za-z0-9+/]*={0,2}$/.test(body.data)) {
+        throw new HttpProblem('validation-failed', 'body.data is marked base64 but is not valid base64. Encode the bytes again, or send text with encoding "text".', {
+          errors: [{ field: 'body.data', location: 'body', message: 'is not valid base64' }],
+        });
+      }
+      bodyBytes = Buffer.from(body.data, body.encoding === 'base64' ? 'base64' : 'utf8');
+    }
+    const transcript = await performSend(
+      {
+        method,
+        url,
+        headers: headers as [string, string][],
+        body: bodyBytes,
+        followRedirects: sendOptions.followRedirects ?? false,
+        maxRedirects: sendOptions.maxRedirects ?? SEND_LIMITS.defaultRedirects,
+        timeoutMs: sendOptions.timeoutMs ?? SEND_LIMITS.defaultTimeoutMs,
+      },
+      { base: `http://${pageHost}`, ownHosts, allowOrigins, own: { host: ownHost, port }, deps },
+    );
+    return reply.header('cache-control', 'no-store').send(transcript);
+  });
+};
+
+export default sendRoutes;

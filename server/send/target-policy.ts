@@ -1,0 +1,71 @@
+// Where a learner's request may go. By default only to this sandbox itself; other origins only when
+// the operator lists them in SANDBOX_ALLOW_ORIGINS. The decision is made on the parsed URL (the WHATWG
+// parser already turns 0x7f.1, 2130706433 and 0177.0.0.1 into 127.0.0.1), and again on every address
+// DNS returns, right before connecting (see wire-connector.ts).
+import { HttpProblem } from '../http/problem';
+import { classifyAddress, describeKind, type AddressKind } from './address-policy';
+
+export type Target = { kind: 'own'; url: URL } | { kind: 'allowlisted'; url: URL };
+
+export interface TargetContext {
+  /** host:port strings that name this server (localhost:3000, 127.0.0.1:3000, the Host the page used…). */
+  ownHosts: ReadonlySet<string>;
+  /** Origins the operator allows (https://example.org). */
+  allowOrigins: ReadonlySet<string>;
+}
+
+/** Address kinds never dialled, even for an allowlisted origin (metadata services live there). */
+export const ALWAYS_REFUSED: ReadonlySet<AddressKind> = new Set(['link-local', 'unspecified', 'multicast', 'reserved']);
+
+export function refuse(detail: string, extra: Record<string, unknown> = {}): HttpProblem {
+  return new HttpProblem('target-refused', detail, { extra });
+}
+
+function ipLiteral(hostname: string): string | undefined {
+  const bare = hostname.replace(/^\[|\]$/g, '');
+  return /^[\d.]+$/.test(bare) || bare.includes(':') ? bare : undefined;
+}
+
+/** Parses and checks a send target; throws a 400/403 problem that says why it is refused. */
+export function decideTarget(raw: string, base: string, context: TargetContext): Target {
+  let url: URL;
+  try {
+    url = new URL(raw, base);
+  } catch {
+    throw new HttpProblem(
+      'malformed-request',
+      `"${raw.slice(0, 200)}" is not a URL. Write a path on this sandbox such as /api/books, or a full URL such as http://localhost:3000/get.`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw refuse(`Only http: and https: URLs can be sent, not ${url.protocol}. Start the URL with http://.`, { reason: 'scheme' });
+  }
+  if (url.username || url.password) {
+    throw refuse('Put credentials in an Authorization header (the Auth tab does it for you), not in the URL.', { reason: 'credentials-in-url' });
+  }
+  if (context.ownHosts.has(url.host.toLowerCase())) return { kind: 'own', url };
+  if (context.allowOrigins.has(url.origin)) return { kind: 'allowlisted', url };
+
+  const literal = ipLiteral(url.hostname);
+  if (literal) {
+    const kind = classifyAddress(literal);
+    if (kind !== 'public') {
+      throw refuse(
+        `${url.host} is ${describeKind(kind)}, and this sandbox does not send requests there: it could reach services that are not meant to be public. Send your request to this sandbox instead (a path such as /get).`,
+        { reason: kind, address: literal },
+      );
+    }
+  }
+  throw refuse(
+    `This sandbox only sends requests to itself, so ${url.origin} is refused. Use a path such as /get or /api/books. (The server's operator can allow other origins with SANDBOX_ALLOW_ORIGINS.)`,
+    { reason: 'not-allowlisted', origin: url.origin },
+  );
+}
+
+/** Checks an address DNS gave for an allowlisted origin, right before connecting. */
+export function checkResolvedAddress(hostname: string, address: string): void {
+  const kind = classifyAddress(address);
+  if (ALWAYS_REFUSED.has(kind)) {
+    throw refuse(`${hostname} resolves to ${address}, ${describeKind(kind)}, so the request was not sent.`, { reason: kind, address });
+  }
+}
