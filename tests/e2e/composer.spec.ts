@@ -20,7 +20,7 @@ test.describe('a student at the composer', () => {
   test('forgets Content-Type, is warned, gets 415, fixes it in one click, logs in, and creates a book in her own sandbox', async ({ page, sandboxServer }) => {
     await page.goto(sandboxServer.origin);
     await page.getByLabel('Method').selectOption('POST');
-    await page.getByRole('tab', { name: /Body/ }).click();
+    await page.getByRole('form', { name: 'Request composer' }).getByRole('tab', { name: /Body/ }).click();
     await page.getByLabel('Body type').selectOption('json');
     await page.getByLabel('Body', { exact: true }).fill('{"title": "Maya\'s book", "author": "Maya", "year": 2026}');
     await expect(page.getByText(/no Content-Type header/)).toBeVisible();
@@ -30,7 +30,8 @@ test.describe('a student at the composer', () => {
     await expect(response.getByRole('heading', { level: 2 })).toContainText('415');
 
     await response.getByRole('button', { name: 'Set Content-Type: application/json' }).click();
-    await expect(page.getByRole('tab', { name: /Headers/ })).toHaveAttribute('aria-selected', 'true');
+    const composer = page.getByRole('form', { name: 'Request composer' });
+    await expect(composer.getByRole('tab', { name: /Headers/ })).toHaveAttribute('aria-selected', 'true');
     await expect(page.getByLabel('header 2 name')).toHaveValue('Content-Type');
     await page.getByRole('button', { name: 'Send' }).click();
     await expect(response.getByRole('heading', { level: 2 })).toContainText('401');
