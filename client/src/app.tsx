@@ -43,12 +43,10 @@ export function App() {
   useEffect(() => {
     // The page's own sandbox cookie is HttpOnly; ask the server which sandbox it names, so the
     // composer's requests (sent by the server) work in the learner's own data too.
-    apiFetch<SandboxInfo>('/api/sandbox').then(
-      (info) => {
-        if (!info.shared) adoptSandbox(info.id);
-      },
-      () => undefined,
-    );
+    // (Without one yet — e.g. under the dev server — ask for a private sandbox.)
+    apiFetch<SandboxInfo>('/api/sandbox')
+      .then((info) => (info.shared ? apiFetch<SandboxInfo>('/api/sandbox', { method: 'POST' }) : info))
+      .then((info) => adoptSandbox(info.id), () => undefined);
     void loadReference();
   }, [adoptSandbox, loadReference]);
 
