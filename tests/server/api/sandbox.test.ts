@@ -19,7 +19,7 @@ async function addBook(sandbox: { header?: string; cookie?: string; query?: stri
 }
 
 describe('sandboxes', () => {
-  it.each([
+  it.each<[string, { header?: string; cookie?: string; query?: string }]>([
     ['the X-Sandbox header', { header: 'iso-header' }],
     ['the sandbox cookie', { cookie: 'iso-cookie' }],
     ['the sandbox query parameter', { query: 'iso-query' }],
