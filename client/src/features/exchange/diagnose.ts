@@ -142,8 +142,18 @@ export function diagnose(exchange: Exchange): Diagnosis {
     d.summary = `The server is ${status === 429 ? 'limiting how often you may ask' : 'unavailable for now'}.${headerValue(response.headers, 'retry-after') ? ` Retry-After says when to try again.` : ''}`;
     d.responseHeaders.push('retry-after');
   } else if (status >= 200 && status < 300) {
-    d.summary = method === 'HEAD' ? 'OK: the same headers a GET would get, and no body.' : 'OK.';
-    if (headerValue(response.headers, 'etag')) d.responseHeaders.push('etag');
+    const total = headerValue(response.headers, 'x-total-count');
+    const etag = headerValue(response.headers, 'etag');
+    const parts = [method === 'HEAD' ? 'OK: the same headers a GET would get, and no body.' : 'OK: the request worked.'];
+    if (total !== undefined) {
+      parts.push(`This is one page of a collection: X-Total-Count says there are ${total} items in all, and the Link header points at the other pages.`);
+      d.responseHeaders.push('x-total-count', 'link');
+    }
+    if (etag) {
+      parts.push(`Send If-None-Match: ${etag} next time to get 304 Not Modified while nothing has changed.`);
+      d.responseHeaders.push('etag');
+    }
+    d.summary = parts.join(' ');
   } else {
     d.summary = '';
   }

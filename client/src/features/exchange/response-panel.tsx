@@ -1,16 +1,31 @@
 import { Tabs } from '../../components/ui/tabs';
 import { applyFix } from './apply-fix';
+import { BodyView } from './body-view';
+import { CookiesView } from './cookies-view';
+import { headerValue } from './diagnose';
 import { useExchangeStore } from './exchange-store';
+import { HeadersTable } from './headers-table';
+import { SequenceDiagram } from './sequence-diagram';
 import { StatusAnnotation } from './status-annotation';
+import { TimingChart } from './timing-chart';
+import { TypedVsSent } from './typed-vs-sent-view';
 import { useDiagnosis } from './use-diagnosis';
 import { useResponseViewStore, type ResponseView } from './view-store';
+import { WireView } from './wire-view';
 
+function emptyBodyReason(status: number, method: string): string {
+  if (method === 'HEAD') return 'No body: a HEAD response carries the headers a GET would get, and never a body.';
+  if (status === 204) return 'No body: 204 No Content never has one.';
+  if (status === 304) return 'No body: 304 Not Modified tells you to use the copy you already have.';
+  return 'The response has an empty body.';
+}
 
 /** The final response of the latest exchange: status explained, why this request got it, and its parts. */
 export function ResponsePanel() {
   const phase = useExchangeStore((s) => s.phase);
   const transcript = useExchangeStore((s) => s.transcript);
   const problem = useExchangeStore((s) => s.problem);
+  const sent = useExchangeStore((s) => s.sent);
   const diagnosis = useDiagnosis();
   const view = useResponseViewStore((s) => s.view);
   const setView = useResponseViewStore((s) => s.setView);
@@ -26,7 +41,7 @@ export function ResponsePanel() {
     );
   }
   const exchange = transcript?.exchanges.at(-1);
-  if (!exchange) {
+  if (!transcript || !exchange) {
     return (
       <section className="response" aria-label="Response" aria-busy={phase === 'sending'}>
         <p className="muted">{phase === 'sending' ? 'Sending…' : 'No response yet.'}</p>
@@ -34,12 +49,16 @@ export function ResponsePanel() {
     );
   }
   const response = exchange.response;
+  const hops = transcript.exchanges.length;
   return (
     <section className="response" aria-label="Response" aria-busy={phase === 'sending'}>
       {response ? (
         <h2 className={`status status-${String(response.status)[0]}xx`}>
           <span className="status-code">{response.status}</span> {response.reason}
-          <small className="muted"> · {Math.round(exchange.timings.completeMs)} ms</small>
+          <small className="muted">
+            {' '}
+            · {Math.round(exchange.timings.completeMs)} ms{hops > 1 ? ` · after ${hops - 1} redirect${hops > 2 ? 's' : ''}` : ''}
+          </small>
         </h2>
       ) : (
         <h2 className="status status-error">No response</h2>
@@ -48,13 +67,18 @@ export function ResponsePanel() {
       {diagnosis && (diagnosis.summary || diagnosis.fixes.length > 0) && (
         <div className="diagnosis" role="note" aria-label="Why this response">
           {diagnosis.summary && <p>{diagnosis.summary}</p>}
-          {diagnosis.fixes.map(({ label, fix }) => (
-            <button key={label} type="button" className="secondary fix" onClick={() => applyFix(fix)}>
-              {label}
-            </button>
-          ))}
+          {diagnosis.fixes.length > 0 && (
+            <div className="fixes">
+              {diagnosis.fixes.map(({ label, fix }) => (
+                <button key={label} type="button" className="secondary fix" onClick={() => applyFix(fix)}>
+                  {label}
+                </button>
+              ))}
+            </div>
+          )}
         </div>
       )}
+      <SequenceDiagram transcript={transcript} />
       <Tabs
         label="Response parts"
         selected={view}
@@ -62,35 +86,42 @@ export function ResponsePanel() {
         items={[
           { id: 'body', label: 'Body' },
           { id: 'headers', label: 'Headers', badge: response?.headers.length },
+          { id: 'cookies', label: 'Cookies' },
           { id: 'wire', label: 'Wire' },
+          { id: 'sent', label: 'Typed vs sent' },
+          { id: 'timing', label: 'Timing' },
         ]}
       >
         {view === 'body' &&
-          (response?.body && response.body.data !== '' ? (
-            <pre aria-label="Response body">{response.body.data}</pre>
+          (response ? (
+            <BodyView body={response.body} contentType={headerValue(response.headers, 'content-type')} emptyReason={emptyBodyReason(response.status, exchange.request.method)} />
           ) : (
-            <p className="muted">(empty body)</p>
+            <p>{exchange.error?.message}</p>
           ))}
-        {view === 'headers' && response && (
-          <table className="headers">
-            <tbody>
-              {response.headers.map(([name, value], index) => (
-                <tr key={`${name}-${index}`} className={diagnosis?.responseHeaders.includes(name.toLowerCase()) ? 'highlight' : undefined}>
-                  <th scope="row">{name}</th>
-                  <td>{value}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        {view === 'headers' && (
+          <>
+            <h3>Response headers</h3>
+            {response && <HeadersTable label="Response headers" headers={response.headers} highlight={diagnosis?.responseHeaders} />}
+            {response && response.trailers.length > 0 && (
+              <>
+                <h3>Trailers</h3>
+                <HeadersTable label="Trailers" headers={response.trailers} />
+              </>
+            )}
+            <h3>Request headers as sent</h3>
+            <HeadersTable label="Request headers" headers={exchange.request.headers} highlight={diagnosis?.composer.headers} />
+          </>
         )}
-        {view === 'wire' && (
-          <div className="wire-simple">
-            <h3>Request</h3>
-            <pre aria-label="Request as sent">{exchange.request.raw}</pre>
-            <h3>Response</h3>
-            <pre aria-label="Response as received">{response?.raw ?? exchange.error?.message}</pre>
-          </div>
-        )}
+        {view === 'cookies' && <CookiesView exchange={exchange} />}
+        {view === 'wire' &&
+          transcript.exchanges.map((hop, index) => (
+            <div key={index}>
+              {hops > 1 && <h3>Hop {index + 1}</h3>}
+              <WireView exchange={hop} />
+            </div>
+          ))}
+        {view === 'sent' && sent && <TypedVsSent typed={sent.outgoing.headers} sent={transcript.exchanges[0]!.request.headers} />}
+        {view === 'timing' && <TimingChart timings={exchange.timings} />}
       </Tabs>
     </section>
   );
