@@ -7,6 +7,7 @@ import { draftWarnings, impliedContentType, queryRowsOf } from './draft';
 import { useDraftStore } from './draft-store';
 import { AuthEditor, BodyEditor, HeadersEditor, QueryEditor } from './editors';
 import { RequestLine } from './request-line';
+import { CodeTools } from './code-tools';
 
 type Section = 'query' | 'headers' | 'body' | 'auth';
 
@@ -60,6 +61,7 @@ export function Composer({ urlList }: { urlList?: string }) {
         Press <kbd>Ctrl</kbd>+<kbd>Enter</kbd> or Send to send this request, then read what came back.
       </p>
       <RequestLine sending={phase === 'sending'} hintId={hintId} urlList={urlList} highlightMethod={cause?.method} />
+      <CodeTools />
       <div className="send-options">
         <input id={followId} type="checkbox" checked={followRedirects} onChange={(e) => setOption('followRedirects', e.target.checked)} />
         <label htmlFor={followId}>Follow redirects</label>

@@ -1,5 +1,7 @@
 import { useId, useState } from 'react';
 import { COMMON_METHODS, useDraftStore } from './draft-store';
+import { importCurl } from './code-tools';
+import { looksLikeCurl } from './code/parse-curl';
 
 export interface RequestLineProps {
   sending: boolean;
@@ -69,6 +71,14 @@ export function RequestLine({ sending, hintId, urlList, highlightMethod }: Reque
         className="url"
         value={url}
         onChange={(e) => setUrl(e.target.value)}
+        onPaste={(e) => {
+          // Pasting a whole curl command into the URL bar imports it.
+          const text = e.clipboardData.getData('text');
+          if (!looksLikeCurl(text)) return;
+          e.preventDefault();
+          const result = importCurl(text);
+          if (!result.ok) window.alert(result.message);
+        }}
         list={urlList}
         spellCheck={false}
         autoComplete="off"

@@ -1,0 +1,87 @@
+import { expect, test } from './fixtures';
+
+test.describe('a student reading exchanges', () => {
+  test('creates a book with the keyboard, sees 201 explained, and finds Location in the wire view', async ({ page, sandboxServer }) => {
+    await page.goto(sandboxServer.origin);
+    const composer = page.getByRole('form', { name: 'Request composer' });
+    await page.getByLabel('Method').selectOption('POST');
+    await composer.getByRole('tab', { name: /Headers/ }).click();
+    await page.getByLabel('header 1 name').fill('Content-Type');
+    await page.getByLabel('header 1 value').fill('application/json');
+    await page.getByRole('button', { name: 'Add header' }).click();
+    await page.getByLabel('header 2 name').fill('Authorization');
+    // Log in first through the diagnosis fix, then send the real request.
+    await composer.getByRole('tab', { name: /Body/ }).click();
+    await page.getByLabel('Body type').selectOption('json');
+    await page.getByLabel('Body', { exact: true }).fill('{"title": "Kindred", "author": "Octavia E. Butler", "year": 1979}');
+    await page.getByLabel('Body', { exact: true }).press('Control+Enter');
+    const response = page.getByRole('region', { name: 'Response' });
+    await expect(response.getByRole('heading', { level: 2 })).toContainText('401');
+    await response.getByRole('button', { name: /Log in as the demo user/ }).click();
+    await expect(response.getByRole('heading', { level: 2 })).toContainText('201');
+    await composer.getByRole('tab', { name: /Headers/ }).click();
+    await page.getByRole('button', { name: 'Remove header 2' }).click();
+    await page.getByLabel('URL').press('Control+Enter');
+
+    await expect(response.getByRole('heading', { level: 2 })).toContainText('201 Created');
+    await expect(response.getByRole('note', { name: 'Why this response' })).toContainText('The Location header says where the new resource lives');
+    await response.getByRole('tab', { name: 'Wire' }).click();
+    await expect(response.getByRole('list', { name: 'Response as received' })).toContainText(/location: \/api\/books\/13/i);
+    await expect(response.getByRole('list', { name: 'Request as sent' })).toContainText('POST /api/books HTTP/1.1');
+    await page.getByLabel('Show line endings (CR LF)').check();
+    await expect(response.getByRole('list', { name: 'Request as sent' }).getByLabel('CR LF').first()).toBeVisible();
+  });
+
+  test('deletes a book twice: 204, then 404, each explained', async ({ page, sandboxServer }) => {
+    await page.goto(sandboxServer.origin);
+    await page.getByLabel('Method').selectOption('DELETE');
+    await page.getByLabel('URL').fill('/api/books/3');
+    await page.getByLabel('URL').press('Control+Enter');
+    const response = page.getByRole('region', { name: 'Response' });
+    await expect(response.getByRole('heading', { level: 2 })).toContainText('401');
+    await response.getByRole('button', { name: /Log in as the demo user/ }).click();
+    await expect(response.getByRole('heading', { level: 2 })).toContainText('201');
+
+    await page.getByLabel('URL').press('Control+Enter');
+    await expect(response.getByRole('heading', { level: 2 })).toContainText('204 No Content');
+    await expect(response.getByRole('note', { name: 'Why this response' })).toContainText('the same DELETE again will get 404');
+    await expect(response.getByText('No body: 204 No Content never has one.')).toBeVisible();
+
+    await page.getByLabel('URL').press('Control+Enter');
+    await expect(response.getByRole('heading', { level: 2 })).toContainText('404 Not Found');
+    await expect(response.getByRole('note', { name: 'Why this response' })).toContainText('Book 3 does not exist');
+  });
+
+  test('imports a curl command and copies the request back as curl', async ({ page, sandboxServer, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.goto(sandboxServer.origin);
+    await page.getByRole('button', { name: 'Import curl' }).click();
+    await page.getByLabel('Paste a curl command').fill(`curl -X PATCH '${sandboxServer.origin}/api/books/2' -H 'Content-Type: application/merge-patch+json' -d '{"status":"read"}'`);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Imported the curl command.' })).toBeVisible();
+    await expect(page.getByLabel('Method')).toHaveValue('PATCH');
+    await expect(page.getByLabel('URL')).toHaveValue(`${sandboxServer.origin}/api/books/2`);
+
+    await page.getByRole('button', { name: 'Copy as curl' }).click();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe(
+      `curl -i -X PATCH -H 'Content-Type: application/merge-patch+json' --data-raw '{"status":"read"}' ${sandboxServer.origin}/api/books/2`,
+    );
+    await expect(page.getByLabel('Code to copy')).toHaveText(copied);
+  });
+
+  test('a damaged share link says so; a good one restores the request', async ({ page, sandboxServer }) => {
+    await page.goto(`${sandboxServer.origin}/#r=1.broken`);
+    await expect(page.getByRole('alert')).toContainText('damaged');
+    await page.getByLabel('Method').selectOption('PUT');
+    await page.getByLabel('URL').fill('/api/books/1?sandbox=shared-link');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    expect(link).toMatch(/#r=1\./);
+    const other = await page.context().newPage();
+    await other.goto(link);
+    await expect(other.getByLabel('Method')).toHaveValue('PUT');
+    await expect(other.getByLabel('URL')).toHaveValue('/api/books/1?sandbox=shared-link');
+  });
+});
