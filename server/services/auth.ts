@@ -40,6 +40,33 @@ export function publicUser(user: UserRecord): User {
   };
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CSRF protection for cookie-authenticated changes: a browser always sends Origin with a cross-site
+ * POST, PUT, PATCH or DELETE, so an Origin that is not this server's means another site is trying to
+ * act with the learner's cookie. (SameSite=Lax already keeps the cookie off most such requests; this
+ * is the second lock.) Requests without Origin — curl, scripts, the sandbox's own sender — carry no
+ * ambient browser authority and pass.
+ */
+export function checkSameOrigin(request: FastifyRequest): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  const origin = request.headers.origin;
+  if (origin === undefined) return;
+  let originHost: string | undefined;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    originHost = undefined;
+  }
+  if (originHost !== undefined && originHost === request.headers.host) return;
+  throw new HttpProblem(
+    'forbidden',
+    `This change was sent from another site (Origin: ${origin}) with your session cookie, so it was refused to protect you from cross-site request forgery (CSRF). Send it from the sandbox itself, or authenticate with a bearer token instead of the cookie.`,
+    { extra: { rule: 'same-origin-for-cookie-auth' } },
+  );
+}
+
 export class AuthService {
   readonly #grants = new Map<string, Grant>();
   readonly #now: () => Date;
@@ -116,7 +143,10 @@ export class AuthService {
       return user;
     }
     const secret = parseCookies(request.headers.cookie)[SESSION_COOKIE];
-    return secret ? this.#lookup(secret, sandbox) : undefined;
+    if (!secret) return undefined;
+    const user = this.#lookup(secret, sandbox);
+    if (user) checkSameOrigin(request);
+    return user;
   }
 
   /** The signed-in user, or a 401 that explains how to log in. `action` reads like "create a book". */

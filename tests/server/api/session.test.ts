@@ -69,3 +69,27 @@ describe('bearer tokens', () => {
     expect(response.headers['www-authenticate']).toMatch(challenge);
   });
 });
+
+describe('CSRF protection for cookie-authenticated changes', () => {
+  it.each([
+    ['another site', 'http://evil.example', 403],
+    ['a null origin (sandboxed frame)', 'null', 403],
+    ['this server', undefined, 200],
+    ['no Origin at all (curl, scripts)', '', 200],
+  ])('a PATCH with the session cookie from %s → %i', async (_from, origin, status) => {
+    const login = await call(server, '/api/session', { method: 'POST', headers: SB, json: { username: 'ada', password: 'lovelace' } });
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    const headers: Record<string, string> = { ...SB, cookie };
+    if (origin === undefined) headers.origin = server.origin;
+    else if (origin !== '') headers.origin = origin;
+    const response = await call(server, '/api/books/2', { method: 'PATCH', headers, json: { status: 'read' } });
+    expect(response.status).toBe(status);
+    if (status === 403) expect(response.json.rule).toBe('same-origin-for-cookie-auth');
+  });
+
+  it('does not apply to bearer tokens, which a browser never sends by itself', async () => {
+    const token = (await call(server, '/api/tokens', { method: 'POST', headers: SB, json: { username: 'ada', password: 'lovelace' } })).json.token;
+    const response = await call(server, '/api/books/2', { method: 'PATCH', headers: { ...SB, origin: 'http://evil.example', authorization: `Bearer ${token}` }, json: { status: 'read' } });
+    expect(response.status).toBe(200);
+  });
+});
