@@ -13,6 +13,7 @@ import { limitConnectionsPerClient } from './http/connection-limit';
 import { summarize, toFieldErrors, type SchemaError } from './http/validation-errors';
 import { CollectionFullError } from './store/types';
 import sandboxes from './services/sandboxes';
+import persistence from './services/persistence';
 import auth from './services/auth';
 import rateLimits from './services/rate-limits';
 import exportJobs from './services/export-jobs';
@@ -245,6 +246,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     },
   });
 
+  await app.register(persistence, { dataDir: config.dataDir, intervalMs: config.snapshotIntervalMs });
   await app.register(sandboxes, {
     maxSandboxes: config.sandboxMax,
     itemLimit: config.sandboxItemLimit,

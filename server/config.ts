@@ -36,6 +36,32 @@ export interface Config {
   sendRatePerMinute: number;
   /** Origins besides this server that learners may send requests to. `SANDBOX_ALLOW_ORIGINS` (comma list). */
   allowOrigins: string[];
+  /** Folder for snapshots of learners' data; unset keeps everything in memory only. `DATA_DIR`. */
+  dataDir?: string;
+  /** How often a changed state is saved to DATA_DIR, in ms. `SNAPSHOT_INTERVAL_MS`. */
+  snapshotIntervalMs: number;
+  /** Most live classroom rooms at once; more → 503 until one closes or expires. `ROOM_MAX`. */
+  roomMax: number;
+  /** Most students who may join one room; more → 409. `ROOM_STUDENT_MAX`. */
+  roomStudentMax: number;
+  /** Minutes a room with nobody connected may sit idle before it closes. `ROOM_IDLE_MINUTES`. */
+  roomIdleMinutes: number;
+  /** Most request inboxes at once (room and student inboxes included); more → 503. `INBOX_MAX`. */
+  inboxMax: number;
+  /** Minutes an inbox may sit unused before it is deleted. `INBOX_IDLE_MINUTES`. */
+  inboxIdleMinutes: number;
+  /** Captured requests one inbox keeps; the oldest go first. `INBOX_HISTORY`. */
+  inboxHistory: number;
+  /** Largest body an inbox captures, in bytes; more → 413. `INBOX_BODY_LIMIT`. */
+  inboxBodyLimit: number;
+  /** Requests one inbox captures per minute; more → 429 with Retry-After. `INBOX_CAPTURES_PER_MINUTE`. */
+  inboxCapturesPerMinute: number;
+  /** Most open event streams (Server-Sent Events) on the server; more → 503. `STREAM_MAX`. */
+  streamMax: number;
+  /** Interval of the keep-alive comment on event streams, in ms. `SSE_HEARTBEAT_MS`. */
+  sseHeartbeatMs: number;
+  /** Rooms, inboxes and room joins one client may create per minute; more → 429. `CLASSROOM_CREATE_PER_MINUTE`. */
+  classroomCreatePerMinute: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -57,6 +83,18 @@ export const DEFAULT_CONFIG: Config = {
   loginRatePerMinute: 30,
   sendRatePerMinute: 300,
   allowOrigins: [],
+  snapshotIntervalMs: 5_000,
+  roomMax: 200,
+  roomStudentMax: 400,
+  roomIdleMinutes: 720,
+  inboxMax: 2_000,
+  inboxIdleMinutes: 1_440,
+  inboxHistory: 100,
+  inboxBodyLimit: 65_536,
+  inboxCapturesPerMinute: 120,
+  streamMax: 2_000,
+  sseHeartbeatMs: 15_000,
+  classroomCreatePerMinute: 30,
 };
 
 interface IntRule {
@@ -80,7 +118,19 @@ const INT_RULES: IntRule[] = [
   { key: 'keepAliveTimeoutMs', env: 'KEEP_ALIVE_TIMEOUT_MS', min: 100, max: 600_000 },
   { key: 'maxConnectionsPerClient', env: 'MAX_CONNECTIONS_PER_CLIENT', min: 1, max: 100_000 },
   { key: 'loginRatePerMinute', env: 'LOGIN_RATE_PER_MINUTE', min: 1, max: 100_000 },
+  { key: 'roomMax', env: 'ROOM_MAX', min: 1, max: 10_000 },
+  { key: 'roomStudentMax', env: 'ROOM_STUDENT_MAX', min: 1, max: 5_000 },
+  { key: 'roomIdleMinutes', env: 'ROOM_IDLE_MINUTES', min: 1, max: 10_080 },
+  { key: 'inboxMax', env: 'INBOX_MAX', min: 1, max: 100_000 },
+  { key: 'inboxIdleMinutes', env: 'INBOX_IDLE_MINUTES', min: 1, max: 43_200 },
+  { key: 'inboxHistory', env: 'INBOX_HISTORY', min: 1, max: 1_000 },
+  { key: 'inboxBodyLimit', env: 'INBOX_BODY_LIMIT', min: 1_024, max: 1_048_576 },
+  { key: 'inboxCapturesPerMinute', env: 'INBOX_CAPTURES_PER_MINUTE', min: 1, max: 100_000 },
+  { key: 'streamMax', env: 'STREAM_MAX', min: 1, max: 100_000 },
+  { key: 'sseHeartbeatMs', env: 'SSE_HEARTBEAT_MS', min: 1_000, max: 120_000 },
+  { key: 'classroomCreatePerMinute', env: 'CLASSROOM_CREATE_PER_MINUTE', min: 1, max: 100_000 },
   { key: 'sendRatePerMinute', env: 'SEND_RATE_PER_MINUTE', min: 1, max: 1_000_000 },
+  { key: 'snapshotIntervalMs', env: 'SNAPSHOT_INTERVAL_MS', min: 100, max: 3_600_000 },
 ];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -102,6 +152,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     (config[rule.key] as number) = value;
   }
   if (env.HOST) config.host = env.HOST;
+  if (env.DATA_DIR) config.dataDir = env.DATA_DIR;
   if (env.SANDBOX_ALLOW_ORIGINS) {
     config.allowOrigins = env.SANDBOX_ALLOW_ORIGINS.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
       let origin: string;

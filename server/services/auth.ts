@@ -70,6 +70,17 @@ export function checkSameOrigin(request: FastifyRequest): void {
 export class AuthService {
   readonly #grants = new Map<string, Grant>();
   readonly #now: () => Date;
+  /** Increases whenever a session or token is issued or ended (for snapshots). */
+  changes = 0;
+
+  exportState(): [string, Grant][] {
+    const now = this.#now().getTime();
+    return [...this.#grants].filter(([, grant]) => grant.expiresAt > now);
+  }
+
+  importState(entries: [string, Grant][]): void {
+    for (const [secret, grant] of entries) this.#grants.set(secret, grant);
+  }
 
   constructor(options: AuthOptions = {}) {
     this.#now = options.now ?? (() => new Date());
@@ -79,6 +90,7 @@ export class AuthService {
     const secret = `${prefix}${randomBytes(24).toString('base64url')}`;
     const expiresAt = this.#now().getTime() + ttl;
     this.#grants.set(secret, { sandboxId, userId, expiresAt });
+    this.changes += 1;
     while (this.#grants.size > MAX_CREDENTIALS) {
       const oldest = this.#grants.keys().next().value as string;
       this.#grants.delete(oldest);
@@ -98,6 +110,7 @@ export class AuthService {
   endSession(request: FastifyRequest, reply: FastifyReply): boolean {
     const secret = parseCookies(request.headers.cookie)[SESSION_COOKIE];
     reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0 }));
+    this.changes += 1;
     return secret !== undefined && this.#grants.delete(secret);
   }
 
@@ -170,7 +183,14 @@ declare module 'fastify' {
 
 export default fp<AuthOptions>(
   async (app, options) => {
-    app.decorate('auth', new AuthService(options));
+    const service = new AuthService(options);
+    app.decorate('auth', service);
+    app.persistence.register({
+      name: 'sessions',
+      version: () => service.changes,
+      save: () => service.exportState(),
+      restore: (data) => service.importState(data as [string, Grant][]),
+    });
   },
-  { name: 'auth' },
+  { name: 'auth', dependencies: ['persistence'] },
 );

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem } from '../http/problem';
-import { MemorySandboxStore } from '../store/memory-store';
+import { MemorySandboxStore, type StoreSnapshot } from '../store/memory-store';
 import { seedData } from '../store/seed';
 import { COLLECTION_NAMES, type SandboxData, type SandboxStore } from '../store/types';
 import type { SandboxInfo } from '../protocol';
@@ -111,7 +111,17 @@ declare module 'fastify' {
 
 export default fp<SandboxServiceOptions>(
   async (app, options) => {
-    app.decorate('sandboxes', new SandboxService(options));
+    const service = new SandboxService(options);
+    app.decorate('sandboxes', service);
+    const store = service.store;
+    if (store instanceof MemorySandboxStore) {
+      app.persistence.register({
+        name: 'sandboxes',
+        version: () => store.changes,
+        save: () => store.exportState(),
+        restore: (data) => store.importState(data as StoreSnapshot),
+      });
+    }
   },
-  { name: 'sandboxes' },
+  { name: 'sandboxes', dependencies: ['persistence'] },
 );

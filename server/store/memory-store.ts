@@ -25,10 +25,23 @@ export interface MemoryStoreOptions {
   now?: () => Date;
 }
 
+/** A collection as saved in a snapshot: only collections a sandbox changed are saved. */
+export interface CollectionSnapshot {
+  nextId: number;
+  items: Entity[];
+}
+
+export interface StoreSnapshot {
+  version: 1;
+  sandboxes: { id: string; lastUsed: number; collections: Partial<Record<CollectionName, CollectionSnapshot>> }[];
+}
+
 class MemoryCollection<T extends Entity> implements Collection<T> {
   #items: Map<number, T>;
   #copied = false;
   #nextId: number;
+  /** Called on every write (the store counts changes for snapshots). */
+  onWrite: () => void = () => undefined;
 
   constructor(
     private readonly name: string,
@@ -40,7 +53,19 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
     this.#nextId = Math.max(0, ...seed.keys()) + 1;
   }
 
+  /** The collection's own state, when it has diverged from the seed. */
+  snapshot(): CollectionSnapshot | undefined {
+    return this.#copied ? { nextId: this.#nextId, items: [...this.#items.values()] } : undefined;
+  }
+
+  restore(snapshot: CollectionSnapshot): void {
+    this.#items = new Map(snapshot.items.map((item) => [item.id, Object.freeze({ ...item }) as T]));
+    this.#copied = true;
+    this.#nextId = snapshot.nextId;
+  }
+
   #writable(): Map<number, T> {
+    this.onWrite();
     if (!this.#copied) {
       this.#items = new Map(this.#items);
       this.#copied = true;
@@ -90,6 +115,7 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
 
 interface Held {
   data: SandboxData;
+  collections: Record<CollectionName, MemoryCollection<Entity>>;
   lastUsed: number;
 }
 
@@ -98,22 +124,25 @@ export class MemorySandboxStore implements SandboxStore {
   readonly #sandboxes = new Map<string, Held>();
   readonly #seed: SeedData;
   readonly #now: () => Date;
+  /** Increases on every change; persistence compares it to know whether to save. */
+  changes = 0;
 
   constructor(private readonly options: MemoryStoreOptions) {
     this.#seed = options.seed();
     this.#now = options.now ?? (() => new Date());
   }
 
-  #create(id: string): SandboxData {
-    const make = <T extends Entity>(name: CollectionName) =>
-      new MemoryCollection<T>(name, this.#seed[name] as unknown as ReadonlyMap<number, T>, this.options.itemLimit, this.#now);
-    return {
-      id,
-      books: make('books'),
-      categories: make('categories'),
-      comments: make('comments'),
-      users: make('users'),
+  #create(id: string, lastUsed: number): Held {
+    const make = (name: CollectionName) => {
+      const collection = new MemoryCollection<Entity>(name, this.#seed[name] as unknown as ReadonlyMap<number, Entity>, this.options.itemLimit, this.#now);
+      collection.onWrite = () => {
+        this.changes += 1;
+      };
+      return collection;
     };
+    const collections = { books: make('books'), categories: make('categories'), comments: make('comments'), users: make('users') };
+    const data = { id, ...collections } as unknown as SandboxData;
+    return { data, collections, lastUsed };
   }
 
   #evict(nowMs: number): void {
@@ -132,7 +161,7 @@ export class MemorySandboxStore implements SandboxStore {
     if (held) {
       this.#sandboxes.delete(id);
     } else {
-      held = { data: this.#create(id), lastUsed: nowMs };
+      held = this.#create(id, nowMs);
     }
     held.lastUsed = nowMs;
     this.#sandboxes.set(id, held);
@@ -146,7 +175,32 @@ export class MemorySandboxStore implements SandboxStore {
 
   reset(id: string): SandboxData {
     this.#sandboxes.delete(id);
+    this.changes += 1;
     return this.open(id);
+  }
+
+  /** Everything that differs from the seed, for a snapshot. */
+  exportState(): StoreSnapshot {
+    const sandboxes: StoreSnapshot['sandboxes'] = [];
+    for (const [id, held] of this.#sandboxes) {
+      const collections: Partial<Record<CollectionName, CollectionSnapshot>> = {};
+      for (const name of COLLECTION_NAMES) {
+        const state = held.collections[name].snapshot();
+        if (state) collections[name] = state;
+      }
+      if (Object.keys(collections).length > 0) sandboxes.push({ id, lastUsed: held.lastUsed, collections });
+    }
+    return { version: 1, sandboxes };
+  }
+
+  /** Restores a snapshot taken by exportState (at start, before any request). */
+  importState(snapshot: StoreSnapshot): void {
+    if (snapshot.version !== 1) throw new Error(`Unknown snapshot version ${String(snapshot.version)}`);
+    for (const saved of snapshot.sandboxes) {
+      const held = this.#create(saved.id, saved.lastUsed);
+      for (const [name, state] of Object.entries(saved.collections)) held.collections[name as CollectionName].restore(state!);
+      this.#sandboxes.set(saved.id, held);
+    }
   }
 
   size(): number {
