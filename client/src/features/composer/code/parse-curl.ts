@@ -78,6 +78,11 @@ export function parseCurl(command: string): CurlImport {
       case '--header': {
         const header = value();
         const colon = header.indexOf(':');
+        // curl's way to send a header with an empty value is "Name;" ("Name:" removes the header).
+        if (colon === -1 && /^[^;\s]+;$/.test(header.trim())) {
+          headers.push([header.trim().slice(0, -1), '']);
+          break;
+        }
         if (colon <= 0) {
           warnings.push(`Skipped the header ${JSON.stringify(header)}: a header is "Name: value".`);
           break;

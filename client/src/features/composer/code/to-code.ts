@@ -34,7 +34,8 @@ export function toCurl(request: OutgoingRequest, options: CurlOptions): string {
   if (method === 'HEAD') parts.push('--head');
   else if (!(method === 'GET' && !body) && !(method === 'POST' && body)) parts.push('-X', shellQuote(method));
   if (options.followRedirects) parts.push('-L');
-  for (const [name, value] of request.headers) parts.push('-H', shellQuote(`${name}: ${value}`));
+  // "Name;" is curl's spelling of a header with an empty value ("Name:" would remove it).
+  for (const [name, value] of request.headers) parts.push('-H', shellQuote(value === '' ? `${name};` : `${name}: ${value}`));
   let prefix = '';
   if (body) {
     // curl adds its own Content-Type to -d bodies; an empty "Content-Type:" keeps the request exactly as composed.
