@@ -23,6 +23,9 @@ import sendRoutes from './routes/send';
 import type { Dial, Lookup } from './send/wire-connector';
 import openapiRoutes from './routes/openapi';
 import clientRoutes from './routes/client';
+import classroom from './classroom/service';
+import roomRoutes from './routes/rooms';
+import inboxRoutes from './routes/inboxes';
 
 export interface BuildOptions extends Partial<Config> {
   /** Folder of the built client (index.html and assets). Omit to serve the API only. */
@@ -262,9 +265,12 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     },
   });
   await app.register(exportJobs, { durationMs: config.exportJobMs, now: options.now });
+  await app.register(classroom, { settings: config, now: options.now });
 
   await app.register(toyApiRoutes, { prefix: '/api' });
   await app.register(sendRoutes, { allowOrigins: config.allowOrigins, lookup: options.send?.lookup, dial: options.send?.dial });
+  await app.register(roomRoutes);
+  await app.register(inboxRoutes);
   await app.register(problemRoutes);
   await app.register(openapiRoutes);
   await app.register(clientRoutes, { clientDir: options.clientDir });

@@ -29,6 +29,12 @@ export const PROBLEM_TYPES = {
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'validation-failed': { status: 422, title: 'The body failed validation' },
   'insufficient-storage': { status: 507, title: 'Sandbox is full' },
+  'key-required': { status: 401, title: 'A key is required' },
+  'wrong-key': { status: 403, title: 'Wrong key' },
+  'instructor-only': { status: 403, title: 'Only the instructor may do this' },
+  'room-full': { status: 409, title: 'The room is full' },
+  'capacity-reached': { status: 503, title: 'The server is at capacity' },
+  'service-unavailable': { status: 503, title: 'Service unavailable' },
   'internal-error': { status: 500, title: 'Internal server error' },
   'client-not-built': { status: 503, title: 'The web client is not built' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -18,6 +18,8 @@ declare module 'fastify' {
 }
 
 const toyApi: FastifyPluginAsync = async (app) => {
+  // A classroom room's fault switches (latency, 429, 503, dropped connections) for its sandboxes.
+  app.addHook('onRequest', app.classroom.applyFaults);
   app.addHook('onSend', async (request, reply) => {
     const used = app.sandboxes.peek(request);
     if (used && !reply.hasHeader('x-sandbox')) reply.header('x-sandbox', used.id);

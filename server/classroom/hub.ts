@@ -1,0 +1,152 @@
+// The hub carries room and inbox events from the request that makes them (a broadcast, a captured
+// request) to every open event stream, and keeps the recent ones so a client that reconnects with
+// Last-Event-ID gets what it missed. It is an interface so that several server processes can share one
+// hub later (Redis pub/sub for the live part, a Redis stream or list for the replay part); MemoryHub is
+// the single-process implementation.
+import { REPLAY_BYTES, REPLAY_EVENTS } from './limits';
+
+/** Who may see an event: everyone in the room, only the instructor, or one student. */
+export type Audience = 'all' | 'instructor' | `student:${string}`;
+
+export interface HubEvent {
+  /** Position in the channel: decimal digits, increasing by one per event ("1", "2"…). */
+  id: string;
+  /** The SSE event name, e.g. "broadcast". */
+  type: string;
+  data: unknown;
+  /** `data` as JSON, serialised once at publish time (an event reaches hundreds of streams). */
+  json: string;
+  audience: Audience;
+  /** When it was published (ISO 8601). */
+  at: string;
+}
+
+export interface PublishInput {
+  type: string;
+  data: unknown;
+  audience?: Audience;
+}
+
+export type HubListener = (event: HubEvent) => void;
+
+/** What a reconnecting client missed, or `gap` when the hub no longer holds all of it. */
+export type Replay = { kind: 'events'; events: HubEvent[] } | { kind: 'gap' };
+
+export interface Hub {
+  /** Appends an event to a channel and hands it to every subscriber, in publish order. */
+  publish(channel: string, input: PublishInput): Promise<HubEvent>;
+  /** Calls `listener` with every event published from now on; returns the function that stops it. */
+  subscribe(channel: string, listener: HubListener): () => void;
+  /** The events after `lastId`, oldest first. */
+  replay(channel: string, lastId: string): Promise<Replay>;
+  /** The id of the newest event ("0" before the first). */
+  lastId(channel: string): Promise<string>;
+  /** Forgets a channel and its subscribers (the room or inbox is gone). */
+  drop(channel: string): Promise<void>;
+}
+
+/** Event ids are decimal counters; compares two of them (-1, 0, 1). */
+export function compareEventIds(a: string, b: string): number {
+  const x = Number(a);
+  const y = Number(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** A Last-Event-ID value the hub can use: 1 to 15 digits. Anything else counts as absent. */
+export function parseEventId(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return /^\d{1,15}$/.test(trimmed) ? String(Number(trimmed)) : undefined;
+}
+
+interface Channel {
+  next: number;
+  /** Replay buffer, oldest first, bounded by REPLAY_EVENTS and REPLAY_BYTES. */
+  events: { event: HubEvent; size: number }[];
+  bytes: number;
+  listeners: Set<HubListener>;
+}
+
+export interface MemoryHubOptions {
+  now?: () => Date;
+  maxEvents?: number;
+  maxBytes?: number;
+}
+
+export class MemoryHub implements Hub {
+  readonly #channels = new Map<string, Channel>();
+  readonly #now: () => Date;
+  readonly #maxEvents: number;
+  readonly #maxBytes: number;
+
+  constructor(options: MemoryHubOptions = {}) {
+    this.#now = options.now ?? (() => new Date());
+    this.#maxEvents = options.maxEvents ?? REPLAY_EVENTS;
+    this.#maxBytes = options.maxBytes ?? REPLAY_BYTES;
+  }
+
+  #channel(name: string): Channel {
+    let channel = this.#channels.get(name);
+    if (!channel) {
+      channel = { next: 1, events: [], bytes: 0, listeners: new Set() };
+      this.#channels.set(name, channel);
+    }
+    return channel;
+  }
+
+  async publish(name: string, input: PublishInput): Promise<HubEvent> {
+    const channel = this.#channel(name);
+    const event: HubEvent = {
+      id: String(channel.next),
+      type: input.type,
+      data: input.data,
+      json: JSON.stringify(input.data) ?? 'null',
+      audience: input.audience ?? 'all',
+      at: this.#now().toISOString(),
+    };
+    channel.next += 1;
+    const size = event.json.length;
+    channel.events.push({ event, size });
+    channel.bytes += size;
+    while (channel.events.length > this.#maxEvents || (channel.bytes > this.#maxBytes && channel.events.length > 1)) {
+      channel.bytes -= channel.events.shift()!.size;
+    }
+    // A copy, so a listener that unsubscribes (or subscribes) while we deliver does not change this round.
+    for (const listener of [...channel.listeners]) listener(event);
+    return event;
+  }
+
+  subscribe(name: string, listener: HubListener): () => void {
+    const channel = this.#channel(name);
+    channel.listeners.add(listener);
+    return () => {
+      channel.listeners.delete(listener);
+    };
+  }
+
+  async replay(name: string, lastId: string): Promise<Replay> {
+    const channel = this.#channels.get(name);
+    const newest = channel ? channel.next - 1 : 0;
+    const last = Number(lastId);
+    // An id from the future comes from before a restart (or another server): the client must start over.
+    if (last > newest) return { kind: 'gap' };
+    if (!channel || last === newest) return { kind: 'events', events: [] };
+    const oldest = channel.events.length > 0 ? Number(channel.events[0]!.event.id) : channel.next;
+    if (last < oldest - 1) return { kind: 'gap' };
+    return { kind: 'events', events: channel.events.filter(({ event }) => Number(event.id) > last).map(({ event }) => event) };
+  }
+
+  async lastId(name: string): Promise<string> {
+    const channel = this.#channels.get(name);
+    return String(channel ? channel.next - 1 : 0);
+  }
+
+  async drop(name: string): Promise<void> {
+    this.#channels.delete(name);
+  }
+
+  /** Subscribers on a channel (for tests and the benchmark). */
+  listenerCount(name: string): number {
+    return this.#channels.get(name)?.listeners.size ?? 0;
+  }
+}

@@ -1,0 +1,123 @@
+// The response an inbox's owner may configure, checked before it is stored. An inbox answers on this
+// server's own origin, so a configured response must not be able to act on the app itself:
+// - no cookies (Set-Cookie would set or overwrite the app's session and sandbox cookies for every page);
+// - no framing or connection headers (Content-Length, Transfer-Encoding, Connection… would let a body
+//   be read as two responses: the server computes framing itself);
+// - no policy headers that outlive the response (Strict-Transport-Security, Clear-Site-Data,
+//   Alt-Svc, Service-Worker-Allowed) and no replacing our Content-Security-Policy;
+// - Location and Refresh only to paths on this server (no open redirect that borrows our name).
+// Every inbox response also carries INBOX_SAFETY_HEADERS: a configured text/html page with a <script>
+// is then shown in a sandboxed, script-less document instead of running with the app's origin.
+import type { FieldError, WireHeader } from '../protocol';
+import type { InboxResponse } from './protocol';
+import { INBOX_RESPONSE_BODY_MAX, INBOX_RESPONSE_HEADER_VALUE_MAX, INBOX_RESPONSE_HEADERS_MAX } from './limits';
+
+/** Headers the owner may not set, and why (the reason goes into the 422 problem). */
+export const DENIED_RESPONSE_HEADERS: Record<string, string> = {
+  'set-cookie': 'it would set cookies for this whole site, including the log-in and sandbox cookies of everyone who opens the inbox URL',
+  'set-cookie2': 'it would set cookies for this whole site',
+  'content-length': 'the server computes Content-Length from the body you configure',
+  'transfer-encoding': 'the server decides how the body is framed on the connection',
+  connection: 'it is a hop-by-hop header that controls this connection, not the message',
+  'keep-alive': 'it is a hop-by-hop header that controls this connection, not the message',
+  'proxy-connection': 'it is a hop-by-hop header that controls this connection, not the message',
+  upgrade: 'switching protocols is not something an inbox can do',
+  te: 'it is a request header and hop-by-hop',
+  trailer: 'inbox responses have no trailers',
+  'strict-transport-security': 'browsers would remember it for this whole site for a long time',
+  'clear-site-data': 'it would wipe the storage and cookies of this whole site in the browser',
+  'alt-svc': 'browsers would remember another server for this whole site',
+  'service-worker-allowed': 'it would widen what a service worker of this site may control',
+  'content-security-policy': 'the server sets its own policy so that inbox pages cannot run scripts on this site',
+  'content-security-policy-report-only': 'the server sets its own policy so that inbox pages cannot run scripts on this site',
+  'x-content-type-options': 'the server always sends nosniff on inbox responses',
+};
+
+/** Added to every inbox response (and never configurable): see the comment at the top. */
+export const INBOX_SAFETY_HEADERS: Record<string, string> = {
+  'content-security-policy': "sandbox; default-src 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+};
+
+// RFC 9110 §5.6.2: a field name is a token.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// RFC 9110 §5.5: visible characters, spaces and tabs (and obs-text); never CR, LF or NUL.
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+// A path on this server: "/x", not "//host" (which browsers read as another host) nor "/\host".
+const LOCAL_PATH = /^\/(?![/\\])/;
+/** Statuses whose responses never carry a body (RFC 9110 §15.3.5, §15.3.6, §15.4.5). */
+const BODYLESS_STATUSES = new Set([204, 205, 304]);
+
+export interface ResponseInput {
+  status: number;
+  headers?: WireHeader[];
+  body?: string;
+  bodyEncoding?: 'text' | 'base64';
+}
+
+export type ResponseCheck = { ok: true; response: InboxResponse; bodyBytes: Buffer } | { ok: false; errors: FieldError[] };
+
+function error(field: string, message: string): FieldError {
+  return { field, location: 'body', message };
+}
+
+/** Checks a configured response; on success gives it with its body as bytes. */
+export function checkInboxResponse(input: ResponseInput): ResponseCheck {
+  const errors: FieldError[] = [];
+  const status = input.status;
+  if (!Number.isInteger(status) || status < 200 || status > 599) {
+    errors.push(error('status', 'must be a whole number from 200 to 599 (1xx statuses are not final answers, so an inbox cannot send one)'));
+  }
+  const headers = input.headers ?? [];
+  if (headers.length > INBOX_RESPONSE_HEADERS_MAX) {
+    errors.push(error('headers', `has ${headers.length} header lines; use at most ${INBOX_RESPONSE_HEADERS_MAX}`));
+  }
+  headers.slice(0, INBOX_RESPONSE_HEADERS_MAX).forEach(([name, value], i) => {
+    const field = `headers[${i}]`;
+    const lower = name.toLowerCase();
+    if (!TOKEN.test(name)) {
+      errors.push(error(field, `the name ${JSON.stringify(name)} is not a valid header name: use letters, digits and - (for example X-Request-Id)`));
+      return;
+    }
+    if (value.length > INBOX_RESPONSE_HEADER_VALUE_MAX) {
+      errors.push(error(field, `the value of ${name} is ${value.length} characters long; use at most ${INBOX_RESPONSE_HEADER_VALUE_MAX}`));
+      return;
+    }
+    if (!FIELD_VALUE.test(value)) {
+      errors.push(error(field, `the value of ${name} contains a line break or control character, which would end the header early; remove it`));
+      return;
+    }
+    const denied = DENIED_RESPONSE_HEADERS[lower];
+    if (denied) {
+      errors.push(error(field, `${name} cannot be set on an inbox response: ${denied}`));
+      return;
+    }
+    if (lower === 'location' && !LOCAL_PATH.test(value.trim())) {
+      errors.push(error(field, 'Location must be a path on this server that starts with a single / (for example /inbox-view/abc or /api/books), so the inbox cannot send people to other sites'));
+    }
+    if (lower === 'refresh' && !/^\s*\d+\s*(;\s*url=\/(?![/\\])\S*)?\s*$/i.test(value)) {
+      errors.push(error(field, 'Refresh may only name a number of seconds and, optionally, url= a path on this server (for example "5; url=/")'));
+    }
+  });
+
+  const encoding = input.bodyEncoding ?? 'text';
+  const text = input.body ?? '';
+  let bodyBytes = Buffer.alloc(0);
+  if (encoding === 'base64') {
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) {
+      errors.push(error('body', 'is not valid base64; send text with "bodyEncoding": "text", or encode the bytes as base64'));
+    } else {
+      bodyBytes = Buffer.from(text, 'base64');
+    }
+  } else {
+    bodyBytes = Buffer.from(text, 'utf8');
+  }
+  if (bodyBytes.length > INBOX_RESPONSE_BODY_MAX) {
+    errors.push(error('body', `is ${bodyBytes.length} bytes; an inbox response body may have at most ${INBOX_RESPONSE_BODY_MAX}`));
+  }
+  if (BODYLESS_STATUSES.has(status) && bodyBytes.length > 0) {
+    errors.push(error('body', `must be empty: a ${status} response never has a body (RFC 9110), so clients would misread the connection`));
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, response: { status, headers: headers.map(([n, v]) => [n, v]), body: text, bodyEncoding: encoding }, bodyBytes };
+}

@@ -1,0 +1,292 @@
+// Request inboxes ("request bins"): each keeps the last requests sent to /inbox/<id>/…, answers them
+// with the owner's configured response, and publishes every capture on the hub channel inbox:<id>.
+// Only the holder of the inbox's key may read it. Idle inboxes expire; room inboxes live as long as
+// their room.
+import type { FastifyRequest } from 'fastify';
+import { HttpProblem } from '../http/problem';
+import { captureRequest, captureSize, type ArrivedRequest } from './capture';
+import type { Hub } from './hub';
+import { digestKey, INBOX_ID, keyMatches, newInboxId, newKey } from './ids';
+import { INBOX_SAFETY_HEADERS, type ResponseCheck } from './inbox-response';
+import { keyOf, keyRequired, wrongKey } from './keys';
+import { CAPACITY_RETRY_AFTER_S, CAPTURE_BYTES_TOTAL, INBOX_HISTORY_BYTES } from './limits';
+import type { CapturedRequest, InboxLink, InboxResponse, InboxSummary } from './protocol';
+import type { StreamRegistry } from './sse';
+
+export interface InboxServiceOptions {
+  hub: Hub;
+  streams: StreamRegistry;
+  now: () => Date;
+  max: number;
+  idleMs: number;
+  history: number;
+  bodyLimit: number;
+  capturesPerMinute: number;
+}
+
+export type InboxKind = InboxSummary['kind'];
+
+export interface Inbox {
+  id: string;
+  keyDigest: Buffer;
+  kind: InboxKind;
+  room: string | null;
+  createdAt: Date;
+  lastActivity: number;
+  captured: number;
+  requests: { capture: CapturedRequest; size: number }[];
+  bytes: number;
+  response: InboxResponse;
+  /** The configured body as bytes; null while the default receipt is used. */
+  responseBody: Buffer | null;
+  /** Token bucket of the capture rate limit. */
+  tokens: number;
+  tokensAt: number;
+}
+
+/** What an inbox answers until its owner sets something else: 200 and a short JSON receipt. */
+export const DEFAULT_INBOX_RESPONSE: InboxResponse = {
+  status: 200,
+  headers: [['Content-Type', 'application/json; charset=utf-8']],
+  body: '',
+  bodyEncoding: 'text',
+};
+
+export function inboxChannel(id: string): string {
+  return `inbox:${id}`;
+}
+
+/** The answer an inbox sends: status, raw header list (order and spelling kept) and body. */
+export interface InboxAnswer {
+  status: number;
+  rawHeaders: string[];
+  body: Buffer;
+}
+
+export class InboxService {
+  readonly #inboxes = new Map<string, Inbox>();
+  readonly #options: InboxServiceOptions;
+  #totalBytes = 0;
+  /** Called after every capture (the room service relays room and student inbox captures). */
+  onCapture: ((inbox: Inbox, capture: CapturedRequest) => void) | undefined;
+
+  constructor(options: InboxServiceOptions) {
+    this.#options = options;
+  }
+
+  get size(): number {
+    return this.#inboxes.size;
+  }
+
+  get limits(): InboxSummary['limits'] {
+    const o = this.#options;
+    return { history: o.history, bodyBytes: o.bodyLimit, capturesPerMinute: o.capturesPerMinute, idleMinutes: Math.round(o.idleMs / 60_000) };
+  }
+
+  #nowMs(): number {
+    return this.#options.now().getTime();
+  }
+
+  /** A new inbox and its key (the key is not kept, only its digest). Throws 503 when at capacity. */
+  create(kind: InboxKind, room: string | null = null): { inbox: Inbox; key: string } {
+    if (this.#inboxes.size >= this.#options.max) this.sweep();
+    if (this.#inboxes.size >= this.#options.max) {
+      throw new HttpProblem(
+        'capacity-reached',
+        `This server already holds ${this.#options.max} inboxes, as many as it may. Unused inboxes expire after ${this.limits.idleMinutes} minutes; try again later.`,
+        { headers: { 'retry-after': String(CAPACITY_RETRY_AFTER_S) }, extra: { limit: this.#options.max } },
+      );
+    }
+    let id = newInboxId();
+    while (this.#inboxes.has(id)) id = newInboxId();
+    const key = newKey();
+    const now = this.#nowMs();
+    const inbox: Inbox = {
+      id,
+      keyDigest: digestKey(key),
+      kind,
+      room,
+      createdAt: new Date(now),
+      lastActivity: now,
+      captured: 0,
+      requests: [],
+      bytes: 0,
+      response: DEFAULT_INBOX_RESPONSE,
+      responseBody: null,
+      tokens: this.#options.capturesPerMinute,
+      tokensAt: now,
+    };
+    this.#inboxes.set(id, inbox);
+    return { inbox, key };
+  }
+
+  link(inbox: Inbox, key: string): InboxLink {
+    return {
+      id: inbox.id,
+      key,
+      url: `/inbox/${inbox.id}/`,
+      viewUrl: `/inbox-view/${inbox.id}`,
+      requestsUrl: `/app/inboxes/${inbox.id}/requests`,
+      eventsUrl: `/app/inboxes/${inbox.id}/events`,
+    };
+  }
+
+  #expired(inbox: Inbox, now: number): boolean {
+    return (
+      inbox.room === null &&
+      now - inbox.lastActivity > this.#options.idleMs &&
+      this.#options.streams.count(inboxChannel(inbox.id)) === 0
+    );
+  }
+
+  /** The inbox, or undefined when there is none (or it just expired). */
+  get(id: string): Inbox | undefined {
+    if (!INBOX_ID.test(id)) return undefined;
+    const inbox = this.#inboxes.get(id);
+    if (inbox && this.#expired(inbox, this.#nowMs())) {
+      void this.remove(inbox, 'expired');
+      return undefined;
+    }
+    return inbox;
+  }
+
+  notFound(id: string): HttpProblem {
+    return new HttpProblem(
+      'not-found',
+      `There is no inbox ${JSON.stringify(id.slice(0, 40))}. Inbox ids are 12 letters and digits; an unused inbox is deleted after ${this.limits.idleMinutes} minutes. Make a new one with POST /app/inboxes.`,
+    );
+  }
+
+  /** The inbox the request names, if the request carries its key: 404, then 401 or 403. */
+  authorize(request: FastifyRequest, id: string): Inbox {
+    const inbox = this.get(id);
+    if (!inbox) throw this.notFound(id);
+    const key = keyOf(request);
+    const where = 'The key was given once, when the inbox was made (in the room for room and student inboxes).';
+    if (key === undefined) throw keyRequired(`inbox ${id}`, where, 'inbox');
+    if (!keyMatches(key, inbox.keyDigest)) throw wrongKey(`inbox ${id}`, `${where} A room key or another inbox's key will not work.`);
+    inbox.lastActivity = this.#nowMs();
+    return inbox;
+  }
+
+  /** Takes one capture from the inbox's rate limit, or throws 429 with Retry-After. */
+  #takeToken(inbox: Inbox): void {
+    const now = this.#nowMs();
+    const perMinute = this.#options.capturesPerMinute;
+    const refillPerMs = perMinute / 60_000;
+    inbox.tokens = Math.min(perMinute, inbox.tokens + (now - inbox.tokensAt) * refillPerMs);
+    inbox.tokensAt = now;
+    if (inbox.tokens < 1) {
+      const retryAfter = Math.max(1, Math.ceil((1 - inbox.tokens) / refillPerMs / 1000));
+      throw new HttpProblem(
+        'too-many-requests',
+        `Inbox ${inbox.id} captures at most ${perMinute} requests a minute, and this one was not captured. Wait ${retryAfter} s (the Retry-After header says so too), and slow down the loop that sends them.`,
+        { headers: { 'retry-after': String(retryAfter) }, extra: { limit: perMinute, retryAfter } },
+      );
+    }
+    inbox.tokens -= 1;
+  }
+
+  /** Keeps a request that arrived, publishes it, and returns it. */
+  async capture(inbox: Inbox, arrived: ArrivedRequest): Promise<CapturedRequest> {
+    this.#takeToken(inbox);
+    const capture = captureRequest(inbox.id, inbox.captured + 1, arrived);
+    const size = captureSize(capture);
+    if (this.#totalBytes + size > CAPTURE_BYTES_TOTAL) {
+      throw new HttpProblem(
+        'capacity-reached',
+        'The inboxes on this server hold as much captured data as they may, so this request was not captured. Try again in a minute, when older inboxes have expired.',
+        { headers: { 'retry-after': String(CAPACITY_RETRY_AFTER_S) } },
+      );
+    }
+    inbox.captured += 1;
+    inbox.lastActivity = this.#nowMs();
+    inbox.requests.push({ capture, size });
+    inbox.bytes += size;
+    this.#totalBytes += size;
+    while (inbox.requests.length > this.#options.history || (inbox.bytes > INBOX_HISTORY_BYTES && inbox.requests.length > 1)) {
+      const dropped = inbox.requests.shift()!;
+      inbox.bytes -= dropped.size;
+      this.#totalBytes -= dropped.size;
+    }
+    await this.#options.hub.publish(inboxChannel(inbox.id), { type: 'capture', data: { request: capture } });
+    this.onCapture?.(inbox, capture);
+    return capture;
+  }
+
+  /** The answer to a captured request: the configured response, or the default receipt. */
+  answer(inbox: Inbox, capture: CapturedRequest): InboxAnswer {
+    const { response } = inbox;
+    const body =
+      inbox.responseBody ??
+      Buffer.from(
+        `${JSON.stringify({ captured: true, inbox: inbox.id, seq: capture.seq, method: capture.method, path: capture.path, view: `/inbox-view/${inbox.id}` })}\n`,
+      );
+    const rawHeaders: string[] = [];
+    for (const [name, value] of response.headers) rawHeaders.push(name, value);
+    for (const [name, value] of Object.entries(INBOX_SAFETY_HEADERS)) rawHeaders.push(name, value);
+    // RFC 9110 §8.6: no Content-Length on a 204; a 304's would describe the resource, not this empty body.
+    if (response.status !== 204 && response.status !== 304) rawHeaders.push('Content-Length', String(body.length));
+    return { status: response.status, rawHeaders, body };
+  }
+
+  async setResponse(inbox: Inbox, checked: Extract<ResponseCheck, { ok: true }>): Promise<InboxResponse> {
+    inbox.response = checked.response;
+    inbox.responseBody = checked.bodyBytes;
+    await this.#options.hub.publish(inboxChannel(inbox.id), { type: 'response-changed', data: { response: inbox.response } });
+    return inbox.response;
+  }
+
+  async resetResponse(inbox: Inbox): Promise<InboxResponse> {
+    inbox.response = DEFAULT_INBOX_RESPONSE;
+    inbox.responseBody = null;
+    await this.#options.hub.publish(inboxChannel(inbox.id), { type: 'response-changed', data: { response: inbox.response } });
+    return inbox.response;
+  }
+
+  requests(inbox: Inbox): CapturedRequest[] {
+    return inbox.requests.map(({ capture }) => capture);
+  }
+
+  async clear(inbox: Inbox): Promise<void> {
+    this.#totalBytes -= inbox.bytes;
+    inbox.requests = [];
+    inbox.bytes = 0;
+    await this.#options.hub.publish(inboxChannel(inbox.id), { type: 'inbox-cleared', data: {} });
+  }
+
+  summary(inbox: Inbox): InboxSummary {
+    return {
+      id: inbox.id,
+      url: `/inbox/${inbox.id}/`,
+      viewUrl: `/inbox-view/${inbox.id}`,
+      room: inbox.room,
+      kind: inbox.kind,
+      createdAt: inbox.createdAt.toISOString(),
+      lastActivityAt: new Date(inbox.lastActivity).toISOString(),
+      captured: inbox.captured,
+      response: inbox.response,
+      limits: this.limits,
+    };
+  }
+
+  /** Deletes an inbox at once (synchronously); then its stream hears why and ends. */
+  async remove(inbox: Inbox, reason: 'deleted' | 'expired' | 'room-closed'): Promise<void> {
+    if (this.#inboxes.get(inbox.id) !== inbox) return;
+    this.#inboxes.delete(inbox.id);
+    this.#totalBytes -= inbox.bytes;
+    const channel = inboxChannel(inbox.id);
+    await this.#options.hub.publish(channel, { type: 'inbox-closed', data: { reason } });
+    this.#options.streams.closeTag(channel);
+    await this.#options.hub.drop(channel);
+  }
+
+  /** Removes idle inboxes (not room inboxes: they go with their room). They are gone when this returns;
+   *  their streams hear about it a moment later. */
+  sweep(): void {
+    const now = this.#nowMs();
+    for (const inbox of [...this.#inboxes.values()]) {
+      if (this.#expired(inbox, now)) void this.remove(inbox, 'expired');
+    }
+  }
+}

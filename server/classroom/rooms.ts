@@ -1,0 +1,370 @@
+// Classroom rooms: an instructor, the students who joined with the code, the room's fault switches and
+// its inbox. Everything that happens in a room is published on the hub channel room:<CODE>, with an
+// audience (everyone, the instructor, or one student) that each event stream filters on.
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { HttpProblem } from '../http/problem';
+import type { Transcript } from '../protocol';
+import { previewBodyView } from './capture';
+import { changedSwitches, FAULTS_OFF, roomSandboxId } from './faults';
+import type { Audience, Hub, HubEvent } from './hub';
+import { digestKey, keyMatches, newKey, newRoomCode, newStudentId, normalizeRoomCode, ROOM_CODE } from './ids';
+import type { Inbox, InboxService } from './inboxes';
+import { keyOf, keyRequired, wrongKey } from './keys';
+import { CAPACITY_RETRY_AFTER_S, ROOM_CAPTURE_PREVIEW_BYTES } from './limits';
+import type {
+  Broadcast,
+  CapturedRequest,
+  ExchangeSummary,
+  FaultSettings,
+  LessonProgress,
+  RoomCreated,
+  RoomEvents,
+  RoomPublic,
+  RosterEntry,
+  StudentJoined,
+  TryThis,
+} from './protocol';
+import type { StreamRegistry } from './sse';
+
+export interface RoomServiceOptions {
+  hub: Hub;
+  streams: StreamRegistry;
+  inboxes: InboxService;
+  now: () => Date;
+  max: number;
+  studentMax: number;
+  idleMs: number;
+}
+
+interface Student {
+  id: string;
+  name: string;
+  keyDigest: Buffer;
+  joinedAt: Date;
+  lastSeen: number;
+  connections: number;
+  lastExchange: ExchangeSummary | null;
+  progress: LessonProgress | null;
+  inboxId: string;
+}
+
+export interface Room {
+  code: string;
+  title: string;
+  keyDigest: Buffer;
+  createdAt: Date;
+  lastActivity: number;
+  students: Map<string, Student>;
+  faults: FaultSettings;
+  inboxId: string;
+  lastBroadcast: Broadcast | null;
+  instructorConnections: number;
+}
+
+/** Who is asking: the instructor, or one student of the room. */
+export type Member = { role: 'instructor' } | { role: 'student'; student: Student };
+
+export function roomChannel(code: string): string {
+  return `room:${code}`;
+}
+
+/** Whether a member may see an event: the instructor sees what is for everyone or for the instructor;
+ *  a student what is for everyone or for that student. */
+export function canSee(member: Member, audience: Audience): boolean {
+  if (audience === 'all') return true;
+  if (member.role === 'instructor') return audience === 'instructor';
+  return audience === `student:${member.student.id}`;
+}
+
+type RoomEventName = keyof RoomEvents;
+
+export class RoomService {
+  readonly #rooms = new Map<string, Room>();
+  readonly #options: RoomServiceOptions;
+
+  constructor(options: RoomServiceOptions) {
+    this.#options = options;
+    options.inboxes.onCapture = (inbox, capture) => void this.#relayCapture(inbox, capture);
+  }
+
+  get size(): number {
+    return this.#rooms.size;
+  }
+
+  get idleMinutes(): number {
+    return Math.round(this.#options.idleMs / 60_000);
+  }
+
+  #nowMs(): number {
+    return this.#options.now().getTime();
+  }
+
+  #publish<E extends RoomEventName>(room: Room, type: E, data: RoomEvents[E], audience: Audience = 'all'): Promise<HubEvent> {
+    return this.#options.hub.publish(roomChannel(room.code), { type, data, audience });
+  }
+
+  create(title: string): { room: Room; created: RoomCreated } {
+    if (this.#rooms.size >= this.#options.max) this.sweep();
+    if (this.#rooms.size >= this.#options.max) {
+      throw new HttpProblem(
+        'capacity-reached',
+        `This server already holds ${this.#options.max} rooms, as many as it may. Close a room you no longer need (DELETE /app/rooms/<code>), or try again later: idle rooms close after ${this.idleMinutes} minutes.`,
+        { headers: { 'retry-after': String(CAPACITY_RETRY_AFTER_S) }, extra: { limit: this.#options.max } },
+      );
+    }
+    let code = newRoomCode();
+    while (this.#rooms.has(code)) code = newRoomCode();
+    const { inbox, key: inboxKey } = this.#options.inboxes.create('room', code);
+    const instructorKey = newKey();
+    const now = this.#nowMs();
+    const room: Room = {
+      code,
+      title,
+      keyDigest: digestKey(instructorKey),
+      createdAt: new Date(now),
+      lastActivity: now,
+      students: new Map(),
+      faults: FAULTS_OFF,
+      inboxId: inbox.id,
+      lastBroadcast: null,
+      instructorConnections: 0,
+    };
+    this.#rooms.set(code, room);
+    return {
+      room,
+      created: {
+        ...this.publicInfo(room),
+        instructorKey,
+        eventsUrl: `/app/rooms/${code}/events`,
+        sandbox: roomSandboxId(code),
+        inbox: this.#options.inboxes.link(inbox, inboxKey),
+        faults: room.faults,
+        limits: { students: this.#options.studentMax, idleMinutes: this.idleMinutes },
+      },
+    };
+  }
+
+  #expired(room: Room, now: number): boolean {
+    return now - room.lastActivity > this.#options.idleMs && this.#options.streams.count(roomChannel(room.code)) === 0;
+  }
+
+  /** The room with this code (typed in any case), or undefined. */
+  get(code: string): Room | undefined {
+    const normalized = normalizeRoomCode(code);
+    if (!ROOM_CODE.test(normalized)) return undefined;
+    const room = this.#rooms.get(normalized);
+    if (room && this.#expired(room, this.#nowMs())) {
+      void this.close(room, 'expired');
+      return undefined;
+    }
+    return room;
+  }
+
+  /** The room, or a 404 that says what a code looks like. */
+  getOr404(code: string): Room {
+    const room = this.get(code);
+    if (room) return room;
+    throw new HttpProblem(
+      'not-found',
+      `There is no room ${JSON.stringify(code.slice(0, 20))}. A room code is 4 letters, such as KXMP: check it against the projector. Rooms close when the instructor ends them, or after ${this.idleMinutes} minutes with nobody connected.`,
+    );
+  }
+
+  /** The faults of a room, for the toy API's hook. */
+  faultsOf(code: string): FaultSettings | undefined {
+    return this.#rooms.get(code)?.faults;
+  }
+
+  /** Who holds this key in this room, compared in constant time; undefined when nobody. */
+  identify(room: Room, key: string): Member | undefined {
+    if (keyMatches(key, room.keyDigest)) return { role: 'instructor' };
+    const digest = digestKey(key);
+    for (const student of room.students.values()) {
+      if (timingSafeEqual(digest, student.keyDigest)) return { role: 'student', student };
+    }
+    return undefined;
+  }
+
+  /**
+   * The room named in the path and the member whose key the request carries: 404 for an unknown room,
+   * 401 without a key, 403 for a wrong key, 403 when a student key asks for an instructor's action.
+   */
+  authorize(request: FastifyRequest, code: string, need: 'member' | 'instructor' | 'student', action: string): { room: Room; member: Member } {
+    const room = this.getOr404(code);
+    const key = keyOf(request);
+    const where = `Instructors received their key when they made room ${room.code}; students receive theirs when they join it.`;
+    if (key === undefined) throw keyRequired(`room ${room.code}`, where, 'room');
+    const member = this.identify(room, key);
+    if (!member) throw wrongKey(`room ${room.code}`, `${where} A join code is not a key.`);
+    if (need === 'instructor' && member.role !== 'instructor') {
+      throw new HttpProblem('instructor-only', `Only the instructor of room ${room.code} may ${action}; this is a student's key.`);
+    }
+    if (need === 'student' && member.role !== 'student') {
+      throw new HttpProblem('forbidden', `Only a student may ${action}; this is the instructor's key. Join the room as a student to try it.`);
+    }
+    const now = this.#nowMs();
+    room.lastActivity = now;
+    if (member.role === 'student') member.student.lastSeen = now;
+    return { room, member };
+  }
+
+  publicInfo(room: Room): RoomPublic {
+    return {
+      code: room.code,
+      title: room.title,
+      joinUrl: `/room/${room.code}`,
+      inboxUrl: `/inbox/${room.inboxId}/`,
+      createdAt: room.createdAt.toISOString(),
+      students: room.students.size,
+    };
+  }
+
+  rosterEntry(student: Student): RosterEntry {
+    return {
+      studentId: student.id,
+      name: student.name,
+      joinedAt: student.joinedAt.toISOString(),
+      connected: student.connections > 0,
+      connections: student.connections,
+      lastSeenAt: new Date(student.lastSeen).toISOString(),
+      lastExchange: student.lastExchange,
+      progress: student.progress,
+    };
+  }
+
+  roster(room: Room): RosterEntry[] {
+    return [...room.students.values()].map((student) => this.rosterEntry(student));
+  }
+
+  async join(room: Room, name: string): Promise<StudentJoined> {
+    if (room.students.size >= this.#options.studentMax) {
+      throw new HttpProblem(
+        'room-full',
+        `Room ${room.code} already has ${this.#options.studentMax} students, as many as it may. Ask your instructor to open a second room.`,
+        { extra: { limit: this.#options.studentMax } },
+      );
+    }
+    let id = newStudentId();
+    while (room.students.has(id)) id = newStudentId();
+    const { inbox, key: inboxKey } = this.#options.inboxes.create('student', room.code);
+    const studentKey = newKey();
+    const now = this.#nowMs();
+    const student: Student = {
+      id,
+      name,
+      keyDigest: digestKey(studentKey),
+      joinedAt: new Date(now),
+      lastSeen: now,
+      connections: 0,
+      lastExchange: null,
+      progress: null,
+      inboxId: inbox.id,
+    };
+    room.students.set(id, student);
+    room.lastActivity = now;
+    await this.#publish(room, 'student-joined', { student: this.rosterEntry(student) }, 'instructor');
+    return {
+      studentId: id,
+      studentKey,
+      name,
+      room: this.publicInfo(room),
+      eventsUrl: `/app/rooms/${room.code}/events`,
+      sandbox: roomSandboxId(room.code, id),
+      inbox: this.#options.inboxes.link(inbox, inboxKey),
+    };
+  }
+
+  async broadcast(room: Room, transcript: Transcript, note: string | undefined): Promise<HubEvent> {
+    const broadcast: Broadcast = note === undefined ? { transcript } : { transcript, note };
+    const event = await this.#publish(room, 'broadcast', broadcast);
+    room.lastBroadcast = { ...broadcast, eventId: event.id };
+    return event;
+  }
+
+  async push(room: Room, tryThis: TryThis): Promise<HubEvent> {
+    if (tryThis.studentId !== undefined && !room.students.has(tryThis.studentId)) {
+      throw new HttpProblem('validation-failed', `Room ${room.code} has no student with the id ${JSON.stringify(tryThis.studentId)}. GET /app/rooms/${room.code}/roster lists them; leave studentId out to push to everyone.`, {
+        errors: [{ field: 'studentId', location: 'body', message: 'is not a student of this room' }],
+      });
+    }
+    return this.#publish(room, 'try-this', tryThis, tryThis.studentId === undefined ? 'all' : `student:${tryThis.studentId}`);
+  }
+
+  async setFaults(room: Room, faults: FaultSettings): Promise<{ faults: FaultSettings; changed: (keyof FaultSettings)[] }> {
+    const changed = changedSwitches(room.faults, faults);
+    room.faults = faults;
+    if (changed.length > 0) await this.#publish(room, 'faults', { faults, changed });
+    return { faults, changed };
+  }
+
+  async shareProgress(room: Room, student: Student, update: { lastExchange?: ExchangeSummary; progress?: LessonProgress }): Promise<RosterEntry> {
+    if (update.lastExchange !== undefined) student.lastExchange = update.lastExchange;
+    if (update.progress !== undefined) student.progress = update.progress;
+    const entry = this.rosterEntry(student);
+    await this.#publish(room, 'progress', { student: entry }, 'instructor');
+    return entry;
+  }
+
+  /** The `state` event for one member: sent first on every fresh connection. */
+  snapshot(room: Room, member: Member, missed: boolean): RoomEvents['state'] {
+    return {
+      room: this.publicInfo(room),
+      faults: room.faults,
+      you: member.role === 'instructor' ? { role: 'instructor' } : { role: 'student', studentId: member.student.id, name: member.student.name },
+      lastBroadcast: room.lastBroadcast,
+      ...(member.role === 'instructor' ? { roster: this.roster(room) } : {}),
+      missed,
+    };
+  }
+
+  /** A member's event stream opened (+1) or closed (-1): the instructor hears about students. */
+  async presence(room: Room, member: Member, delta: 1 | -1): Promise<void> {
+    const now = this.#nowMs();
+    room.lastActivity = now;
+    if (member.role === 'instructor') {
+      room.instructorConnections += delta;
+      return;
+    }
+    const { student } = member;
+    student.connections += delta;
+    student.lastSeen = now;
+    if (this.#rooms.get(room.code) !== room) return;
+    await this.#publish(room, 'presence', { studentId: student.id, connected: student.connections > 0, connections: student.connections }, 'instructor');
+  }
+
+  /** Room inbox captures go to everyone in the room; a student inbox's to that student only. */
+  async #relayCapture(inbox: Inbox, capture: CapturedRequest): Promise<void> {
+    if (inbox.room === null) return;
+    const room = this.#rooms.get(inbox.room);
+    if (!room) return;
+    const request = { ...capture, body: previewBodyView(capture.body, ROOM_CAPTURE_PREVIEW_BYTES) };
+    if (inbox.kind === 'room') {
+      await this.#publish(room, 'capture', { inboxId: inbox.id, scope: 'room', request });
+      return;
+    }
+    const owner = [...room.students.values()].find((student) => student.inboxId === inbox.id);
+    if (owner) await this.#publish(room, 'capture', { inboxId: inbox.id, scope: 'you', request }, `student:${owner.id}`);
+  }
+
+  /** Ends a room at once: its streams hear why and end, its inboxes and its channel go. */
+  async close(room: Room, reason: 'closed' | 'expired'): Promise<void> {
+    if (this.#rooms.get(room.code) !== room) return;
+    this.#rooms.delete(room.code);
+    const inboxIds = [room.inboxId, ...[...room.students.values()].map((student) => student.inboxId)];
+    const channel = roomChannel(room.code);
+    await this.#publish(room, 'room-closed', { reason });
+    this.#options.streams.closeTag(channel);
+    await this.#options.hub.drop(channel);
+    for (const id of inboxIds) {
+      const inbox = this.#options.inboxes.get(id);
+      if (inbox) await this.#options.inboxes.remove(inbox, 'room-closed');
+    }
+  }
+
+  /** Closes idle rooms: nobody connected for the idle time. */
+  sweep(): void {
+    const now = this.#nowMs();
+    for (const room of [...this.#rooms.values()]) if (this.#expired(room, now)) void this.close(room, 'expired');
+  }
+}

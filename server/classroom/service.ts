@@ -1,0 +1,105 @@
+// The classroom service: the hub, the open event streams, rooms and inboxes, decorated onto the app as
+// `app.classroom`. It also provides the onRequest hook that applies a room's fault switches to the toy
+// API (registered by server/routes/api/index.ts), and on app.close() it ends every event stream first,
+// so neither tests nor a graceful shutdown wait for browsers that never hang up.
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config';
+import { createFaultHook } from './faults';
+import { MemoryHub, type Hub } from './hub';
+import { InboxService } from './inboxes';
+import { SWEEP_INTERVAL_MS } from './limits';
+import { RoomService } from './rooms';
+import { StreamRegistry } from './sse';
+
+/** Rate-limit bucket of making rooms, inboxes and joining rooms. */
+export const CLASSROOM_CREATE_BUCKET = 'classroom-create';
+
+export type ClassroomSettings = Pick<
+  Config,
+  | 'roomMax'
+  | 'roomStudentMax'
+  | 'roomIdleMinutes'
+  | 'inboxMax'
+  | 'inboxIdleMinutes'
+  | 'inboxHistory'
+  | 'inboxBodyLimit'
+  | 'inboxCapturesPerMinute'
+  | 'streamMax'
+  | 'sseHeartbeatMs'
+  | 'classroomCreatePerMinute'
+>;
+
+export interface ClassroomOptions {
+  /** The app's configuration (only the classroom settings are read). */
+  settings: ClassroomSettings;
+  now?: () => Date;
+  /** Another hub implementation (a shared one for several processes); in-memory by default. */
+  hub?: Hub;
+}
+
+export interface Classroom {
+  hub: Hub;
+  streams: StreamRegistry;
+  rooms: RoomService;
+  inboxes: InboxService;
+  /** onRequest hook for the toy API: applies the fault switches of the room a request's sandbox is in. */
+  applyFaults: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    classroom: Classroom;
+  }
+}
+
+export default fp<ClassroomOptions>(
+  async (app, { settings: options, ...rest }) => {
+    const now = rest.now ?? (() => new Date());
+    const hub = rest.hub ?? new MemoryHub({ now });
+    const streams = new StreamRegistry({ max: options.streamMax, heartbeatMs: options.sseHeartbeatMs });
+    const inboxes = new InboxService({
+      hub,
+      streams,
+      now,
+      max: options.inboxMax,
+      idleMs: options.inboxIdleMinutes * 60_000,
+      history: options.inboxHistory,
+      bodyLimit: options.inboxBodyLimit,
+      capturesPerMinute: options.inboxCapturesPerMinute,
+    });
+    const rooms = new RoomService({
+      hub,
+      streams,
+      inboxes,
+      now,
+      max: options.roomMax,
+      studentMax: options.roomStudentMax,
+      idleMs: options.roomIdleMinutes * 60_000,
+    });
+    const closing = new AbortController();
+    const applyFaults = createFaultHook({
+      sandboxOf: (request) => app.sandboxes.requested(request)?.id,
+      faultsOf: (code) => rooms.faultsOf(code),
+      signal: closing.signal,
+    });
+    app.decorate('classroom', { hub, streams, rooms, inboxes, applyFaults });
+    app.rateLimits.define(CLASSROOM_CREATE_BUCKET, {
+      perMinute: options.classroomCreatePerMinute,
+      what: 'new rooms, inboxes and room joins',
+    });
+
+    const sweeper = setInterval(() => {
+      rooms.sweep();
+      inboxes.sweep();
+    }, SWEEP_INTERVAL_MS);
+    sweeper.unref();
+
+    app.addHook('preClose', async () => {
+      clearInterval(sweeper);
+      closing.abort();
+      await streams.closeAll();
+    });
+  },
+  { name: 'classroom', dependencies: ['sandboxes', 'rate-limits'] },
+);

@@ -1,0 +1,55 @@
+// Connects one event stream to one hub channel so that the client sees every event once, in order,
+// across reconnects: subscribe first (holding live events back), then replay what the client missed
+// (or send a fresh `state` snapshot), then release the held events, skipping any already sent.
+import { compareEventIds, type Hub, type HubEvent } from './hub';
+import type { EventStream } from './sse';
+
+export interface Snapshot {
+  type: string;
+  data: unknown;
+}
+
+export interface PipeOptions {
+  /** The Last-Event-ID the client sent (already checked by parseEventId), if any. */
+  lastEventId: string | undefined;
+  /** Whether this client may see the event (audience rules). */
+  canSee: (event: HubEvent) => boolean;
+  /** The current state, sent on a fresh connection and when the replay buffer no longer covers the gap. */
+  snapshot: (missed: boolean) => Snapshot;
+}
+
+export async function pipeChannel(hub: Hub, channel: string, stream: EventStream, options: PipeOptions): Promise<void> {
+  let last = '0';
+  let live = false;
+  const held: HubEvent[] = [];
+
+  const deliver = (event: HubEvent): void => {
+    if (compareEventIds(event.id, last) <= 0) return;
+    last = event.id;
+    if (options.canSee(event)) stream.send({ id: event.id, event: event.type, data: event.json });
+  };
+
+  const unsubscribe = hub.subscribe(channel, (event) => (live ? deliver(event) : held.push(event)));
+  stream.onClose(unsubscribe);
+
+  const sendSnapshot = async (missed: boolean): Promise<void> => {
+    const id = await hub.lastId(channel);
+    const snapshot = options.snapshot(missed);
+    last = id;
+    stream.send({ id, event: snapshot.type, data: JSON.stringify(snapshot.data) });
+  };
+
+  if (options.lastEventId === undefined) {
+    await sendSnapshot(false);
+  } else {
+    const replay = await hub.replay(channel, options.lastEventId);
+    if (replay.kind === 'gap') {
+      await sendSnapshot(true);
+    } else {
+      last = options.lastEventId;
+      for (const event of replay.events) deliver(event);
+    }
+  }
+  for (const event of held.splice(0)) deliver(event);
+  live = true;
+}

@@ -1,0 +1,241 @@
+/**
+ * Classroom rooms under /app/rooms. Keys travel as `Authorization: Bearer <key>` or `?key=<key>`
+ * (EventSource cannot set headers). Without a key: 401 key-required; a wrong key: 403 wrong-key; a
+ * student key on an instructor action: 403 instructor-only; an unknown code: 404. Codes are 4 letters
+ * and may be typed in any case.
+ *
+ * POST   /app/rooms                  {title?}            → 201 RoomCreated (code, instructorKey, joinUrl /room/CODE,
+ *                                                           eventsUrl, sandbox room-code, inbox {id,key,url…}, faults)
+ * GET    /app/rooms/:code                                → 200 RoomPublic (no key: the join page checks the code)
+ * DELETE /app/rooms/:code            instructor          → 204; every stream gets `room-closed` and ends
+ * POST   /app/rooms/:code/join       {name}              → 201 StudentJoined (studentId, studentKey, sandbox, inbox…)
+ * GET    /app/rooms/:code/events     instructor|student  → text/event-stream (see below)
+ * POST   /app/rooms/:code/broadcast  instructor {transcript, note?}          → 200 {eventId, streams}
+ * POST   /app/rooms/:code/push       instructor {draft{method,url,…}, message?, studentId?} → 200 {eventId, streams}
+ * POST   /app/rooms/:code/progress   student {lastExchange?, progress?}      → 200 RosterEntry
+ * GET    /app/rooms/:code/roster     instructor          → 200 {code, students: RosterEntry[]}
+ * GET    /app/rooms/:code/faults     instructor|student  → 200 FaultSettings
+ * PUT    /app/rooms/:code/faults     instructor {latencyMs?, status429?, status503?, drop?, retryAfterSeconds?}
+ *                                    → 200 {faults, changed}. PUT replaces: a switch left out is off.
+ *
+ * The event stream: every event has an `id:`; reconnecting with Last-Event-ID (or ?lastEventId= on a first
+ * connection) replays what was missed, once. A fresh connection starts with `state` (also sent, with
+ * missed: true, when the missed events are no longer kept). A comment line every SSE_HEARTBEAT_MS.
+ * Events (payload types in server/classroom/protocol.ts, RoomEvents): state, broadcast, try-this,
+ * faults, capture (room inbox → everyone, a student's inbox → that student), and for the instructor only
+ * student-joined, presence, progress; room-closed ends the stream.
+ *
+ * Fault switches act on the toy API for sandboxes room-<code> and room-<code>-<studentId>: added latency,
+ * then drop (connection closed), else 503, else 429 (both with Retry-After and X-Sandbox-Fault).
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HttpProblem } from '../http/problem';
+import { checkDisplayName } from '../classroom/display-name';
+import { FAULTS_OFF } from '../classroom/faults';
+import { parseEventId } from '../classroom/hub';
+import { BROADCAST_BODY_LIMIT, PROGRESS_BODY_LIMIT, PUSH_BODY_LIMIT, STREAMS_PER_ROOM } from '../classroom/limits';
+import { canSee, roomChannel } from '../classroom/rooms';
+import {
+  BroadcastBody,
+  CreateRoomBody,
+  FaultsBody,
+  FaultsChangedSchema,
+  FaultSettingsSchema,
+  JoinBody,
+  ProgressBody,
+  PublishedSchema,
+  PushBody,
+  RoomCodeParams,
+  RoomCreatedSchema,
+  RoomPublicSchema,
+  RosterEntrySchema,
+  RosterSchema,
+  StudentJoinedSchema,
+} from '../classroom/schemas';
+import { CLASSROOM_CREATE_BUCKET } from '../classroom/service';
+import { pipeChannel } from '../classroom/subscribe';
+import { declareResource, NoContent, problemResponses } from './api/collection';
+
+const JSON_ONLY = ['application/json'] as const;
+
+const rooms: FastifyPluginAsyncTypebox = async (app) => {
+  const { rooms: service, streams, hub } = app.classroom;
+  declareResource(app, '/app/rooms', ['POST']);
+  declareResource(app, '/app/rooms/:code', ['GET', 'DELETE']);
+  declareResource(app, '/app/rooms/:code/join', ['POST']);
+  declareResource(app, '/app/rooms/:code/events', ['GET']);
+  declareResource(app, '/app/rooms/:code/broadcast', ['POST']);
+  declareResource(app, '/app/rooms/:code/push', ['POST']);
+  declareResource(app, '/app/rooms/:code/progress', ['POST']);
+  declareResource(app, '/app/rooms/:code/roster', ['GET']);
+  declareResource(app, '/app/rooms/:code/faults', ['GET', 'PUT']);
+
+  // An instructor opens a room: a code for the projector, a key to keep.
+  app.post(
+    '/app/rooms',
+    {
+      config: { rateLimit: CLASSROOM_CREATE_BUCKET, accepts: JSON_ONLY },
+      schema: { body: CreateRoomBody, response: { 201: RoomCreatedSchema, ...problemResponses } },
+      // The body is optional: no body means no title.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request, reply) => {
+      const { created } = service.create(request.body.title?.trim() ?? '');
+      return reply.code(201).header('location', `/app/rooms/${created.code}`).header('cache-control', 'no-store').send(created);
+    },
+  );
+
+  // A student's join page checks the code before asking for a name.
+  app.get(
+    '/app/rooms/:code',
+    { schema: { params: RoomCodeParams, response: { 200: RoomPublicSchema, ...problemResponses } } },
+    async (request) => service.publicInfo(service.getOr404(request.params.code)),
+  );
+
+  // The instructor ends the class: students' streams say so and end.
+  app.delete(
+    '/app/rooms/:code',
+    { schema: { params: RoomCodeParams, response: { 204: NoContent, ...problemResponses } } },
+    async (request, reply) => {
+      const { room } = service.authorize(request, request.params.code, 'instructor', 'close the room');
+      await service.close(room, 'closed');
+      return reply.code(204).send();
+    },
+  );
+
+  // A student joins with the code and a display name, and receives a key, a sandbox and an inbox.
+  app.post(
+    '/app/rooms/:code/join',
+    {
+      config: { rateLimit: CLASSROOM_CREATE_BUCKET, accepts: JSON_ONLY },
+      schema: { params: RoomCodeParams, body: JoinBody, response: { 201: StudentJoinedSchema, ...problemResponses } },
+    },
+    async (request, reply) => {
+      const room = service.getOr404(request.params.code);
+      const checked = checkDisplayName(request.body.name);
+      if (!checked.ok) {
+        throw new HttpProblem('validation-failed', `The display name cannot be used: ${checked.reason}`, {
+          errors: [{ field: 'name', location: 'body', message: checked.reason }],
+        });
+      }
+      const joined = await service.join(room, checked.name);
+      return reply.code(201).header('cache-control', 'no-store').send(joined);
+    },
+  );
+
+  // Everyone in the room listens here: broadcasts, pushes, switches; the instructor also sees the class.
+  app.get(
+    '/app/rooms/:code/events',
+    { exposeHeadRoute: false, schema: { params: RoomCodeParams } },
+    async (request, reply) => {
+      const { room, member } = service.authorize(request, request.params.code, 'member', 'read the room');
+      const channel = roomChannel(room.code);
+      const stream = streams.open(reply, channel, STREAMS_PER_ROOM, `room ${room.code}`);
+      void service.presence(room, member, 1);
+      stream.onClose(() => void service.presence(room, member, -1));
+      const query = request.query as Record<string, unknown>;
+      try {
+        await pipeChannel(hub, channel, stream, {
+          lastEventId: parseEventId(request.headers['last-event-id']) ?? parseEventId(query.lastEventId),
+          canSee: (event) => canSee(member, event.audience),
+          snapshot: (missed) => ({ type: 'state', data: service.snapshot(room, member, missed) }),
+        });
+      } catch (error) {
+        request.log.error({ err: error }, 'room event stream failed');
+        stream.close();
+      }
+      return reply;
+    },
+  );
+
+  // The instructor shows an exchange on every student's screen.
+  app.post(
+    '/app/rooms/:code/broadcast',
+    {
+      bodyLimit: BROADCAST_BODY_LIMIT,
+      config: { accepts: JSON_ONLY },
+      schema: { params: RoomCodeParams, body: BroadcastBody, response: { 200: PublishedSchema, ...problemResponses } },
+    },
+    async (request) => {
+      const { room } = service.authorize(request, request.params.code, 'instructor', 'broadcast to the room');
+      const event = await service.broadcast(room, request.body.transcript, request.body.note);
+      return { eventId: event.id, streams: streams.count(roomChannel(room.code)) };
+    },
+  );
+
+  // The instructor puts a request into students' composers ("try this").
+  app.post(
+    '/app/rooms/:code/push',
+    {
+      bodyLimit: PUSH_BODY_LIMIT,
+      config: { accepts: JSON_ONLY },
+      schema: { params: RoomCodeParams, body: PushBody, response: { 200: PublishedSchema, ...problemResponses } },
+    },
+    async (request) => {
+      const { room } = service.authorize(request, request.params.code, 'instructor', 'push requests to students');
+      const { draft, message = '', studentId } = request.body;
+      const event = await service.push(room, studentId === undefined ? { draft, message } : { draft, message, studentId });
+      return { eventId: event.id, streams: streams.count(roomChannel(room.code)) };
+    },
+  );
+
+  // A student chooses to share their last exchange or lesson step with the instructor.
+  app.post(
+    '/app/rooms/:code/progress',
+    {
+      bodyLimit: PROGRESS_BODY_LIMIT,
+      config: { accepts: JSON_ONLY },
+      schema: { params: RoomCodeParams, body: ProgressBody, response: { 200: RosterEntrySchema, ...problemResponses } },
+    },
+    async (request) => {
+      const { room, member } = service.authorize(request, request.params.code, 'student', 'share progress');
+      if (member.role !== 'student') throw new Error('authorize(student) returned a non-student');
+      const { lastExchange, progress } = request.body;
+      if (lastExchange === undefined && progress === undefined) {
+        throw new HttpProblem('validation-failed', 'Send lastExchange, progress or both; an empty report changes nothing.', {
+          errors: [{ field: '(body)', location: 'body', message: 'needs lastExchange or progress' }],
+        });
+      }
+      return service.shareProgress(room, member.student, {
+        ...(lastExchange === undefined ? {} : { lastExchange }),
+        ...(progress === undefined ? {} : { progress }),
+      });
+    },
+  );
+
+  // The instructor's live roster (the stream keeps it current; this is for a fresh page).
+  app.get(
+    '/app/rooms/:code/roster',
+    { schema: { params: RoomCodeParams, response: { 200: RosterSchema, ...problemResponses } } },
+    async (request, reply) => {
+      const { room } = service.authorize(request, request.params.code, 'instructor', 'see the roster');
+      return reply.header('cache-control', 'no-store').send({ code: room.code, students: service.roster(room) });
+    },
+  );
+
+  app.get(
+    '/app/rooms/:code/faults',
+    { schema: { params: RoomCodeParams, response: { 200: FaultSettingsSchema, ...problemResponses } } },
+    async (request, reply) => {
+      const { room } = service.authorize(request, request.params.code, 'member', 'see the fault switches');
+      return reply.header('cache-control', 'no-store').send(room.faults);
+    },
+  );
+
+  // The instructor flips the room's fault switches; every student's screen shows the change.
+  app.put(
+    '/app/rooms/:code/faults',
+    {
+      config: { accepts: JSON_ONLY },
+      schema: { params: RoomCodeParams, body: FaultsBody, response: { 200: FaultsChangedSchema, ...problemResponses } },
+    },
+    async (request) => {
+      const { room } = service.authorize(request, request.params.code, 'instructor', 'flip the fault switches');
+      return service.setFaults(room, { ...FAULTS_OFF, ...request.body });
+    },
+  );
+};
+
+export default rooms;
