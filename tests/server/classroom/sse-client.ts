@@ -1,6 +1,6 @@
 // A small Server-Sent Events client for tests: opens a stream with undici over a real socket, parses
 // the event stream format itself, and lets a test await the next event (no sleeping, no polling).
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 
 export interface SseEvent {
   id: string | undefined;
@@ -82,10 +82,10 @@ export class SseStream {
   private constructor(
     readonly status: number,
     readonly headers: Record<string, string | string[] | undefined>,
-    private readonly abort: AbortController,
+    private readonly agent: Agent,
     body: AsyncIterable<Buffer>,
   ) {
-    this.parser = new SseParser(
+    const parser = new SseParser(
       (event) => {
         this.events.push(event);
         this.#wake();
@@ -95,9 +95,10 @@ export class SseStream {
         this.#wake();
       },
     );
+    this.parser = parser;
     this.ended = (async () => {
       try {
-        for await (const chunk of body) this.parser.push(chunk.toString('utf8'));
+        for await (const chunk of body) parser.push(chunk.toString('utf8'));
       } catch {
         // aborted by close(), or the server cut the connection
       } finally {
@@ -108,12 +109,14 @@ export class SseStream {
   }
 
   static async open(origin: string, path: string, options: OpenOptions = {}): Promise<SseStream> {
-    const abort = new AbortController();
+    // A connection of its own, closed with the stream: the shared pool would open a spare connection
+    // after an abort, which then holds up the server's close() until Node's idle check.
+    const agent = new Agent({ connections: 1 });
     const headers: Record<string, string> = { accept: 'text/event-stream', ...options.headers };
     if (options.key) headers.authorization = `Bearer ${options.key}`;
     if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
-    const response = await request(`${origin}${path}`, { headers, signal: abort.signal });
-    return new SseStream(response.statusCode, response.headers, abort, response.body);
+    const response = await request(`${origin}${path}`, { headers, dispatcher: agent });
+    return new SseStream(response.statusCode, response.headers, agent, response.body);
   }
 
   get isEnded(): boolean {
@@ -159,7 +162,8 @@ export class SseStream {
     return this.#until(() => (this.comments.length >= count ? this.comments : undefined), `${count} comments`);
   }
 
+  /** Leaves, as a browser tab that closes: the connection goes away. */
   close(): void {
-    this.abort.abort();
+    void this.agent.destroy();
   }
 }
