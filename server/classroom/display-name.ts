@@ -1,6 +1,6 @@
 // A student's display name: shown on the instructor's projector, so it is checked and tidied here.
 // It is always stored and sent as plain text (JSON strings); the client renders it as text, never HTML.
-import { DISPLAY_NAME_MAX } from './limits';
+import { DISPLAY_NAME_MAX, ROOM_TITLE_MAX } from './limits';
 
 export type NameCheck = { ok: true; name: string } | { ok: false; reason: string };
 
@@ -23,4 +23,14 @@ export function checkDisplayName(input: unknown): NameCheck {
     return { ok: false, reason: `The name is ${length} characters long; use at most ${DISPLAY_NAME_MAX}.` };
   }
   return { ok: true, name };
+}
+
+/** A room title (optional, shown to students): the same tidying and invisible-character rule. */
+export function checkRoomTitle(input: string): NameCheck {
+  const title = input.normalize('NFC').replace(/\s+/gu, ' ').trim();
+  if (INVISIBLE.test(title)) {
+    return { ok: false, reason: 'The title contains invisible or control characters. Type it again using letters, digits, spaces and punctuation.' };
+  }
+  if ([...title].length > ROOM_TITLE_MAX) return { ok: false, reason: `The title is too long; use at most ${ROOM_TITLE_MAX} characters.` };
+  return { ok: true, name: title };
 }

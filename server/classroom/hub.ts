@@ -3,7 +3,7 @@
 // Last-Event-ID gets what it missed. It is an interface so that several server processes can share one
 // hub later (Redis pub/sub for the live part, a Redis stream or list for the replay part); MemoryHub is
 // the single-process implementation.
-import { REPLAY_BYTES, REPLAY_EVENTS } from './limits';
+import { REPLAY_BYTES, REPLAY_BYTES_TOTAL, REPLAY_EVENTS } from './limits';
 
 /** Who may see an event: everyone in the room, only the instructor, or one student. */
 export type Audience = 'all' | 'instructor' | `student:${string}`;
@@ -59,18 +59,30 @@ export function parseEventId(value: unknown): string | undefined {
   return /^\d{1,15}$/.test(trimmed) ? String(Number(trimmed)) : undefined;
 }
 
+interface Kept {
+  event: HubEvent;
+  size: number;
+  channel: Channel;
+  /** Set once the event has left its channel's buffer (by any of the bounds, or a drop). */
+  gone: boolean;
+}
+
 interface Channel {
   next: number;
   /** Replay buffer, oldest first, bounded by REPLAY_EVENTS and REPLAY_BYTES. */
-  events: { event: HubEvent; size: number }[];
+  events: Kept[];
   bytes: number;
   listeners: Set<HubListener>;
 }
 
 export interface MemoryHubOptions {
   now?: () => Date;
+  /** Events kept per channel. */
   maxEvents?: number;
+  /** Bytes kept per channel. */
   maxBytes?: number;
+  /** Bytes kept by all channels together. */
+  maxTotalBytes?: number;
 }
 
 export class MemoryHub implements Hub {
@@ -78,11 +90,56 @@ export class MemoryHub implements Hub {
   readonly #now: () => Date;
   readonly #maxEvents: number;
   readonly #maxBytes: number;
+  readonly #maxTotalBytes: number;
+  /** Every kept event of every channel in publish order, so the oldest anywhere can go first. */
+  #all: Kept[] = [];
+  #allStart = 0;
+  /** Entries of #all (from #allStart on) whose event is gone: compacted away once they are the majority. */
+  #goneInAll = 0;
+  #totalBytes = 0;
 
   constructor(options: MemoryHubOptions = {}) {
     this.#now = options.now ?? (() => new Date());
     this.#maxEvents = options.maxEvents ?? REPLAY_EVENTS;
     this.#maxBytes = options.maxBytes ?? REPLAY_BYTES;
+    this.#maxTotalBytes = options.maxTotalBytes ?? REPLAY_BYTES_TOTAL;
+  }
+
+  /** Bytes kept for replay by all channels. */
+  get totalBytes(): number {
+    return this.#totalBytes;
+  }
+
+  #forgetOldest(channel: Channel): void {
+    const kept = channel.events.shift()!;
+    kept.gone = true;
+    this.#goneInAll += 1;
+    channel.bytes -= kept.size;
+    this.#totalBytes -= kept.size;
+  }
+
+  #trimTotal(): void {
+    while (this.#totalBytes > this.#maxTotalBytes && this.#allStart < this.#all.length) {
+      const kept = this.#all[this.#allStart]!;
+      this.#allStart += 1;
+      // Events leave a channel oldest first, so a kept event here is the first of its channel.
+      if (kept.gone) this.#goneInAll -= 1;
+      else {
+        this.#forgetOldest(kept.channel);
+        this.#goneInAll -= 1;
+      }
+    }
+    const live = this.#all.length - this.#allStart;
+    if (this.#goneInAll > 1_024 && this.#goneInAll * 2 > live) {
+      this.#all = this.#all.slice(this.#allStart).filter((kept) => !kept.gone);
+      this.#allStart = 0;
+      this.#goneInAll = 0;
+    }
+  }
+
+  /** Entries the global order list holds (for the test that it stays bounded). */
+  get orderEntries(): number {
+    return this.#all.length - this.#allStart;
   }
 
   #channel(name: string): Channel {
@@ -105,12 +162,15 @@ export class MemoryHub implements Hub {
       at: this.#now().toISOString(),
     };
     channel.next += 1;
-    const size = event.json.length;
-    channel.events.push({ event, size });
-    channel.bytes += size;
+    const kept: Kept = { event, size: event.json.length, channel, gone: false };
+    channel.events.push(kept);
+    channel.bytes += kept.size;
+    this.#totalBytes += kept.size;
+    this.#all.push(kept);
     while (channel.events.length > this.#maxEvents || (channel.bytes > this.#maxBytes && channel.events.length > 1)) {
-      channel.bytes -= channel.events.shift()!.size;
+      this.#forgetOldest(channel);
     }
+    this.#trimTotal();
     // A copy, so a listener that unsubscribes (or subscribes) while we deliver does not change this round.
     for (const listener of [...channel.listeners]) listener(event);
     return event;
@@ -142,6 +202,9 @@ export class MemoryHub implements Hub {
   }
 
   async drop(name: string): Promise<void> {
+    const channel = this.#channels.get(name);
+    if (!channel) return;
+    while (channel.events.length > 0) this.#forgetOldest(channel);
     this.#channels.delete(name);
   }
 

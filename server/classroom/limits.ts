@@ -5,7 +5,9 @@
  *  client then receives a fresh `state` event with `missed: true` instead of the events. */
 export const REPLAY_EVENTS = 1_000;
 /** Bytes of events kept for replay per room or inbox; a handful of large transcripts may fill it first. */
-export const REPLAY_BYTES = 8 * 1_048_576;
+export const REPLAY_BYTES = 4 * 1_048_576;
+/** Bytes of events kept for replay by all rooms and inboxes together; the oldest events anywhere go first. */
+export const REPLAY_BYTES_TOTAL = 256 * 1_048_576;
 
 /** Bytes an event stream may have waiting in its socket buffer before the slow client is disconnected.
  *  It reconnects with Last-Event-ID and catches up from the replay buffer, so nothing is lost. */

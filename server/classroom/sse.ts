@@ -60,6 +60,8 @@ export class EventStream {
     // 'close' on the response fires when we end it and when the client goes away (the socket closes).
     res.once('close', () => this.#finish());
     res.on('error', () => this.#finish());
+    // The client may have left before the stream opened: then 'close' has already fired.
+    if (res.destroyed || !res.socket || res.socket.destroyed) this.#finish();
   }
 
   get closed(): boolean {

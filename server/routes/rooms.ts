@@ -30,7 +30,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpProblem } from '../http/problem';
-import { checkDisplayName } from '../classroom/display-name';
+import { checkDisplayName, checkRoomTitle } from '../classroom/display-name';
 import { FAULTS_OFF } from '../classroom/faults';
 import { parseEventId } from '../classroom/hub';
 import { BROADCAST_BODY_LIMIT, PROGRESS_BODY_LIMIT, PUSH_BODY_LIMIT, STREAMS_PER_ROOM } from '../classroom/limits';
@@ -82,7 +82,13 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { created } = service.create(request.body.title?.trim() ?? '');
+      const title = checkRoomTitle(request.body.title ?? '');
+      if (!title.ok) {
+        throw new HttpProblem('validation-failed', `The room title cannot be used: ${title.reason}`, {
+          errors: [{ field: 'title', location: 'body', message: title.reason }],
+        });
+      }
+      const { created } = service.create(title.name);
       return reply.code(201).header('location', `/app/rooms/${created.code}`).header('cache-control', 'no-store').send(created);
     },
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDisplayName } from '../../../server/classroom/display-name';
+import { checkDisplayName, checkRoomTitle } from '../../../server/classroom/display-name';
 
 describe('display names', () => {
   it.each([
@@ -25,5 +25,16 @@ describe('display names', () => {
     const result = checkDisplayName(input);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toMatch(reason);
+  });
+});
+
+describe('room titles', () => {
+  it.each([
+    ['', true],
+    ['  HTTP   101 ', true],
+    ['Status\u202Ecodes', false],
+    ['x'.repeat(81), false],
+  ])('%j is allowed: %s', (title, ok) => {
+    expect(checkRoomTitle(title).ok).toBe(ok);
   });
 });

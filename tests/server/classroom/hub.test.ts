@@ -61,6 +61,32 @@ describe('the in-memory hub', () => {
     expect(await small.replay('a', '4')).toEqual({ kind: 'events', events: [expect.objectContaining({ id: '5' })] });
   });
 
+  it('keeps all channels together within a total byte budget, dropping the oldest events anywhere first', async () => {
+    const hub = new MemoryHub({ maxTotalBytes: 250 });
+    const data = 'x'.repeat(48); // 50 bytes of JSON
+    await hub.publish('a', { type: 't', data });
+    await hub.publish('b', { type: 't', data });
+    await hub.publish('a', { type: 't', data });
+    await hub.publish('b', { type: 't', data });
+    await hub.publish('c', { type: 't', data });
+    expect(hub.totalBytes).toBe(250);
+    await hub.publish('c', { type: 't', data });
+    expect(hub.totalBytes).toBe(250);
+    expect(await hub.replay('a', '0')).toEqual({ kind: 'gap' });
+    expect(await hub.replay('a', '1')).toEqual({ kind: 'events', events: [expect.objectContaining({ id: '2' })] });
+    expect(await hub.replay('b', '0')).toEqual({ kind: 'events', events: [expect.objectContaining({ id: '1' }), expect.objectContaining({ id: '2' })] });
+  });
+
+  it('frees the bytes of a dropped channel, and its order entries do not pile up', async () => {
+    const hub = new MemoryHub({ maxEvents: 2 });
+    for (let i = 0; i < 5_000; i += 1) await hub.publish(`room${i % 3}`, { type: 't', data: i });
+    expect(hub.orderEntries).toBeLessThan(2_100);
+    await hub.drop('room0');
+    await hub.drop('room1');
+    await hub.drop('room2');
+    expect(hub.totalBytes).toBe(0);
+  });
+
   it('serialises the data once, at publish time', async () => {
     const hub = new MemoryHub();
     const event = await hub.publish('a', { type: 'x', data: { n: 1 } });
