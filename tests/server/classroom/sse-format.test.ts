@@ -1,5 +1,7 @@
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { formatSseComment, formatSseMessage } from '../../../server/classroom/sse';
+import { EventStream, formatSseComment, formatSseMessage } from '../../../server/classroom/sse';
 import { SseParser, type SseEvent } from './sse-client';
 
 function parseAll(text: string, chunkSize = text.length): SseEvent[] {
@@ -41,5 +43,44 @@ describe('the event stream format', () => {
       { id: '1', event: 'a', data: 'é\n{}' },
       { id: '2', event: 'b', data: 'two' },
     ]);
+  });
+});
+
+/** A response whose client never reads: everything written stays in its buffer. */
+class StuckResponse extends EventEmitter {
+  writableLength = 0;
+  writableEnded = false;
+  writableFinished = false;
+  destroyed = false;
+  socket = { destroyed: false };
+  writeHead(): this {
+    return this;
+  }
+  write(chunk: string): boolean {
+    this.writableLength += Buffer.byteLength(chunk);
+    return false;
+  }
+  end(): void {
+    this.writableEnded = true;
+  }
+  destroy(): void {
+    this.destroyed = true;
+    this.emit('close');
+  }
+}
+
+describe('an event stream whose client does not keep up', () => {
+  it('is cut off once its buffer passes the limit, instead of growing without end', async () => {
+    const res = new StuckResponse();
+    const stream = new EventStream(res as unknown as ServerResponse, 'room:TEST', 1_000);
+    let closed = false;
+    stream.onClose(() => (closed = true));
+    stream.open();
+    expect(stream.send({ event: 'x', data: 'a'.repeat(500) })).toBe(true);
+    expect(stream.send({ event: 'x', data: 'b'.repeat(600) })).toBe(false);
+    expect(res.destroyed).toBe(true);
+    expect(closed).toBe(true);
+    expect(stream.send({ event: 'x', data: 'c' })).toBe(false);
+    await stream.done;
   });
 });
