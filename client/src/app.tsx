@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { SandboxInfo } from '../../server/protocol';
 import { apiFetch } from './lib/api-client';
 import { Composer } from './features/composer/composer';
@@ -10,6 +10,17 @@ import { HistoryPanel } from './features/history/history-panel';
 import { usePresenterStore } from './features/presenter/presenter-store';
 import { useReferenceStore } from './features/reference/reference-store';
 import { CopyLinkButton, useSharedDraftFromLocation } from './features/share/share-controls';
+
+const ClassroomPanel = lazy(() => import('./features/classroom/classroom-panel'));
+
+/** Whether this tab is in a room, without loading the classroom code (its store persists here). */
+function inRoomAlready(): boolean {
+  try {
+    return Boolean(JSON.parse(window.localStorage.getItem('http-sandbox:room') ?? 'null')?.state?.membership);
+  } catch {
+    return false;
+  }
+}
 
 /** Presenter keys (when not typing in a field): w toggles the wire view, p leaves presenter mode. */
 function usePresenterKeys(presenting: boolean) {
@@ -38,6 +49,7 @@ export function App() {
   const setPresenting = usePresenterStore((s) => s.setPresenting);
   const urls = useUrlSuggestions();
   const shareError = useSharedDraftFromLocation();
+  const [classroom, setClassroom] = useState(() => window.location.pathname.startsWith('/room/') || inRoomAlready());
   usePresenterKeys(presenting);
 
   useEffect(() => {
@@ -63,6 +75,9 @@ export function App() {
         </div>
         <nav aria-label="Main" className="toolbar">
           <CopyLinkButton />
+          <button type="button" className="secondary" aria-pressed={classroom} onClick={() => setClassroom(!classroom)}>
+            Classroom
+          </button>
           <button type="button" className="secondary" aria-pressed={presenting} onClick={() => setPresenting(!presenting)}>
             {presenting ? 'Leave presenter view' : 'Presenter view'}
           </button>
@@ -72,6 +87,11 @@ export function App() {
         <p role="alert" className="banner-error">
           {shareError}
         </p>
+      )}
+      {classroom && (
+        <Suspense fallback={<p className="muted classroom">Loading the classroom…</p>}>
+          <ClassroomPanel />
+        </Suspense>
       )}
       <main className="workspace">
         <div className="left">

@@ -70,13 +70,14 @@ test.describe('a student reading exchanges', () => {
     await expect(page.getByLabel('Code to copy')).toHaveText(copied);
   });
 
-  test('a damaged share link says so; a good one restores the request', async ({ page, sandboxServer }) => {
+  test('a damaged share link says so; a good one restores the request', async ({ page, sandboxServer, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.goto(`${sandboxServer.origin}/#r=1.broken`);
     await expect(page.getByRole('alert')).toContainText('damaged');
     await page.getByLabel('Method').selectOption('PUT');
     await page.getByLabel('URL').fill('/api/books/1?sandbox=shared-link');
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.getByRole('button', { name: 'Copy link' }).click();
+    await expect(page.getByRole('button', { name: 'Link copied' })).toBeVisible();
     const link = await page.evaluate(() => navigator.clipboard.readText());
     expect(link).toMatch(/#r=1\./);
     const other = await page.context().newPage();

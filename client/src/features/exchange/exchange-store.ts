@@ -23,6 +23,8 @@ export interface SentRequest {
 export interface ExchangeStore {
   phase: 'idle' | 'sending' | 'done' | 'failed';
   transcript: Transcript | null;
+  /** Counts completed sends (not history views), so other features can react to each new exchange. */
+  sentCount: number;
   sent: SentRequest | null;
   problem: ProblemDetails | null;
   options: SendOptions;
@@ -45,6 +47,7 @@ export const useExchangeStore = create<ExchangeStore>()(
     (set, get) => ({
       phase: 'idle',
       transcript: null,
+      sentCount: 0,
       sent: null,
       problem: null,
       options: { followRedirects: false, useCookies: true },
@@ -81,7 +84,7 @@ export const useExchangeStore = create<ExchangeStore>()(
             const setCookies = (exchange.response?.headers ?? []).filter(([n]) => n.toLowerCase() === 'set-cookie').map(([, v]) => v);
             if (setCookies.length > 0) nextJar = storeCookies(nextJar, setCookies, new URL(exchange.request.url));
           }
-          set({ phase: 'done', transcript, jar: nextJar });
+          set((s) => ({ phase: 'done', transcript, jar: nextJar, sentCount: s.sentCount + 1 }));
           return transcript;
         } catch (error) {
           const problem =

@@ -1,0 +1,202 @@
+// The classroom: which room this tab is in and as whom, and what arrived on the room's event stream.
+// Credentials survive a reload (localStorage); the stream reconnects by itself with Last-Event-ID.
+import { create } from 'zustand';
+import { persist } from 'zustand/middleware';
+import type { Transcript } from '../../../../server/protocol';
+import type {
+  Broadcast,
+  CapturedRequest,
+  FaultSettings,
+  RoomCreated,
+  RoomEvents,
+  RoomPublic,
+  RosterEntry,
+  StudentJoined,
+  TryThis,
+} from '../../../../server/classroom/protocol';
+import { ApiError, apiFetch, postJson } from '../../lib/api-client';
+
+/** Most broadcasts and captures kept on screen. */
+const KEEP = 50;
+
+export type Membership =
+  | { role: 'instructor'; code: string; key: string; created: RoomCreated }
+  | { role: 'student'; code: string; key: string; joined: StudentJoined };
+
+export interface RoomStore {
+  membership: Membership | null;
+  room: RoomPublic | null;
+  connection: 'offline' | 'connecting' | 'live' | 'closed';
+  faults: FaultSettings | null;
+  broadcasts: Broadcast[];
+  captures: CapturedRequest[];
+  tryThis: TryThis[];
+  roster: RosterEntry[];
+  error: string | null;
+  /** Broadcast every exchange the instructor sends. */
+  broadcastAll: boolean;
+  createRoom: (title?: string) => Promise<void>;
+  joinRoom: (code: string, name: string) => Promise<void>;
+  leave: () => void;
+  connect: () => void;
+  disconnect: () => void;
+  setBroadcastAll: (on: boolean) => void;
+  broadcast: (transcript: Transcript, note?: string) => Promise<void>;
+  push: (draft: TryThis['draft'], message: string) => Promise<void>;
+  setFaults: (faults: FaultSettings) => Promise<void>;
+  shareProgress: (summary: { method: string; url: string; status: number | null; durationMs?: number }) => void;
+  dismissTryThis: (index: number) => void;
+}
+
+let source: EventSource | null = null;
+
+function authorized(key: string): HeadersInit {
+  return { authorization: `Bearer ${key}` };
+}
+
+function keep<T>(list: T[], item: T): T[] {
+  return [item, ...list].slice(0, KEEP);
+}
+
+export const useRoomStore = create<RoomStore>()(
+  persist(
+    (set, get) => ({
+      membership: null,
+      room: null,
+      connection: 'offline',
+      faults: null,
+      broadcasts: [],
+      captures: [],
+      tryThis: [],
+      roster: [],
+      error: null,
+      broadcastAll: true,
+
+      createRoom: async (title) => {
+        try {
+          const created = await postJson<RoomCreated>('/app/rooms', title ? { title } : {});
+          set({ membership: { role: 'instructor', code: created.code, key: created.instructorKey, created }, room: created, faults: created.faults, error: null, broadcasts: [], captures: [], roster: [] });
+          get().connect();
+        } catch (error) {
+          set({ error: error instanceof ApiError ? error.message : String(error) });
+        }
+      },
+
+      joinRoom: async (code, name) => {
+        try {
+          const joined = await postJson<StudentJoined>(`/app/rooms/${encodeURIComponent(code.trim().toUpperCase())}/join`, { name });
+          set({ membership: { role: 'student', code: joined.room.code, key: joined.studentKey, joined }, room: joined.room, error: null, broadcasts: [], captures: [], tryThis: [] });
+          get().connect();
+        } catch (error) {
+          set({ error: error instanceof ApiError ? error.message : String(error) });
+        }
+      },
+
+      leave: () => {
+        get().disconnect();
+        set({ membership: null, room: null, broadcasts: [], captures: [], tryThis: [], roster: [], faults: null, connection: 'offline' });
+      },
+
+      connect: () => {
+        const membership = get().membership;
+        if (!membership) return;
+        source?.close();
+        set({ connection: 'connecting' });
+        // EventSource cannot send headers, so the key goes in the query; it reconnects by itself and
+        // sends Last-Event-ID, and the server replays what was missed.
+        source = new EventSource(`/app/rooms/${membership.code}/events?key=${encodeURIComponent(membership.key)}`);
+        const on = <K extends keyof RoomEvents>(name: K, handle: (data: RoomEvents[K]) => void) => {
+          source!.addEventListener(name, (event) => handle(JSON.parse((event as MessageEvent<string>).data) as RoomEvents[K]));
+        };
+        source.onopen = () => set({ connection: 'live' });
+        source.onerror = () => {
+          if (get().connection !== 'closed') set({ connection: source?.readyState === EventSource.CLOSED ? 'offline' : 'connecting' });
+        };
+        on('state', (data) =>
+          set((s) => ({
+            room: data.room,
+            faults: data.faults,
+            roster: data.roster ?? s.roster,
+            broadcasts: data.lastBroadcast && !s.broadcasts.some((b) => b.eventId === data.lastBroadcast!.eventId) ? keep(s.broadcasts, data.lastBroadcast) : s.broadcasts,
+          })),
+        );
+        on('broadcast', (data) => set((s) => (s.broadcasts.some((b) => b.eventId === data.eventId) ? s : { broadcasts: keep(s.broadcasts, data) })));
+        on('try-this', (data) => set((s) => ({ tryThis: keep(s.tryThis, data) })));
+        on('faults', (data) => set({ faults: data.faults }));
+        on('capture', (data) => set((s) => ({ captures: keep(s.captures, data.request) })));
+        on('student-joined', (data) => set((s) => ({ roster: [...s.roster.filter((r) => r.studentId !== data.student.studentId), data.student], room: s.room ? { ...s.room, students: s.room.students + 1 } : s.room })));
+        on('presence', (data) =>
+          set((s) => ({ roster: s.roster.map((r) => (r.studentId === data.studentId ? { ...r, connected: data.connected, connections: data.connections } : r)) })),
+        );
+        on('progress', (data) => set((s) => ({ roster: s.roster.map((r) => (r.studentId === data.student.studentId ? data.student : r)) })));
+        on('room-closed', () => {
+          source?.close();
+          set({ connection: 'closed', error: 'The room has closed.' });
+        });
+      },
+
+      disconnect: () => {
+        source?.close();
+        source = null;
+        set({ connection: 'offline' });
+      },
+
+      setBroadcastAll: (broadcastAll) => set({ broadcastAll }),
+
+      broadcast: async (transcript, note) => {
+        const m = get().membership;
+        if (m?.role !== 'instructor') return;
+        await apiFetch(`/app/rooms/${m.code}/broadcast`, {
+          method: 'POST',
+          headers: { ...authorized(m.key), 'content-type': 'application/json' },
+          body: JSON.stringify({ transcript, ...(note ? { note } : {}) }),
+        }).catch((error: unknown) => set({ error: error instanceof ApiError ? error.message : String(error) }));
+      },
+
+      push: async (draft, message) => {
+        const m = get().membership;
+        if (m?.role !== 'instructor') return;
+        await apiFetch(`/app/rooms/${m.code}/push`, {
+          method: 'POST',
+          headers: { ...authorized(m.key), 'content-type': 'application/json' },
+          body: JSON.stringify({ draft, message }),
+        }).catch((error: unknown) => set({ error: error instanceof ApiError ? error.message : String(error) }));
+      },
+
+      setFaults: async (faults) => {
+        const m = get().membership;
+        if (m?.role !== 'instructor') return;
+        const before = get().faults;
+        // Show the switch flipped at once; the server's answer (and its event) confirm it.
+        set({ faults });
+        try {
+          const result = await apiFetch<{ faults: FaultSettings }>(`/app/rooms/${m.code}/faults`, {
+            method: 'PUT',
+            headers: { ...authorized(m.key), 'content-type': 'application/json' },
+            body: JSON.stringify(faults),
+          });
+          set({ faults: result.faults });
+        } catch (error) {
+          set({ faults: before, error: error instanceof ApiError ? error.message : String(error) });
+        }
+      },
+
+      shareProgress: (summary) => {
+        const m = get().membership;
+        if (m?.role !== 'student') return;
+        void apiFetch(`/app/rooms/${m.code}/progress`, {
+          method: 'POST',
+          headers: { ...authorized(m.key), 'content-type': 'application/json' },
+          body: JSON.stringify({ lastExchange: { ...summary, at: new Date().toISOString() } }),
+        }).catch(() => undefined);
+      },
+
+      dismissTryThis: (index) => set((s) => ({ tryThis: s.tryThis.filter((_, i) => i !== index) })),
+    }),
+    {
+      name: 'http-sandbox:room',
+      version: 1,
+      partialize: (s) => ({ membership: s.membership, broadcastAll: s.broadcastAll }),
+    },
+  ),
+);
