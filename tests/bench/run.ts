@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { CLIENT_DIST, PROJECT_ROOT, ensureClientBuilt } from '../../server/client-build';
 import type { LoadResult, LoadSpec } from './load';
+import { runBroadcastBench } from '../server/classroom/bench/broadcast';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -47,7 +48,8 @@ function readJsonLine(child: ChildProcess): Promise<Record<string, unknown>> {
 }
 
 async function startNode(name: string, script: string, nodeArgs: string[] = []): Promise<Started> {
-  const child = spawn(process.execPath, [...nodeArgs, ...TSX, join(PROJECT_ROOT, script)], {
+  const loader = script.endsWith('.ts') ? TSX : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, join(PROJECT_ROOT, script)], {
     cwd: PROJECT_ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, NODE_ENV: 'production' },
@@ -183,11 +185,24 @@ function clientWeight(): Record<string, number> {
   return sizes;
 }
 
+/** The sandbox as production runs it: compiled to plain JavaScript (Vite SSR build), no TypeScript loader. */
+async function buildServer(): Promise<string> {
+  const { build } = await import('vite');
+  await build({
+    configFile: join(PROJECT_ROOT, 'vite.config.ts'),
+    logLevel: 'warn',
+    publicDir: false,
+    build: { ssr: join(PROJECT_ROOT, 'tests/bench/sandbox-server.ts'), outDir: join(PROJECT_ROOT, 'dist/bench-server'), emptyOutDir: true },
+  });
+  return 'dist/bench-server/sandbox-server.js';
+}
+
 async function main(): Promise<void> {
   await ensureClientBuilt((m) => console.log(m));
+  const serverScript = await buildServer();
   const servers: Started[] = [];
   try {
-    const sandbox = await startNode('sandbox', 'tests/bench/sandbox-server.ts', ['--expose-gc']);
+    const sandbox = await startNode('sandbox', serverScript, ['--expose-gc']);
     servers.push(sandbox);
     // Memory first, on the fresh process, so load-test garbage does not count against it.
     sandbox.child.stdin!.write('memory 1000 10\n');
@@ -259,9 +274,11 @@ async function main(): Promise<void> {
 
     const send = await sendOverhead(sandbox.origin);
 
+    const fanOut = await runBroadcastBench({ subscribers: 300, broadcasts: QUICK ? 20 : 100 });
+
     const weight = clientWeight();
     const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
-    const results = { date: new Date().toISOString(), quick: QUICK, machine, connections: CONNECTIONS, sliceMs: SLICE_MS, rounds: ROUNDS, throughput: rows, send, memory, clientWeight: weight };
+    const results = { date: new Date().toISOString(), quick: QUICK, machine, connections: CONNECTIONS, sliceMs: SLICE_MS, rounds: ROUNDS, throughput: rows, send, memory, fanOut, clientWeight: weight };
 
     const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -277,7 +294,8 @@ async function main(): Promise<void> {
       '',
       'skipped' in send
         ? `| Send endpoint | skipped (POST /app/send answered ${send.skipped}) |`
-        : `| Send endpoint overhead over a direct GET /get | p50 ${send.overheadP50!.toFixed(2)} ms | p99 ${send.overheadP99!.toFixed(2)} ms |`,
+        : `| Send endpoint: POST /app/send → /get vs a direct GET /get | added p50 ${send.overheadP50!.toFixed(2)} ms (send ${send.sendP50!.toFixed(2)} / direct ${send.directP50!.toFixed(2)}), p99 send ${send.sendP99!.toFixed(2)} / direct ${send.directP99!.toFixed(2)} ms |`,
+      `| Broadcast to ${fanOut.subscribers} SSE subscribers | p50 ${fanOut.p50Ms} ms, p99 ${fanOut.p99Ms} ms (${fanOut.broadcasts} broadcasts); server RSS ${fanOut.serverRssMB} MB connected (${fanOut.idleRssMB} MB idle) |`,
       `| Memory: 1,000 sandboxes × 10 writes | RSS ${mb(memory.rssAfter)} (was ${mb(memory.rssBefore)}) |`,
       `| Client initial load | JS ${kb(weight.jsRaw!)} (${kb(weight.jsGzip!)} gzip), CSS ${kb(weight.cssRaw!)} (${kb(weight.cssGzip!)} gzip); lazy JS ${kb(weight.lazyJsGzip!)} gzip |`,
     ];

@@ -1,9 +1,10 @@
 // The sandbox as the benchmark runs it: the real app (buildApp, production settings, no logging) in a
 // process of its own on a free loopback port. Also answers a memory probe on stdin.
 import { buildApp } from '../../server/app';
-import { CLIENT_DIST } from '../../server/client-build';
+import { join } from 'node:path';
 
-const app = await buildApp({ clientDir: CLIENT_DIST, logLevel: 'silent' });
+// Run from the project folder (npm run bench does): the built client is in dist/client.
+const app = await buildApp({ clientDir: join(process.cwd(), 'dist', 'client'), logLevel: 'silent' });
 await app.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write(`${JSON.stringify({ port: (app.server.address() as { port: number }).port })}\n`);
 
