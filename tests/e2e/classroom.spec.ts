@@ -38,6 +38,20 @@ test.describe('a live classroom', () => {
     await expect(captures).toContainText('POST');
     await expect(captures).toContainText('curl/8.5.0');
 
+    // The student chooses to share progress; the roster shows their last exchange.
+    await student.getByLabel('Share my last exchange with the instructor').check();
+    await student.getByLabel('URL').press('Control+Enter');
+    await expect(teacher.getByRole('table', { name: 'Roster' })).toContainText('GET /api/books → 200');
+
+    // The student makes the inbox answer 418; a client now gets that.
+    await student.getByText('What the inbox answers').click();
+    await student.getByLabel('Status', { exact: true }).fill('418');
+    await student.getByRole('button', { name: "Save the inbox's answer" }).click();
+    await expect(student.getByText('Saved: the inbox now answers 418.')).toBeVisible();
+    const teapot = await request(`${inbox}again`);
+    await teapot.body.dump();
+    expect(teapot.statusCode).toBe(418);
+
     // Fault switch: the student sees it while it is on.
     await teacher.getByLabel('Server overloaded (503 + Retry-After)').check();
     await expect(student.getByText(/switched on a fault: the server answers 503/)).toBeVisible();

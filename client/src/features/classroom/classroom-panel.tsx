@@ -2,7 +2,8 @@
 // so learners who never join a room do not download it.
 import { useEffect, useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { FaultSettings } from '../../../../server/classroom/protocol';
+import type { FaultSettings, InboxLink } from '../../../../server/classroom/protocol';
+import { InboxResponseEditor } from './inbox-response-editor';
 import { useDraftStore } from '../composer/draft-store';
 import type { Draft } from '../composer/draft';
 import { diagnose } from '../exchange/diagnose';
@@ -148,15 +149,16 @@ function Feed() {
   );
 }
 
-function Captures({ inboxUrl }: { inboxUrl: string }) {
+function Captures({ inbox }: { inbox: InboxLink }) {
   const captures = useRoomStore((s) => s.captures);
-  const full = `${origin()}${inboxUrl}`;
+  const full = `${origin()}${inbox.url}`;
   return (
     <section className="captures" aria-label="Inbox">
       <h3>Inbox</h3>
       <p>
         Send anything to <code>{full}</code> — for example <code>curl -i -X POST {full}hello -d 'hi'</code> — and it appears here with its raw headers.
       </p>
+      <InboxResponseEditor inbox={inbox} />
       {captures.length === 0 ? (
         <p className="muted">Nothing has arrived yet.</p>
       ) : (
@@ -249,7 +251,7 @@ function InstructorView() {
       </div>
       <h3>Roster</h3>
       <Roster />
-      <Captures inboxUrl={membership.created.inbox.url} />
+      <Captures inbox={membership.created.inbox} />
       <button type="button" className="secondary" onClick={leave}>
         Leave the room
       </button>
@@ -266,6 +268,9 @@ function StudentView() {
   const dismiss = useRoomStore((s) => s.dismissTryThis);
   const load = useDraftStore((s) => s.load);
   const leave = useRoomStore((s) => s.leave);
+  const share = useRoomStore((s) => s.shareMine);
+  const setShare = useRoomStore((s) => s.setShareMine);
+  const shareId = useId();
   if (membership?.role !== 'student' || !room) return null;
   return (
     <div className="classroom-room">
@@ -274,6 +279,10 @@ function StudentView() {
         {room.title ? ` (${room.title})` : ''} as <strong>{membership.joined.name}</strong> · <span aria-live="polite">{connection}</span>
       </p>
       <FaultBanner faults={faults} />
+      <div className="send-options">
+        <input id={shareId} type="checkbox" checked={share} onChange={(e) => setShare(e.target.checked)} />
+        <label htmlFor={shareId}>Share my last exchange with the instructor</label>
+      </div>
       {tryThis.map((t, index) => (
         <div key={index} className="try-this" role="note" aria-label="Try this">
           <p>
@@ -291,7 +300,7 @@ function StudentView() {
         </div>
       ))}
       <Feed />
-      <Captures inboxUrl={membership.joined.inbox.url} />
+      <Captures inbox={membership.joined.inbox} />
       <button type="button" className="secondary" onClick={leave}>
         Leave the room
       </button>
@@ -317,7 +326,7 @@ function useRoomSync() {
         const room = useRoomStore.getState();
         const last = state.transcript.exchanges.at(-1)!;
         if (room.membership?.role === 'instructor' && room.broadcastAll) void room.broadcast(state.transcript);
-        if (room.membership?.role === 'student') {
+        if (room.membership?.role === 'student' && room.shareMine) {
           room.shareProgress({ method: last.request.method, url: new URL(last.request.url).pathname, status: last.response?.status ?? null, durationMs: Math.round(last.timings.completeMs) });
         }
       }),

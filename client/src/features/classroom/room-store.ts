@@ -35,6 +35,9 @@ export interface RoomStore {
   error: string | null;
   /** Broadcast every exchange the instructor sends. */
   broadcastAll: boolean;
+  /** A student's choice to share their last exchange with the instructor (off until they choose). */
+  shareMine: boolean;
+  setShareMine: (on: boolean) => void;
   createRoom: (title?: string) => Promise<void>;
   joinRoom: (code: string, name: string) => Promise<void>;
   leave: () => void;
@@ -71,6 +74,8 @@ export const useRoomStore = create<RoomStore>()(
       roster: [],
       error: null,
       broadcastAll: true,
+      shareMine: false,
+      setShareMine: (shareMine) => set({ shareMine }),
 
       createRoom: async (title) => {
         try {
@@ -196,7 +201,7 @@ export const useRoomStore = create<RoomStore>()(
     {
       name: 'http-sandbox:room',
       version: 1,
-      partialize: (s) => ({ membership: s.membership, broadcastAll: s.broadcastAll }),
+      partialize: (s) => ({ membership: s.membership, broadcastAll: s.broadcastAll, shareMine: s.shareMine }),
     },
   ),
 );
