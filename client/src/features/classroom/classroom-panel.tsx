@@ -9,6 +9,7 @@ import type { Draft } from '../composer/draft';
 import { diagnose } from '../exchange/diagnose';
 import { useExchangeStore } from '../exchange/exchange-store';
 import { QrCode } from './qr-code';
+import { usePresenterStore } from '../presenter/presenter-store';
 import { useRoomStore } from './room-store';
 
 function origin(): string {
@@ -218,6 +219,7 @@ function InstructorView() {
   const push = useRoomStore((s) => s.push);
   const leave = useRoomStore((s) => s.leave);
   const [message, setMessage] = useState('Try this:');
+  const presenting = usePresenterStore((s) => s.presenting);
   const ids = { all: useId(), message: useId() };
   if (membership?.role !== 'instructor' || !room) return null;
   const joinLink = `${origin()}${room.joinUrl}`;
@@ -235,6 +237,8 @@ function InstructorView() {
         </div>
         <QrCode text={joinLink} label={`QR code for ${joinLink}`} />
       </div>
+      <details className="room-section" open={!presenting}>
+        <summary>Controls: broadcast, push, fault switches</summary>
       <div className="room-controls">
         <div className="send-options">
           <input id={ids.all} type="checkbox" checked={broadcastAll} onChange={(e) => setBroadcastAll(e.target.checked)} />
@@ -249,9 +253,15 @@ function InstructorView() {
         </div>
         <FaultSwitches />
       </div>
-      <h3>Roster</h3>
-      <Roster />
-      <Captures inbox={membership.created.inbox} />
+      </details>
+      <details className="room-section" open={!presenting}>
+        <summary>Roster ({room.students})</summary>
+        <Roster />
+      </details>
+      <details className="room-section" open>
+        <summary>Room inbox</summary>
+        <Captures inbox={membership.created.inbox} />
+      </details>
       <button type="button" className="secondary" onClick={leave}>
         Leave the room
       </button>
