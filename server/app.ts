@@ -19,6 +19,10 @@ import rateLimits from './services/rate-limits';
 import exportJobs from './services/export-jobs';
 import toyApiRoutes from './routes/api/index';
 import problemRoutes from './routes/problems';
+import referenceRoutes from './routes/reference';
+import { loadReferenceData } from './reference/reference-data';
+import { PROJECT_ROOT } from './client-build';
+import { join } from 'node:path';
 import sendRoutes from './routes/send';
 import type { Dial, Lookup } from './send/wire-connector';
 import openapiRoutes from './routes/openapi';
@@ -34,6 +38,8 @@ export interface BuildOptions extends Partial<Config> {
   logger?: boolean;
   /** Clock, for tests of time-based behaviour. */
   now?: () => Date;
+  /** Folder of the reference dataset (default lessons/reference). */
+  referenceDir?: string;
   /** Network access of the send endpoint, injected by tests so they can never dial a real address. */
   send?: { lookup?: Lookup; dial?: Dial };
 }
@@ -271,6 +277,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   await app.register(sendRoutes, { allowOrigins: config.allowOrigins, lookup: options.send?.lookup, dial: options.send?.dial });
   await app.register(roomRoutes);
   await app.register(inboxRoutes);
+  await app.register(referenceRoutes, { data: loadReferenceData(options.referenceDir ?? join(PROJECT_ROOT, 'lessons', 'reference')) });
   await app.register(problemRoutes);
   await app.register(openapiRoutes);
   await app.register(clientRoutes, { clientDir: options.clientDir });

@@ -108,3 +108,42 @@ export interface Transcript {
   startedAt: string;
   exchanges: Exchange[];
 }
+
+// ── The reference dataset (lessons/reference/*.json, served under /app/reference) ────────────────
+
+export interface StatusCodeEntry {
+  code: number;
+  reason: string;
+  class: 'informational' | 'success' | 'redirection' | 'client-error' | 'server-error';
+  rfc: string;
+  meaning: string;
+  /** What to do next when you get it. */
+  next?: string;
+  when: string;
+  mistake: string;
+  related: number[];
+  /** False only for 418, the April Fools' teapot. */
+  standard: boolean;
+  unused?: boolean;
+  /** A request to this sandbox that really gets this code. */
+  readyRequest?: { method: string; url: string; headers?: [string, string][]; body?: string };
+}
+
+export interface HeaderEntry {
+  name: string;
+  direction: 'request' | 'response' | 'both';
+  meaning: string;
+  example: string;
+  rfc: string;
+  values?: string[];
+}
+
+export interface MethodEntry {
+  name: string;
+  meaning: string;
+  safe: boolean;
+  idempotent: boolean;
+  cacheable: boolean;
+  body: string;
+  rfc: string;
+}

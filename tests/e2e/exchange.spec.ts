@@ -24,7 +24,13 @@ test.describe('a student reading exchanges', () => {
     await page.getByLabel('URL').press('Control+Enter');
 
     await expect(response.getByRole('heading', { level: 2 })).toContainText('201 Created');
+    // The status is annotated from the lessons dataset, and so is each header name (on focus too).
+    await expect(response.getByText('A new resource was created; Location says where it is.')).toBeVisible();
+    await expect(response.getByText('Next: Follow the Location header to the new resource.')).toBeVisible();
     await expect(response.getByRole('note', { name: 'Why this response' })).toContainText('The Location header says where the new resource lives');
+    await response.getByRole('tab', { name: /Headers/ }).click();
+    await response.getByRole('table', { name: 'Response headers' }).getByRole('button', { name: 'location' }).focus();
+    await expect(response.getByRole('tooltip').filter({ hasText: 'Where a new resource was created (201)' })).toBeVisible();
     await response.getByRole('tab', { name: 'Wire' }).click();
     await expect(response.getByRole('list', { name: 'Response as received' })).toContainText(/location: \/api\/books\/13/i);
     await expect(response.getByRole('list', { name: 'Request as sent' })).toContainText('POST /api/books HTTP/1.1');

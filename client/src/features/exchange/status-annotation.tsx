@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useReferenceStore } from '../reference/reference-store';
 
+/** Plain words for each class, for any code the dataset lacks (RFC 9110 §15: treat it as x00). */
 const CLASS_WORDS: Record<string, string> = {
   '1': 'Informational: the server got the request and the final answer is still to come.',
   '2': 'Success: the request worked.',
@@ -22,12 +23,28 @@ export function StatusAnnotation({ status }: { status: number }) {
       <p>
         <strong>{info ? info.meaning : classWords}</strong>
       </p>
-      {info?.next && <p>{info.next}</p>}
-      {info && <p className="muted">{classWords}</p>}
-      {info?.lesson && (
+      {info?.next && (
         <p>
-          <a href={info.lesson}>Learn more in the lesson</a>
+          <span className="label">Next:</span> {info.next}
         </p>
+      )}
+      {info && (
+        <details>
+          <summary>More about {status}</summary>
+          <p className="muted">{classWords}</p>
+          <p>
+            <span className="label">You meet it:</span> {info.when}
+          </p>
+          <p>
+            <span className="label">Common mistake:</span> {info.mistake}
+          </p>
+          {info.related.length > 0 && (
+            <p>
+              <span className="label">Related:</span> {info.related.join(', ')}
+            </p>
+          )}
+          <p className="muted">Defined in {info.rfc}.{info.standard ? '' : ' Not a standard HTTP code.'}</p>
+        </details>
       )}
     </div>
   );

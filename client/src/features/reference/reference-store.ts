@@ -3,23 +3,10 @@
 import { create } from 'zustand';
 import { apiFetch } from '../../lib/api-client';
 
-export interface StatusCodeInfo {
-  code: number;
-  reason: string;
-  meaning: string;
-  /** What to do next when you get it. */
-  next?: string;
-  rfc?: string;
-  lesson?: string;
-}
+import type { HeaderEntry, StatusCodeEntry } from '../../../../server/protocol';
 
-export interface HeaderInfo {
-  name: string;
-  meaning: string;
-  example?: string;
-  rfc?: string;
-  values?: string[];
-}
+export type StatusCodeInfo = StatusCodeEntry;
+export type HeaderInfo = HeaderEntry;
 
 export interface ReferenceStore {
   status: 'idle' | 'loading' | 'ready' | 'failed';
