@@ -7,6 +7,8 @@ export const test = base.extend<{ sandboxServer: TestServer }>({
   sandboxServer: async ({}, use) => {
     const server = await startServer({ clientDir: CLIENT_DIST });
     await use(server);
+    // The browser may still hold connections (keep-alive, an event stream) when the test ends.
+    server.app.server.closeAllConnections();
     await server.close();
   },
 });

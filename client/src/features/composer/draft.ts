@@ -26,7 +26,7 @@ export type AuthConfig =
   | { kind: 'none' }
   | { kind: 'basic'; username: string; password: string }
   | { kind: 'bearer'; token: string }
-  /** Send the sandbox session cookie (from logging in) with the request. */
+  /** Rely on the session cookie the jar keeps from logging in (a typed cookie value is sent as is). */
   | { kind: 'session'; cookie: string };
 
 export interface Draft {

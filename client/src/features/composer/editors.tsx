@@ -4,6 +4,7 @@ import { KeyValueTable } from '../../components/ui/key-value-table';
 import { useReferenceStore } from '../reference/reference-store';
 import { queryRowsOf, row, type BodyType, type MultipartRow } from './draft';
 import { useDraftStore } from './draft-store';
+import { applyFix } from '../exchange/apply-fix';
 
 /** Query parameters, read from the URL and written back to it on every edit. */
 export function QueryEditor() {
@@ -186,13 +187,26 @@ export function AuthEditor() {
           const kind = e.target.value;
           if (kind === 'basic') setAuth({ kind, username: 'ada', password: 'lovelace' });
           else if (kind === 'bearer') setAuth({ kind, token: '' });
+          else if (kind === 'session') setAuth({ kind, cookie: '' });
           else setAuth({ kind: 'none' });
         }}
       >
         <option value="none">None (cookies from earlier responses are still sent)</option>
         <option value="basic">Basic (username and password)</option>
         <option value="bearer">Bearer token</option>
+        <option value="session">Session cookie (log in once)</option>
       </select>
+      {auth.kind === 'session' && (
+        <div className="auth-fields">
+          <p className="muted">
+            Log in once with POST /api/session: the response's Set-Cookie is kept, and the sandbox sends the cookie with your next requests, as a
+            browser would.
+          </p>
+          <button type="button" className="secondary" onClick={() => applyFix({ kind: 'login' })}>
+            Log in as the demo user ada
+          </button>
+        </div>
+      )}
       {auth.kind === 'basic' && (
         <div className="auth-fields">
           <label htmlFor={ids.user}>Username</label>
