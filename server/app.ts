@@ -20,6 +20,8 @@ import exportJobs from './services/export-jobs';
 import toyApiRoutes from './routes/api/index';
 import problemRoutes from './routes/problems';
 import referenceRoutes from './routes/reference';
+import lessonRoutes from './routes/lessons';
+import { loadLessons } from './lessons/load-lessons';
 import { loadReferenceData } from './reference/reference-data';
 import { PROJECT_ROOT } from './client-build';
 import { join } from 'node:path';
@@ -38,6 +40,8 @@ export interface BuildOptions extends Partial<Config> {
   logger?: boolean;
   /** Clock, for tests of time-based behaviour. */
   now?: () => Date;
+  /** Folder of the lessons (walkthroughs/ and schema/), default lessons/. */
+  lessonsDir?: string;
   /** Folder of the reference dataset (default lessons/reference). */
   referenceDir?: string;
   /** Network access of the send endpoint, injected by tests so they can never dial a real address. */
@@ -278,6 +282,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   await app.register(roomRoutes);
   await app.register(inboxRoutes);
   await app.register(referenceRoutes, { data: loadReferenceData(options.referenceDir ?? join(PROJECT_ROOT, 'lessons', 'reference')) });
+  await app.register(lessonRoutes, { lessons: loadLessons(options.lessonsDir ?? config.lessonsDir ?? join(PROJECT_ROOT, 'lessons')) });
   await app.register(problemRoutes);
   await app.register(openapiRoutes);
   await app.register(clientRoutes, { clientDir: options.clientDir });

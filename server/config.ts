@@ -36,6 +36,8 @@ export interface Config {
   sendRatePerMinute: number;
   /** Origins besides this server that learners may send requests to. `SANDBOX_ALLOW_ORIGINS` (comma list). */
   allowOrigins: string[];
+  /** Folder of the lessons (walkthroughs/*.md and schema/); instructors may point it at their own. `LESSONS_DIR`. */
+  lessonsDir?: string;
   /** Folder for snapshots of learners' data; unset keeps everything in memory only. `DATA_DIR`. */
   dataDir?: string;
   /** How often a changed state is saved to DATA_DIR, in ms. `SNAPSHOT_INTERVAL_MS`. */
@@ -153,6 +155,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (env.HOST) config.host = env.HOST;
   if (env.DATA_DIR) config.dataDir = env.DATA_DIR;
+  if (env.LESSONS_DIR) config.lessonsDir = env.LESSONS_DIR;
   if (env.SANDBOX_ALLOW_ORIGINS) {
     config.allowOrigins = env.SANDBOX_ALLOW_ORIGINS.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
       let origin: string;
