@@ -12,6 +12,7 @@ import { useReferenceStore } from './features/reference/reference-store';
 import { CopyLinkButton, useSharedDraftFromLocation } from './features/share/share-controls';
 
 const ClassroomPanel = lazy(() => import('./features/classroom/classroom-panel'));
+const LessonsPanel = lazy(() => import('./features/lessons/lessons-panel'));
 
 /** Whether this tab is in a room, without loading the classroom code (its store persists here). */
 function inRoomAlready(): boolean {
@@ -50,6 +51,7 @@ export function App() {
   const urls = useUrlSuggestions();
   const shareError = useSharedDraftFromLocation();
   const [classroom, setClassroom] = useState(() => window.location.pathname.startsWith('/room/') || inRoomAlready());
+  const [lessons, setLessons] = useState(() => window.location.pathname.startsWith('/lessons'));
   usePresenterKeys(presenting);
 
   useEffect(() => {
@@ -75,6 +77,9 @@ export function App() {
         </div>
         <nav aria-label="Main" className="toolbar">
           <CopyLinkButton />
+          <button type="button" className="secondary" aria-pressed={lessons} onClick={() => setLessons(!lessons)}>
+            Lessons
+          </button>
           <button type="button" className="secondary" aria-pressed={classroom} onClick={() => setClassroom(!classroom)}>
             Classroom
           </button>
@@ -91,6 +96,11 @@ export function App() {
       {classroom && (
         <Suspense fallback={<p className="muted classroom">Loading the classroom…</p>}>
           <ClassroomPanel />
+        </Suspense>
+      )}
+      {lessons && (
+        <Suspense fallback={<p className="muted lessons">Loading the lessons…</p>}>
+          <LessonsPanel />
         </Suspense>
       )}
       <main className="workspace">
