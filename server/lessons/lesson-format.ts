@@ -40,6 +40,17 @@ export interface LessonSummary {
   summary: string;
   order: number;
   steps: number;
+  /** Status codes the lesson's goals ask for (so a response viewer can link a code to its lesson). */
+  codes: number[];
+}
+
+/** Every status code a goal mentions. */
+export function goalCodes(goal: import('./goals').Goal): number[] {
+  if ('all' in goal) return goal.all.flatMap(goalCodes);
+  if ('any' in goal) return goal.any.flatMap(goalCodes);
+  if ('earlier' in goal) return goalCodes(goal.earlier);
+  if ('status' in goal) return Array.isArray(goal.status) ? goal.status : [goal.status];
+  return [];
 }
 
 /** Splits "---\nYAML\n---\nMarkdown" into its two parts. */

@@ -2,10 +2,17 @@
 // loaded and checked at start.
 import type { FastifyPluginAsync } from 'fastify';
 import { HttpProblem } from '../http/problem';
-import type { Lesson, LessonSummary } from '../lessons/lesson-format';
+import { goalCodes, type Lesson, type LessonSummary } from '../lessons/lesson-format';
 
 const lessonRoutes: FastifyPluginAsync<{ lessons: Lesson[] }> = async (app, { lessons }) => {
-  const summaries: LessonSummary[] = lessons.map(({ id, title, summary, order, steps }) => ({ id, title, summary, order, steps: steps.length }));
+  const summaries: LessonSummary[] = lessons.map(({ id, title, summary, order, steps }) => ({
+    id,
+    title,
+    summary,
+    order,
+    steps: steps.length,
+    codes: [...new Set(steps.flatMap((step) => goalCodes(step.goal)))].sort((a, b) => a - b),
+  }));
   app.get('/app/lessons', async (_request, reply) => reply.header('cache-control', 'no-cache').send(summaries));
   app.get<{ Params: { id: string } }>('/app/lessons/:id', async (request, reply) => {
     const lesson = lessons.find((l) => l.id === request.params.id);

@@ -46,7 +46,8 @@ async function sendAll(requests: LessonRequest[]): Promise<Exchange[]> {
 }
 
 describe('lessons', () => {
-  it('there are at least 12, in order, each with steps', () => {
+  // (An instructor checking their own folder with LESSONS_DIR may have fewer.)
+  it.skipIf(process.env.LESSONS_DIR !== undefined)('the course has at least 12, in order', () => {
     expect(lessons.length).toBeGreaterThanOrEqual(12);
     expect(lessons.map((l) => l.order)).toEqual([...lessons.map((l) => l.order)].sort((a, b) => a - b));
   });

@@ -11,6 +11,7 @@ import { useExchangeStore } from '../exchange/exchange-store';
 import { QrCode } from './qr-code';
 import { usePresenterStore } from '../presenter/presenter-store';
 import { useRoomStore } from './room-store';
+import { useLessonStore } from '../lessons/lesson-store';
 
 function origin(): string {
   return window.location.origin;
@@ -195,6 +196,7 @@ function Roster() {
           <th scope="col">Student</th>
           <th scope="col">Online</th>
           <th scope="col">Last exchange</th>
+          <th scope="col">Lesson</th>
         </tr>
       </thead>
       <tbody>
@@ -203,6 +205,7 @@ function Roster() {
             <th scope="row">{r.name}</th>
             <td>{r.connected ? 'yes' : 'no'}</td>
             <td>{r.lastExchange ? `${r.lastExchange.method} ${r.lastExchange.url} → ${r.lastExchange.status ?? 'no response'}` : '—'}</td>
+            <td>{r.progress ? `${r.progress.lessonId}: step ${r.progress.step}${r.progress.steps ? ` of ${r.progress.steps}` : ''}${r.progress.completed ? ' ✓' : ''}` : '—'}</td>
           </tr>
         ))}
       </tbody>
@@ -337,6 +340,12 @@ function useRoomSync() {
         const last = state.transcript.exchanges.at(-1)!;
         if (room.membership?.role === 'instructor' && room.broadcastAll) void room.broadcast(state.transcript);
         if (room.membership?.role === 'student' && room.shareMine) {
+          const lessons = useLessonStore.getState();
+          if (lessons.openId) {
+            const lesson = lessons.lessons[lessons.openId];
+            const progress = lessons.progress[lessons.openId];
+            if (lesson && progress) room.shareLesson({ lessonId: lesson.id, step: progress.step + 1, steps: lesson.steps.length, completed: progress.done.length === lesson.steps.length });
+          }
           room.shareProgress({ method: last.request.method, url: new URL(last.request.url).pathname, status: last.response?.status ?? null, durationMs: Math.round(last.timings.completeMs) });
         }
       }),

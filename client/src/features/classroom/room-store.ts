@@ -48,6 +48,7 @@ export interface RoomStore {
   push: (draft: TryThis['draft'], message: string) => Promise<void>;
   setFaults: (faults: FaultSettings) => Promise<void>;
   shareProgress: (summary: { method: string; url: string; status: number | null; durationMs?: number }) => void;
+  shareLesson: (progress: { lessonId: string; step: number; steps: number; completed: boolean }) => void;
   dismissTryThis: (index: number) => void;
 }
 
@@ -193,6 +194,16 @@ export const useRoomStore = create<RoomStore>()(
           method: 'POST',
           headers: { ...authorized(m.key), 'content-type': 'application/json' },
           body: JSON.stringify({ lastExchange: { ...summary, at: new Date().toISOString() } }),
+        }).catch(() => undefined);
+      },
+
+      shareLesson: (progress) => {
+        const m = get().membership;
+        if (m?.role !== 'student' || !get().shareMine) return;
+        void apiFetch(`/app/rooms/${m.code}/progress`, {
+          method: 'POST',
+          headers: { ...authorized(m.key), 'content-type': 'application/json' },
+          body: JSON.stringify({ progress }),
         }).catch(() => undefined);
       },
 

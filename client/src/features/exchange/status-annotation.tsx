@@ -13,6 +13,7 @@ const CLASS_WORDS: Record<string, string> = {
 /** What a status code means (from the lessons dataset), with its class for codes the dataset lacks. */
 export function StatusAnnotation({ status }: { status: number }) {
   const info = useReferenceStore((s) => s.statusCodes.get(status));
+  const lesson = useReferenceStore((s) => s.lessons.find((l) => l.codes.includes(status)));
   const load = useReferenceStore((s) => s.load);
   useEffect(() => {
     void load();
@@ -45,6 +46,11 @@ export function StatusAnnotation({ status }: { status: number }) {
           )}
           <p className="muted">Defined in {info.rfc}.{info.standard ? '' : ' Not a standard HTTP code.'}</p>
         </details>
+      )}
+      {lesson && (
+        <p>
+          <a href={`/lessons/${lesson.id}`}>Lesson: {lesson.title}</a>
+        </p>
       )}
     </div>
   );

@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import { apiFetch } from '../../lib/api-client';
 
 import type { HeaderEntry, StatusCodeEntry } from '../../../../server/protocol';
+import type { LessonSummary } from '../../../../server/lessons/lesson-format';
 
 export type StatusCodeInfo = StatusCodeEntry;
 export type HeaderInfo = HeaderEntry;
@@ -12,6 +13,8 @@ export interface ReferenceStore {
   status: 'idle' | 'loading' | 'ready' | 'failed';
   statusCodes: Map<number, StatusCodeInfo>;
   headers: Map<string, HeaderInfo>;
+  /** The lessons, to link a status code to the lesson that teaches it. */
+  lessons: LessonSummary[];
   load: () => Promise<void>;
 }
 
@@ -32,18 +35,21 @@ export const useReferenceStore = create<ReferenceStore>()((set, get) => ({
   status: 'idle',
   statusCodes: new Map(),
   headers: new Map(),
+  lessons: [],
   load: async () => {
     if (get().status === 'loading' || get().status === 'ready') return;
     set({ status: 'loading' });
     try {
-      const [codes, headers] = await Promise.all([
+      const [codes, headers, lessons] = await Promise.all([
         apiFetch<unknown>(REFERENCE_URLS.statusCodes),
         apiFetch<unknown>(REFERENCE_URLS.headers),
+        apiFetch<LessonSummary[]>('/app/lessons').catch(() => []),
       ]);
       set({
         status: 'ready',
         statusCodes: new Map(list<StatusCodeInfo>(codes, 'statusCodes').map((c) => [c.code, c])),
         headers: new Map(list<HeaderInfo>(headers, 'headers').map((h) => [h.name.toLowerCase(), h])),
+        lessons,
       });
     } catch {
       set({ status: 'failed' });
