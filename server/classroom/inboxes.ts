@@ -78,6 +78,29 @@ export class InboxService {
     return this.#inboxes.size;
   }
 
+  /** Every inbox, as plain JSON (Buffers as base64, dates as ISO strings), for a snapshot. */
+  exportState(): unknown[] {
+    return [...this.#inboxes.values()].map((inbox) => ({
+      ...inbox,
+      keyDigest: inbox.keyDigest.toString('base64'),
+      createdAt: inbox.createdAt.toISOString(),
+      responseBody: inbox.responseBody ? inbox.responseBody.toString('base64') : null,
+    }));
+  }
+
+  importState(saved: unknown[]): void {
+    for (const raw of saved as (Omit<Inbox, 'keyDigest' | 'createdAt' | 'responseBody'> & { keyDigest: string; createdAt: string; responseBody: string | null })[]) {
+      const inbox: Inbox = {
+        ...raw,
+        keyDigest: Buffer.from(raw.keyDigest, 'base64'),
+        createdAt: new Date(raw.createdAt),
+        responseBody: raw.responseBody === null ? null : Buffer.from(raw.responseBody, 'base64'),
+      };
+      this.#inboxes.set(inbox.id, inbox);
+      this.#totalBytes += inbox.bytes;
+    }
+  }
+
   get limits(): InboxSummary['limits'] {
     const o = this.#options;
     return { history: o.history, bodyBytes: o.bodyLimit, capturesPerMinute: o.capturesPerMinute, idleMinutes: Math.round(o.idleMs / 60_000) };

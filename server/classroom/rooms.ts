@@ -81,6 +81,33 @@ type RoomEventName = keyof RoomEvents;
 
 export class RoomService {
   readonly #rooms = new Map<string, Room>();
+
+  /** Every room as plain JSON (Buffers as base64, dates as ISO strings, no live connections), for a snapshot. */
+  exportState(): unknown[] {
+    return [...this.#rooms.values()].map((room) => ({
+      ...room,
+      keyDigest: room.keyDigest.toString('base64'),
+      createdAt: room.createdAt.toISOString(),
+      instructorConnections: 0,
+      students: [...room.students.values()].map((student) => ({
+        ...student,
+        keyDigest: student.keyDigest.toString('base64'),
+        joinedAt: student.joinedAt.toISOString(),
+        connections: 0,
+      })),
+    }));
+  }
+
+  importState(saved: unknown[]): void {
+    type SavedStudent = Omit<Student, 'keyDigest' | 'joinedAt'> & { keyDigest: string; joinedAt: string };
+    type SavedRoom = Omit<Room, 'keyDigest' | 'createdAt' | 'students'> & { keyDigest: string; createdAt: string; students: SavedStudent[] };
+    for (const raw of saved as SavedRoom[]) {
+      const students = new Map(
+        raw.students.map((s): [string, Student] => [s.id, { ...s, keyDigest: Buffer.from(s.keyDigest, 'base64'), joinedAt: new Date(s.joinedAt), connections: 0 }]),
+      );
+      this.#rooms.set(raw.code, { ...raw, keyDigest: Buffer.from(raw.keyDigest, 'base64'), createdAt: new Date(raw.createdAt), students, instructorConnections: 0 });
+    }
+  }
   readonly #options: RoomServiceOptions;
 
   constructor(options: RoomServiceOptions) {

@@ -84,6 +84,12 @@ export default fp<ClassroomOptions>(
       signal: closing.signal,
     });
     app.decorate('classroom', { hub, streams, rooms, inboxes, applyFaults });
+    // With DATA_DIR, rooms and inboxes survive a restart too. Their state changes with nearly every
+    // request they handle, so the snapshot version is a clock tick: saved at each interval while rooms exist.
+    let tick = 0;
+    const version = () => (rooms.size + inboxes.size > 0 ? ++tick : tick);
+    app.persistence.register({ name: 'rooms', version, save: () => rooms.exportState(), restore: (data) => rooms.importState(data as unknown[]) });
+    app.persistence.register({ name: 'inboxes', version, save: () => inboxes.exportState(), restore: (data) => inboxes.importState(data as unknown[]) });
     app.rateLimits.define(CLASSROOM_CREATE_BUCKET, {
       perMinute: options.classroomCreatePerMinute,
       what: 'new rooms, inboxes and room joins',
@@ -101,5 +107,5 @@ export default fp<ClassroomOptions>(
       await streams.closeAll();
     });
   },
-  { name: 'classroom', dependencies: ['sandboxes', 'rate-limits'] },
+  { name: 'classroom', dependencies: ['sandboxes', 'rate-limits', 'persistence'] },
 );

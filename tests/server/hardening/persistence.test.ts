@@ -82,3 +82,25 @@ describe('DATA_DIR snapshots', () => {
     await restarted.close();
   }, 30_000);
 });
+
+describe('DATA_DIR snapshots of the classroom', () => {
+  it('keeps rooms, their keys and inbox captures across a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'classroom-data-'));
+    const first = await startServer({ dataDir });
+    const room = (await call(first, '/app/rooms', { method: 'POST', json: { title: 'Week 3' } })).json;
+    const student = (await call(first, `/app/rooms/${room.code}/join`, { method: 'POST', json: { name: 'Maya' } })).json;
+    const captured = await call(first, `${student.inbox.url}hello`, { method: 'POST', headers: { 'x-first': '1' }, body: 'hi' });
+    expect(captured.status).toBe(200);
+    await first.close();
+
+    const second = await startServer({ dataDir });
+    const roster = await call(second, `/app/rooms/${room.code}/roster`, { headers: { authorization: `Bearer ${room.instructorKey}` } });
+    expect(roster.status).toBe(200);
+    expect(roster.json.students.map((s: { name: string }) => s.name)).toEqual(['Maya']);
+    const requests = await call(second, `/app/inboxes/${student.inbox.id}/requests`, { headers: { authorization: `Bearer ${student.inbox.key}` } });
+    expect(requests.json.requests.map((r: { path: string }) => r.path)).toEqual(['/hello']);
+    // Keys still guard them.
+    expect((await call(second, `/app/rooms/${room.code}/roster`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(403);
+    await second.close();
+  });
+});
