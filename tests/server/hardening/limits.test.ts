@@ -90,3 +90,43 @@ describe('clientErrorAnswer', () => {
     expect(clientErrorAnswer(code, { maxHeaderBytes: 16_384 }).status).toBe(status);
   });
 });
+
+describe('more limits', () => {
+  it('answers 413 naming the body limit', async () => {
+    const server = await startServer({ bodyLimit: 2_048 });
+    const response = await call(server, '/api/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'x'.repeat(5_000), password: 'y' }) });
+    expect(response.status).toBe(413);
+    expect(response.json.detail).toContain('2048 bytes');
+    await server.close();
+  });
+
+  it('closes connections over the per-client limit at once, and serves the others', async () => {
+    const server = await startServer({ maxConnectionsPerClient: 2 });
+    const { port } = new URL(server.origin);
+    const open = (): Promise<'open' | 'closed'> =>
+      new Promise((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        socket.once('connect', () => {
+          socket.once('close', () => resolve('closed'));
+          setTimeout(() => resolve('open'), 300);
+        });
+        sockets.push(socket);
+      });
+    const sockets: import('node:net').Socket[] = [];
+    expect(await Promise.all([open(), open()])).toEqual(['open', 'open']);
+    expect(await open()).toBe('closed');
+    for (const socket of sockets) socket.destroy();
+    await server.close();
+  });
+
+  it('limits sends through the sandbox per client with 429 and Retry-After', async () => {
+    const server = await startServer({ sendRatePerMinute: 2 });
+    const send = () => call(server, '/app/send', { method: 'POST', headers: { cookie: 'sandbox=sender' }, json: { method: 'GET', url: '/api/books', headers: [] } });
+    expect([(await send()).status, (await send()).status]).toEqual([200, 200]);
+    const limited = await send();
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBeDefined();
+    expect(limited.json.detail).toMatch(/2 a minute/);
+    await server.close();
+  });
+});
