@@ -8,9 +8,11 @@ import { useExchangeStore } from '../exchange/exchange-store';
 import { usePresenterStore } from '../presenter/presenter-store';
 import { lessonPath, useLessonStore } from './lesson-store';
 
-/** Renders `code` spans in lesson text as <code>, everything else as plain text (never HTML). */
+/** Renders `code` and **bold** spans of lesson text; everything else is plain text (never HTML). */
 function Text({ children }: { children: string }) {
-  const parts: ReactNode[] = children.split('`').map((part, i) => (i % 2 === 1 ? <code key={i}>{part}</code> : part));
+  const parts: ReactNode[] = children.split('`').flatMap((part, i) =>
+    i % 2 === 1 ? [<code key={i}>{part}</code>] : part.split('**').map((piece, j) => (j % 2 === 1 ? <strong key={`${i}-${j}`}>{piece}</strong> : piece)),
+  );
   return <>{parts}</>;
 }
 
