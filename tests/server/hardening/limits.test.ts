@@ -130,3 +130,18 @@ describe('more limits', () => {
     await server.close();
   });
 });
+
+describe('idle connections', () => {
+  it('closes a kept-alive connection that stays idle past KEEP_ALIVE_TIMEOUT_MS', async () => {
+    const server = await startServer({ keepAliveTimeoutMs: 200 });
+    const { port } = new URL(server.origin);
+    const started = Date.now();
+    const closedAfter = await new Promise<number>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('GET /api/books/1 HTTP/1.1\r\nHost: x\r\n\r\n'));
+      socket.on('data', () => undefined);
+      socket.once('close', () => resolve(Date.now() - started));
+    });
+    expect(closedAfter).toBeLessThan(5_000);
+    await server.close();
+  });
+});
