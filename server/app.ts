@@ -18,6 +18,7 @@ import auth from './services/auth';
 import rateLimits from './services/rate-limits';
 import exportJobs from './services/export-jobs';
 import toyApiRoutes from './routes/api/index';
+import echoRoutes from './routes/echo';
 import problemRoutes from './routes/problems';
 import referenceRoutes from './routes/reference';
 import lessonRoutes from './routes/lessons';
@@ -278,6 +279,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   await app.register(classroom, { settings: config, now: options.now });
 
   await app.register(toyApiRoutes, { prefix: '/api' });
+  await app.register(echoRoutes);
   await app.register(sendRoutes, { allowOrigins: config.allowOrigins, lookup: options.send?.lookup, dial: options.send?.dial });
   await app.register(roomRoutes);
   await app.register(inboxRoutes);

@@ -1,0 +1,131 @@
+// Pure helpers behind the httpbin-style echo: the JSON shapes httpbin returns (args, headers, form,
+// files, json…) and the request reconstructed as it arrived.
+
+/** "content-type" → "Content-Type", as httpbin (Werkzeug) shows header names. */
+export function titleCase(name: string): string {
+  return name
+    .split('-')
+    .map((part) => (part ? part[0]!.toUpperCase() + part.slice(1).toLowerCase() : part))
+    .join('-');
+}
+
+/** httpbin's `headers`: names title-cased, sorted, repeated headers joined with ",". */
+export function headersObject(rawHeaders: readonly string[]): Record<string, string> {
+  const merged = new Map<string, string>();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = titleCase(rawHeaders[i]!);
+    const value = rawHeaders[i + 1]!;
+    merged.set(name, merged.has(name) ? `${merged.get(name)},${value}` : value);
+  }
+  return Object.fromEntries([...merged].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** httpbin's `args` (and urlencoded `form`): a value, or a list when the name repeats. */
+export function multiDict(params: URLSearchParams): Record<string, string | string[]> {
+  const result: Record<string, string | string[]> = {};
+  for (const [name, value] of params) {
+    const existing = result[name];
+    if (existing === undefined) result[name] = value;
+    else result[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return result;
+}
+
+export interface MultipartPart {
+  name: string;
+  filename?: string;
+  contentType?: string;
+  data: Buffer;
+}
+
+/** Parses multipart/form-data (RFC 7578); malformed parts are skipped, never fatal. */
+export function parseMultipart(body: Buffer, boundary: string): MultipartPart[] {
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: MultipartPart[] = [];
+  let position = body.indexOf(delimiter);
+  while (position !== -1) {
+    const start = position + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === '--') break;
+    const next = body.indexOf(delimiter, start);
+    if (next === -1) break;
+    const chunk = body.subarray(start + 2, next - 2); // skip CRLF after the delimiter and before the next
+    const headerEnd = chunk.indexOf('\r\n\r\n');
+    if (headerEnd !== -1) {
+      const head = chunk.subarray(0, headerEnd).toString('utf8');
+      const disposition = /content-disposition:\s*form-data;([^\r\n]*)/i.exec(head)?.[1] ?? '';
+      const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];
+      const filename = /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
+      const contentType = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1]?.trim();
+      if (name !== undefined) parts.push({ name, filename, contentType, data: chunk.subarray(headerEnd + 4) });
+    }
+    position = next;
+  }
+  return parts;
+}
+
+function isUtf8Text(bytes: Buffer): boolean {
+  const text = bytes.toString('utf8');
+  return !text.includes('\uFFFD') && !bytes.includes(0);
+}
+
+export interface BodyFields {
+  data: string;
+  form: Record<string, string | string[]>;
+  files: Record<string, string | string[]>;
+  json: unknown;
+}
+
+/** httpbin's data, form, files and json for a body of the given Content-Type. */
+export function bodyFields(contentType: string | undefined, body: Buffer): BodyFields {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const fields: BodyFields = { data: '', form: {}, files: {}, json: null };
+  if (type === 'application/x-www-form-urlencoded') {
+    fields.form = multiDict(new URLSearchParams(body.toString('utf8')));
+    return fields;
+  }
+  if (type === 'multipart/form-data') {
+    const boundary = /boundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
+    if (boundary) {
+      for (const part of parseMultipart(body, boundary)) {
+        const target = part.filename !== undefined ? fields.files : fields.form;
+        const value = part.filename !== undefined && !isUtf8Text(part.data)
+          ? `data:${part.contentType ?? 'application/octet-stream'};base64,${part.data.toString('base64')}`
+          : part.data.toString('utf8');
+        const existing = target[part.name];
+        target[part.name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+      }
+      return fields;
+    }
+  }
+  // Text as text; anything else as a base64 data URL, as httpbin does.
+  fields.data = body.length === 0 || isUtf8Text(body) ? body.toString('utf8') : `data:application/octet-stream;base64,${body.toString('base64')}`;
+  if (body.length > 0) {
+    try {
+      fields.json = JSON.parse(body.toString('utf8'));
+    } catch {
+      fields.json = null;
+    }
+  }
+  return fields;
+}
+
+export interface RawRequest {
+  method: string;
+  url: string;
+  httpVersion: string;
+  rawHeaders: readonly string[];
+  body: Buffer;
+}
+
+/**
+ * The request as it arrived: request line, header lines in received order, case and number, an empty
+ * line, then the body (text, or a note for binary). Reconstructed from what Node's parser kept: the
+ * spacing around ":" and any folded lines are normalised; a chunked body is shown de-chunked.
+ */
+export function reconstructRaw(request: RawRequest): string {
+  const lines = [`${request.method} ${request.url} HTTP/${request.httpVersion}`];
+  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) lines.push(`${request.rawHeaders[i]}: ${request.rawHeaders[i + 1]}`);
+  const head = `${lines.join('\r\n')}\r\n\r\n`;
+  if (request.body.length === 0) return head;
+  return isUtf8Text(request.body) ? head + request.body.toString('utf8') : `${head}[${request.body.length} bytes of binary data, base64: ${request.body.toString('base64')}]`;
+}

@@ -1,0 +1,156 @@
+// httpbin-compatible echo endpoints at the root (/anything, /get, /headers, /status/:codes…): the same
+// JSON shapes, so course material written for httpbin works here, plus `raw` — the request as it arrived.
+// Every endpoint carries its own metadata; GET /endpoints serves the index the client autocompletes from.
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { bodyFields, headersObject, multiDict, reconstructRaw } from '../echo/request-echo';
+import { HttpProblem } from '../http/problem';
+
+/** Largest body the echo reads (the cap is stated in the 413 problem). */
+export const ECHO_BODY_LIMIT = 100 * 1024;
+const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+export interface EchoEndpoint {
+  path: string;
+  methods: readonly string[];
+  group: 'request inspection' | 'status codes' | 'index';
+  description: string;
+  teaches: string;
+  samples: string[];
+}
+
+function bodyOf(request: FastifyRequest): Buffer {
+  return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+}
+
+function fullUrl(request: FastifyRequest): string {
+  return `${request.protocol}://${request.headers.host ?? 'localhost'}${request.url}`;
+}
+
+function rawOf(request: FastifyRequest): string {
+  return reconstructRaw({ method: request.method, url: request.url, httpVersion: request.raw.httpVersion, rawHeaders: request.raw.rawHeaders, body: bodyOf(request) });
+}
+
+function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
+  return reply.type('application/json').header('access-control-allow-origin', '*').send(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** The full httpbin echo of a request (the /anything shape) plus `raw`. */
+export function echoOf(request: FastifyRequest) {
+  const url = new URL(request.url, 'http://x');
+  return {
+    args: multiDict(url.searchParams),
+    ...bodyFields(request.headers['content-type'], bodyOf(request)),
+    headers: headersObject(request.raw.rawHeaders),
+    method: request.method,
+    origin: request.ip,
+    url: fullUrl(request),
+    raw: rawOf(request),
+  };
+}
+
+/** Picks a code from "200", "200,404" or "200:0.9,500:0.1" (weights), with a random number in [0,1). */
+export function pickStatus(spec: string, random = Math.random()): number {
+  const choices = spec.split(',').map((entry) => {
+    const [code = '', weight = '1'] = entry.split(':');
+    const status = Number(code);
+    const w = Number(weight);
+    if (!/^\d{3}$/.test(code) || status < 100 || status > 599 || !Number.isFinite(w) || w < 0) {
+      throw new HttpProblem('invalid-path', `"${entry.slice(0, 20)}" is not a status code between 100 and 599 (with an optional :weight). Try /status/404 or /status/200:0.9,500:0.1.`);
+    }
+    return { status, weight: w };
+  });
+  const total = choices.reduce((sum, c) => sum + c.weight, 0);
+  if (total <= 0) return choices[0]!.status;
+  let point = random * total;
+  for (const choice of choices) {
+    point -= choice.weight;
+    if (point < 0) return choice.status;
+  }
+  return choices.at(-1)!.status;
+}
+
+const echo: FastifyPluginAsync = async (app) => {
+  /** The metadata of every echo endpoint, declared with its route below (one source for /endpoints). */
+  const endpoints: EchoEndpoint[] = [];
+  // Echo endpoints accept any body of any type, up to the cap; JSON that does not parse is just data.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ECHO_BODY_LIMIT }, (_request, body, done) => done(null, body));
+
+  const define = (endpoint: EchoEndpoint, handler: (request: FastifyRequest<{ Params: Record<string, string> }>, reply: FastifyReply) => unknown) => {
+    endpoints.push(endpoint);
+    // Other methods get 405 with Allow, as httpbin answers.
+    if (endpoint.methods.length < ALL_METHODS.length) app.resources.declare(endpoint.path, endpoint.methods);
+    app.route({ method: [...endpoint.methods] as never, url: endpoint.path, bodyLimit: ECHO_BODY_LIMIT, schema: { hide: true }, handler: handler as never });
+  };
+
+  // A learner sees everything the server received: args, headers, body fields, and the raw request.
+  define(
+    { path: '/anything', methods: ALL_METHODS, group: 'request inspection', description: 'Echoes any request: method, args, headers, body, and the raw request.', teaches: 'What a server really receives.', samples: ['/anything?a=1&a=2'] },
+    (request, reply) => sendJson(reply, echoOf(request)),
+  );
+  define(
+    { path: '/anything/*', methods: ALL_METHODS, group: 'request inspection', description: 'The same, for any path below /anything.', teaches: 'Paths are just part of the request.', samples: ['/anything/a/b'] },
+    (request, reply) => sendJson(reply, echoOf(request)),
+  );
+  define(
+    { path: '/get', methods: ['GET'], group: 'request inspection', description: "The request's args, headers, origin and URL.", teaches: 'Query strings become args.', samples: ['/get?show=all'] },
+    (request, reply) => {
+      const { args, headers, origin, url, raw } = echoOf(request);
+      return sendJson(reply, { args, headers, origin, url, raw });
+    },
+  );
+  for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+    define(
+      { path: `/${method.toLowerCase()}`, methods: [method], group: 'request inspection', description: `Echoes a ${method}: args, data, files, form, json, headers.`, teaches: 'How bodies arrive: data, form fields, files, JSON.', samples: [`/${method.toLowerCase()}`] },
+      (request, reply) => {
+        const { method: _method, ...rest } = echoOf(request);
+        return sendJson(reply, rest);
+      },
+    );
+  }
+  define(
+    { path: '/headers', methods: ['GET'], group: 'request inspection', description: 'The request headers.', teaches: 'Which headers your client adds by itself.', samples: ['/headers'] },
+    (request, reply) => sendJson(reply, { headers: headersObject(request.raw.rawHeaders) }),
+  );
+  define(
+    { path: '/ip', methods: ['GET'], group: 'request inspection', description: "The client's IP address.", teaches: 'The server sees where a request comes from.', samples: ['/ip'] },
+    (request, reply) => sendJson(reply, { origin: request.ip }),
+  );
+  define(
+    { path: '/user-agent', methods: ['GET'], group: 'request inspection', description: 'The User-Agent header.', teaches: 'Clients say what they are.', samples: ['/user-agent'] },
+    (request, reply) => sendJson(reply, { 'user-agent': request.headers['user-agent'] ?? null }),
+  );
+  define(
+    { path: '/uuid', methods: ['GET'], group: 'request inspection', description: 'A fresh UUID v4.', teaches: 'Responses can differ on every request.', samples: ['/uuid'] },
+    (_request, reply) => sendJson(reply, { uuid: randomUUID() }),
+  );
+  define(
+    { path: '/raw', methods: ALL_METHODS, group: 'request inspection', description: 'The request exactly as it arrived, as plain text.', teaches: 'HTTP/1.1 is text: a request line, header lines, an empty line, a body.', samples: ['/raw'] },
+    (request, reply) => reply.type('text/plain; charset=utf-8').send(rawOf(request)),
+  );
+  // A learner asks for any status, or a weighted random one, to see how clients react.
+  define(
+    { path: '/status/:codes', methods: ALL_METHODS, group: 'status codes', description: 'Answers with the given status, or one picked from a weighted list.', teaches: 'What each status code looks like to a client.', samples: ['/status/418', '/status/200:0.8,500:0.2'] },
+    (request, reply) => {
+      const status = pickStatus(request.params.codes ?? '');
+      if (status < 200) {
+        // An interim response alone would leave the client waiting; answer with a final one that says so.
+        return sendJson(reply.code(200), { status, note: `${status} is an informational (1xx) status: it comes before a final response and cannot be the final answer itself. See /info/103 for a real interim response.` });
+      }
+      reply.code(status);
+      if (status === 401) reply.header('www-authenticate', 'Basic realm="Fake Realm"');
+      if (status === 407) reply.header('proxy-authenticate', 'Basic realm="Fake Realm"');
+      if (status >= 300 && status < 400 && status !== 304) reply.header('location', '/redirect/1');
+      if (status === 204 || status === 304) return reply.send();
+      if (status === 418) return reply.type('text/plain; charset=utf-8').send("I'm a teapot: I refuse to brew coffee (RFC 2324).\n");
+      return reply.send('');
+    },
+  );
+  define(
+    { path: '/endpoints', methods: ['GET'], group: 'index', description: 'This list of echo endpoints.', teaches: 'An API can describe itself.', samples: ['/endpoints'] },
+    (_request, reply) => sendJson(reply, endpoints),
+  );
+};
+
+export default echo;

@@ -1,0 +1,147 @@
+// The httpbin-compatible echo over real sockets: same keys and shapes as httpbin, plus `raw`.
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { headersObject, parseMultipart, reconstructRaw, titleCase } from '../../../server/echo/request-echo';
+import { pickStatus } from '../../../server/routes/echo';
+import { call, startServer, type TestServer } from '../../helpers/server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+
+function rawSend(bytes: string): Promise<string> {
+  const { port } = new URL(server.origin);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.end(bytes));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('close', () => resolve(answer));
+  });
+}
+
+describe('/anything and friends', () => {
+  it('has httpbin\'s keys for /anything, with repeated args as lists', async () => {
+    const response = await call(server, '/anything?a=1&a=2&b=x', { headers: { 'user-agent': 'curl/7.88.1', accept: '*/*' } });
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.json).sort()).toEqual(['args', 'data', 'files', 'form', 'headers', 'json', 'method', 'origin', 'raw', 'url']);
+    expect(response.json).toMatchObject({ args: { a: ['1', '2'], b: 'x' }, data: '', files: {}, form: {}, json: null, method: 'GET', origin: '127.0.0.1', url: `${server.origin}/anything?a=1&a=2&b=x` });
+    expect(response.json.headers).toMatchObject({ Accept: '*/*', 'User-Agent': 'curl/7.88.1' });
+  });
+
+  it('echoes a JSON body as data and json; broken JSON is data with json null', async () => {
+    const good = await call(server, '/anything', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"widget","qty":3}' });
+    expect(good.json).toMatchObject({ data: '{"name":"widget","qty":3}', json: { name: 'widget', qty: 3 }, method: 'POST' });
+    const bad = await call(server, '/anything', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{bad json' });
+    expect(bad.status).toBe(200);
+    expect(bad.json).toMatchObject({ data: '{bad json', json: null });
+  });
+
+  it('fills form for urlencoded bodies and form/files for multipart', async () => {
+    const form = await call(server, '/post', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x=1&y=a+b' });
+    expect(form.json).toMatchObject({ form: { x: '1', y: 'a b' }, data: '' });
+    const body = '--B\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--B\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nfile text\r\n--B--\r\n';
+    const multipart = await call(server, '/post', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=B' }, body });
+    expect(multipart.json).toMatchObject({ form: { note: 'hello' }, files: { file: 'file text' } });
+  });
+
+  it.each([
+    ['/get', 'GET', ['args', 'headers', 'origin', 'raw', 'url']],
+    ['/post', 'POST', ['args', 'data', 'files', 'form', 'headers', 'json', 'origin', 'raw', 'url']],
+    ['/put', 'PUT', ['args', 'data', 'files', 'form', 'headers', 'json', 'origin', 'raw', 'url']],
+    ['/patch', 'PATCH', ['args', 'data', 'files', 'form', 'headers', 'json', 'origin', 'raw', 'url']],
+    ['/delete', 'DELETE', ['args', 'data', 'files', 'form', 'headers', 'json', 'origin', 'raw', 'url']],
+  ])('%s answers %s with httpbin\'s keys', async (path, method, keys) => {
+    const response = await call(server, path, { method });
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.json).sort()).toEqual(keys);
+    expect((await call(server, path, { method: method === 'GET' ? 'POST' : 'GET' })).status).toBe(405);
+  });
+
+  it.each([
+    ['/headers', (j: any) => j.headers['X-Custom'] === '1'],
+    ['/ip', (j: any) => j.origin === '127.0.0.1'],
+    ['/user-agent', (j: any) => j['user-agent'] === 'test-agent'],
+    ['/uuid', (j: any) => /^[0-9a-f-]{36}$/.test(j.uuid)],
+  ])('%s', async (path, check) => {
+    const response = await call(server, path, { headers: { 'x-custom': '1', 'user-agent': 'test-agent' } });
+    expect(check(response.json)).toBe(true);
+  });
+
+  it('caps the body, naming the cap', async () => {
+    const response = await call(server, '/anything', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(200 * 1024) });
+    expect(response.status).toBe(413);
+    expect(response.json.detail).toContain('102400 bytes');
+  });
+});
+
+describe('the raw request', () => {
+  it('keeps header order, case and duplicates as they arrived', async () => {
+    const answer = await rawSend('GET /raw?x=1 HTTP/1.1\r\nHost: here\r\nX-Zed: 1\r\nx-alpha: 2\r\nX-Dup: a\r\nX-Dup: b\r\nConnection: close\r\n\r\n');
+    const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
+    expect(body).toBe('GET /raw?x=1 HTTP/1.1\r\nHost: here\r\nX-Zed: 1\r\nx-alpha: 2\r\nX-Dup: a\r\nX-Dup: b\r\nConnection: close\r\n\r\n');
+  });
+
+  it('shows a chunked upload de-chunked and a binary body as base64', async () => {
+    const answer = await rawSend('POST /raw HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n3\r\n\u0000\u0001\u0002\r\n0\r\n\r\n');
+    expect(answer).toContain('[3 bytes of binary data, base64: AAEC]');
+    const echo = await call(server, '/anything', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from([0, 255]) });
+    expect(echo.json.data).toBe('data:application/octet-stream;base64,AP8=');
+  });
+});
+
+describe('/status/:codes', () => {
+  it.each([200, 201, 204, 301, 400, 404, 418, 451, 500, 503])('answers %i', async (code) => {
+    const response = await call(server, `/status/${code}`, { method: 'POST' });
+    expect(response.status).toBe(code);
+  });
+
+  it('adds the headers a status needs, and explains 1xx instead of hanging', async () => {
+    expect((await call(server, '/status/401')).headers['www-authenticate']).toBeDefined();
+    expect((await call(server, '/status/302')).headers.location).toBe('/redirect/1');
+    const informational = await call(server, '/status/103');
+    expect(informational.status).toBe(200);
+    expect(informational.json.note).toMatch(/informational/);
+  });
+
+  it.each(['abc', '99', '600', '200:-1'])('refuses %j with a problem', async (spec) => {
+    const response = await call(server, `/status/${spec}`);
+    expect(response.status).toBe(400);
+    expect(response.json.detail).toMatch(/status code between 100 and 599/);
+  });
+
+  it('picks from a weighted list', () => {
+    expect(pickStatus('200:0.9,500:0.1', 0.5)).toBe(200);
+    expect(pickStatus('200:0.9,500:0.1', 0.95)).toBe(500);
+    expect(pickStatus('404')).toBe(404);
+  });
+});
+
+describe('/endpoints', () => {
+  it('lists each endpoint with its metadata, once', async () => {
+    const response = await call(server, '/endpoints');
+    const paths = response.json.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['/anything', '/get', '/headers', '/status/:codes', '/raw']));
+    expect(new Set(paths).size).toBe(paths.length);
+    for (const endpoint of response.json) expect(endpoint.samples.length).toBeGreaterThan(0);
+  });
+
+  it('does not shadow the app', async () => {
+    expect((await call(server, '/api/books')).status).toBe(200);
+    expect((await call(server, '/openapi.json')).status).toBe(200);
+  });
+});
+
+describe('pure helpers', () => {
+  it('title-cases, sorts and joins headers like httpbin', () => {
+    expect(titleCase('x-custom-HEADER')).toBe('X-Custom-Header');
+    expect(headersObject(['user-agent', 'a', 'Accept', '*/*', 'x-dup', '1', 'X-Dup', '2'])).toEqual({ Accept: '*/*', 'User-Agent': 'a', 'X-Dup': '1,2' });
+  });
+  it('reconstructs a request', () => {
+    expect(reconstructRaw({ method: 'GET', url: '/x', httpVersion: '1.1', rawHeaders: ['Host', 'h'], body: Buffer.from('hi') })).toBe('GET /x HTTP/1.1\r\nHost: h\r\n\r\nhi');
+  });
+  it('survives malformed multipart', () => {
+    expect(parseMultipart(Buffer.from('--B\r\nno headers end'), 'B')).toEqual([]);
+  });
+});
