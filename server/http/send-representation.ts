@@ -14,7 +14,14 @@ import {
   type RepresentationNames,
 } from './representations';
 
+/** Serialised bodies and their ETags, by a key that changes whenever the data may (see `cacheKey`). */
+const SERIALISED = new Map<string, { json: string; hash: string; bodies: Partial<Record<Format, string>> }>();
+/** Ceiling on cached representations; the oldest are dropped beyond it. */
+const SERIALISED_MAX = 2_000;
+
 export interface RepresentationOptions {
+  /** Caches the serialised representations under this key; it must change whenever `data` may. */
+  cacheKey?: string;
   names: RepresentationNames;
   status?: number;
   /** Send an ETag (and answer If-None-Match). */
@@ -108,9 +115,19 @@ export function sendRepresentation(
   const { format, mediaType } = chooseFormat(request);
   reply.header('vary', 'Accept');
   reply.header('cache-control', 'private, no-cache');
-  // The JSON text is both the JSON body and the input of every format's ETag: serialise it once.
-  const json = serialize('json', data, options.names);
-  const etag = options.etag ? tagFor(hashOf(json), format) : undefined;
+  // The JSON text is both the JSON body and the input of every format's ETag: serialise it once
+  // (and, for data with a cache key, once per change).
+  let cached = options.cacheKey ? SERIALISED.get(options.cacheKey) : undefined;
+  if (!cached) {
+    const json = serialize('json', data, options.names);
+    cached = { json, hash: hashOf(json), bodies: { json } };
+    if (options.cacheKey) {
+      SERIALISED.set(options.cacheKey, cached);
+      if (SERIALISED.size > SERIALISED_MAX) SERIALISED.delete(SERIALISED.keys().next().value as string);
+    }
+  }
+  const json = cached.json;
+  const etag = options.etag ? tagFor(cached.hash, format) : undefined;
   if (etag) reply.header('etag', etag);
   if (options.lastModified) reply.header('last-modified', httpDate(options.lastModified));
 
@@ -130,7 +147,7 @@ export function sendRepresentation(
       );
     }
   }
-  const body = format === 'json' ? json : serialize(format, data, options.names);
+  const body = (cached.bodies[format] ??= serialize(format, data, options.names));
   return reply
     .code(options.status ?? 200)
     .type(`${mediaType}; charset=utf-8`)

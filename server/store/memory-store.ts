@@ -36,6 +36,8 @@ export interface StoreSnapshot {
   sandboxes: { id: string; lastUsed: number; collections: Partial<Record<CollectionName, CollectionSnapshot>> }[];
 }
 
+let nextRevision = 1;
+
 class MemoryCollection<T extends Entity> implements Collection<T> {
   #items: Map<number, T>;
   #copied = false;
@@ -59,12 +61,21 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
   }
 
   restore(snapshot: CollectionSnapshot): void {
+    this.#revision = nextRevision++;
     this.#items = new Map(snapshot.items.map((item) => [item.id, Object.freeze({ ...item }) as T]));
     this.#copied = true;
     this.#nextId = snapshot.nextId;
   }
 
+  // Revisions come from one process-wide counter, so a reset or re-created sandbox never reuses one.
+  #revision = nextRevision++;
+
+  get revision(): number {
+    return this.#revision;
+  }
+
   #writable(): Map<number, T> {
+    this.#revision = nextRevision++;
     this.onWrite();
     if (!this.#copied) {
       this.#items = new Map(this.#items);

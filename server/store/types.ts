@@ -27,6 +27,8 @@ export interface Collection<T extends Entity> {
   /** Removes an item and returns it; undefined when there was none. */
   remove(id: number): T | undefined;
   count(): number;
+  /** Increases on every write: a cheap version for caches of what was computed from the collection. */
+  readonly revision: number;
 }
 
 export interface SandboxData {

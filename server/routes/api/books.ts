@@ -62,7 +62,7 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { data } = app.sandboxes.forRequest(request);
+      const { id, data } = app.sandboxes.forRequest(request);
       const query = request.query;
       let items = data.books.list();
       if (query.status) items = items.filter((book) => book.status === query.status);
@@ -82,6 +82,8 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
         items = owner ? items.filter((book) => book.ownerId === owner.id) : [];
       }
       return sendList(request, reply, items, query, {
+        // The page depends on the books, and on categories and users through the filters.
+        cacheKey: `books|${id}|${data.books.revision}|${data.categories.revision}|${data.users.revision}`,
         names: BOOKS,
         searchFields: ['title', 'author'],
         sortable: ['id', 'title', 'author', 'year', 'status', 'createdAt', 'updatedAt'],

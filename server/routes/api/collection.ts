@@ -50,7 +50,7 @@ export function sendList<T extends { id: number }>(
   reply: FastifyReply,
   items: readonly T[],
   query: ListQuery,
-  options: ListOptions<T>,
+  options: ListOptions<T> & { cacheKey?: string },
 ): FastifyReply {
   const sortKeys = parseSort(query.sort, options.sortable);
   const found = query.q ? items.filter((item) => matchesText(item, query.q!, options.searchFields)) : items;
@@ -58,7 +58,7 @@ export function sendList<T extends { id: number }>(
   const [path = '', search = ''] = request.url.split('?');
   reply.header('x-total-count', String(page.total));
   reply.header('link', linkHeader(path, new URLSearchParams(search), page));
-  return sendRepresentation(request, reply, page.items, { names: options.names, etag: true });
+  return sendRepresentation(request, reply, page.items, { names: options.names, etag: true, cacheKey: options.cacheKey && `${options.cacheKey}|${request.url}` });
 }
 
 /**

@@ -90,3 +90,22 @@ describe('sandbox limits', () => {
     await small.close();
   });
 });
+
+describe('cached representations', () => {
+  it('never serve a stale list after writes, resets and re-creation', async () => {
+    const server = await startServer();
+    const headers = { 'x-sandbox': 'cache-check' };
+    const count = async () => Number((await call(server, '/api/books', { headers })).headers['x-total-count']);
+    expect(await count()).toBe(12);
+    const cookie = await login(server, 'ada', 'lovelace', 'cache-check');
+    await call(server, '/api/books', { method: 'POST', headers: { ...headers, cookie }, json: { title: 'One', author: 'A', year: 1 } });
+    expect(await count()).toBe(13);
+    await call(server, '/api/sandbox/reset', { method: 'POST', headers });
+    expect(await count()).toBe(12);
+    const again = await login(server, 'ada', 'lovelace', 'cache-check');
+    await call(server, '/api/books', { method: 'POST', headers: { ...headers, cookie: again }, json: { title: 'Zebra42', author: 'A', year: 1 } });
+    const list = await call(server, '/api/books?q=Zebra42', { headers });
+    expect(list.json.map((b: { title: string }) => b.title)).toEqual(['Zebra42']);
+    await server.close();
+  });
+});
