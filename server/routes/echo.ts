@@ -5,15 +5,19 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { bodyFields, headersObject, multiDict, reconstructRaw } from '../echo/request-echo';
 import { HttpProblem } from '../http/problem';
+import { registerMoreEndpoints } from '../echo/more-endpoints';
 
 /** Largest body the echo reads (the cap is stated in the 413 problem). */
 export const ECHO_BODY_LIMIT = 100 * 1024;
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
+export type EchoHandler = (request: FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string | string[]> }>, reply: FastifyReply) => unknown;
+export type Define = (endpoint: EchoEndpoint, handler: EchoHandler) => void;
+
 export interface EchoEndpoint {
   path: string;
   methods: readonly string[];
-  group: 'request inspection' | 'status codes' | 'index';
+  group: 'request inspection' | 'status codes' | 'redirects' | 'cookies' | 'auth' | 'caching' | 'response formats' | 'dynamic data' | 'streams and faults' | 'index';
   description: string;
   teaches: string;
   samples: string[];
@@ -31,7 +35,7 @@ function rawOf(request: FastifyRequest): string {
   return reconstructRaw({ method: request.method, url: request.url, httpVersion: request.raw.httpVersion, rawHeaders: request.raw.rawHeaders, body: bodyOf(request) });
 }
 
-function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
+export function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
   return reply.type('application/json').header('access-control-allow-origin', '*').send(`${JSON.stringify(value, null, 2)}\n`);
 }
 
@@ -77,7 +81,7 @@ const echo: FastifyPluginAsync = async (app) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ECHO_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
-  const define = (endpoint: EchoEndpoint, handler: (request: FastifyRequest<{ Params: Record<string, string> }>, reply: FastifyReply) => unknown) => {
+  const define: Define = (endpoint, handler) => {
     endpoints.push(endpoint);
     // Other methods get 405 with Allow, as httpbin answers.
     if (endpoint.methods.length < ALL_METHODS.length) app.resources.declare(endpoint.path, endpoint.methods);
@@ -147,6 +151,7 @@ const echo: FastifyPluginAsync = async (app) => {
       return reply.send('');
     },
   );
+  registerMoreEndpoints(define);
   define(
     { path: '/endpoints', methods: ['GET'], group: 'index', description: 'This list of echo endpoints.', teaches: 'An API can describe itself.', samples: ['/endpoints'] },
     (_request, reply) => sendJson(reply, endpoints),

@@ -1,0 +1,176 @@
+// The other echo endpoints over real sockets: redirects that stay home, cookies, auth, caching,
+// formats, ranges, streams and faults, and every cap named in its error.
+import { gunzipSync, inflateSync, brotliDecompressSync } from 'node:zlib';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startServer, type TestServer } from '../../helpers/server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+
+describe('redirects', () => {
+  it.each([
+    ['/redirect/3', '/relative-redirect/2'],
+    ['/redirect/1', '/get'],
+    ['/redirect-to?url=/get&status_code=307', '/get'],
+  ])('%s → Location %s', async (path, location) => {
+    const response = await call(server, path);
+    expect(response.status).toBeGreaterThanOrEqual(300);
+    expect(response.headers.location).toBe(location);
+  });
+
+  it('absolute redirects stay on this server', async () => {
+    expect((await call(server, '/absolute-redirect/2')).headers.location).toBe(`${server.origin}/absolute-redirect/1`);
+  });
+
+  it.each(['http://evil.example/', '//evil.example/', '/\\evil.example', 'javascript:alert(1)'])('refuses to redirect to %s (no open redirect)', async (target) => {
+    const response = await call(server, `/redirect-to?url=${encodeURIComponent(target)}`);
+    expect(response.status).toBe(400);
+    expect(response.headers.location).toBeUndefined();
+    expect(response.json.detail).toMatch(/only redirects to its own paths/);
+  });
+
+  it('caps the number of redirects, naming the cap', async () => {
+    const response = await call(server, '/redirect/500');
+    expect(response.status).toBe(400);
+    expect(response.json.detail).toMatch(/at most 20/);
+  });
+});
+
+describe('cookies and auth', () => {
+  it('sets, shows and deletes cookies', async () => {
+    const set = await call(server, '/cookies/set?flavour=oat&size=big');
+    expect(set.status).toBe(302);
+    expect(set.headers['set-cookie']).toEqual(['flavour=oat; Path=/', 'size=big; Path=/']);
+    expect((await call(server, '/cookies', { headers: { cookie: 'flavour=oat' } })).json).toEqual({ cookies: { flavour: 'oat' } });
+    expect((await call(server, '/cookies/delete?flavour')).headers['set-cookie']).toBe('flavour=; Path=/; Max-Age=0');
+  });
+
+  it('checks Basic and Bearer credentials', async () => {
+    const auth = `Basic ${Buffer.from('ada:lovelace').toString('base64')}`;
+    expect((await call(server, '/basic-auth/ada/lovelace', { headers: { authorization: auth } })).json).toEqual({ authenticated: true, user: 'ada' });
+    const denied = await call(server, '/basic-auth/ada/other', { headers: { authorization: auth } });
+    expect(denied.status).toBe(401);
+    expect(denied.headers['www-authenticate']).toBe('Basic realm="Fake Realm"');
+    expect((await call(server, '/hidden-basic-auth/ada/other')).status).toBe(404);
+    expect((await call(server, '/bearer')).status).toBe(401);
+    expect((await call(server, '/bearer', { headers: { authorization: 'Bearer t1' } })).json).toEqual({ authenticated: true, token: 't1' });
+  });
+});
+
+describe('caching', () => {
+  it('answers conditional requests to /cache with 304', async () => {
+    expect((await call(server, '/cache')).headers.etag).toBeDefined();
+    expect((await call(server, '/cache', { headers: { 'if-none-match': '"x"' } })).status).toBe(304);
+    expect((await call(server, '/cache/60')).headers['cache-control']).toBe('public, max-age=60');
+  });
+
+  it('evaluates ETag preconditions on /etag', async () => {
+    expect((await call(server, '/etag/v1')).headers.etag).toBe('"v1"');
+    expect((await call(server, '/etag/v1', { headers: { 'if-none-match': '"v1"' } })).status).toBe(304);
+    expect((await call(server, '/etag/v1', { headers: { 'if-match': '"v2"' } })).status).toBe(412);
+  });
+
+  it('sets response headers from the query, but not framing or cookie headers', async () => {
+    const response = await call(server, '/response-headers?X-Lesson=headers&X-Lesson=twice');
+    expect(response.headers['x-lesson']).toEqual(['headers', 'twice']);
+    expect(response.json['X-Lesson']).toEqual(['headers', 'twice']);
+    expect((await call(server, '/response-headers?Set-Cookie=a%3D1')).status).toBe(400);
+  });
+});
+
+describe('formats', () => {
+  it.each([
+    ['/gzip', 'gzip', gunzipSync, 'gzipped'],
+    ['/deflate', 'deflate', inflateSync, 'deflated'],
+    ['/brotli', 'br', brotliDecompressSync, 'brotli'],
+  ])('%s is compressed with %s and decodes to JSON', async (path, encoding, decode, key) => {
+    const response = await request(`${server.origin}${path}`);
+    expect(response.headers['content-encoding']).toBe(encoding);
+    const body = JSON.parse(decode(Buffer.from(await response.body.arrayBuffer())).toString());
+    expect(body[key]).toBe(true);
+  });
+
+  it.each([
+    ['/json', /application\/json/],
+    ['/xml', /application\/xml/],
+    ['/html', /text\/html/],
+    ['/robots.txt', /text\/plain/],
+    ['/deny', /text\/plain/],
+    ['/encoding/utf8', /charset=utf-8/],
+  ])('%s has the right type', async (path, type) => {
+    const response = await call(server, path);
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(type);
+  });
+
+  it('decodes base64 and refuses what is not base64', async () => {
+    expect((await call(server, '/base64/SFRUUCBpcyBmdW4')).text).toBe('HTTP is fun');
+    expect((await call(server, '/base64/%25%25')).status).toBe(400);
+  });
+});
+
+describe('dynamic data', () => {
+  it('sends n bytes, the same for the same seed, and caps n', async () => {
+    const a = await request(`${server.origin}/bytes/64?seed=1`);
+    const b = await request(`${server.origin}/bytes/64?seed=1`);
+    expect(Buffer.from(await a.body.arrayBuffer()).equals(Buffer.from(await b.body.arrayBuffer()))).toBe(true);
+    const capped = await call(server, '/bytes/999999');
+    expect(capped.status).toBe(400);
+    expect(capped.json.detail).toMatch(/at most 102400/);
+  });
+
+  it.each([
+    ['bytes=0-4', 206, 'abcde', 'bytes 0-4/26'],
+    ['bytes=-3', 206, 'xyz', 'bytes 23-25/26'],
+    ['bytes=24-', 206, 'yz', 'bytes 24-25/26'],
+    ['bytes=30-40', 416, '', 'bytes */26'],
+  ])('/range/26 with Range: %s → %i', async (range, status, body, contentRange) => {
+    const response = await call(server, '/range/26', { headers: { range } });
+    expect(response.status).toBe(status);
+    expect(response.text).toBe(body);
+    expect(response.headers['content-range']).toBe(contentRange);
+  });
+
+  it('streams lines and events', async () => {
+    expect((await call(server, '/stream/3')).text.trim().split('\n')).toHaveLength(3);
+    expect((await call(server, '/jsonl?n=2')).text.trim().split('\n')).toHaveLength(2);
+    const sse = await call(server, '/sse?n=2&interval=0');
+    expect(sse.headers['content-type']).toBe('text/event-stream');
+    expect(sse.text.match(/^event: tick$/gm)).toHaveLength(2);
+    expect((await call(server, '/drip?numbytes=5&duration=0')).text).toBe('*****');
+  });
+
+  it('caps delays, naming the cap', async () => {
+    const response = await call(server, '/delay/60');
+    expect(response.status).toBe(400);
+    expect(response.json.detail).toMatch(/at most 10 s/);
+    expect((await call(server, '/delay/0')).status).toBe(200);
+  });
+});
+
+describe('faults a learner can ask for', () => {
+  it('closes or resets the connection, and the server stays up', async () => {
+    await expect(call(server, '/error/close')).rejects.toThrow();
+    await expect(call(server, '/error/reset')).rejects.toThrow();
+    expect((await call(server, '/get')).status).toBe(200);
+  });
+
+  it('sends trailers after a chunked body', async () => {
+    const response = await request(`${server.origin}/trailers`);
+    await response.body.text();
+    expect(response.trailers['x-checksum']).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('/unstable fails only as often as asked', async () => {
+    expect((await call(server, '/unstable?failure_rate=0')).status).toBe(200);
+    expect((await call(server, '/unstable?failure_rate=1')).status).toBe(500);
+  });
+
+  it('/info/103 answers 200 after Early Hints', async () => {
+    expect((await call(server, '/info/103')).status).toBe(200);
+  });
+});
