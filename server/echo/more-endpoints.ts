@@ -165,6 +165,14 @@ export function registerMoreEndpoints(define: Define): void {
       return sendJson(reply, { authenticated: true, token });
     },
   );
+  define(
+    { path: '/digest-auth/:qop/:user/:passwd', methods: READ, group: 'auth', description: 'Needs HTTP Digest auth (qop auth or auth-int, MD5 or SHA-256 via /:algorithm).', teaches: 'Challenge and response: the password never crosses the wire.', samples: ['/digest-auth/auth/ada/lovelace'] },
+    (request, reply) => digest(request, reply, 'MD5'),
+  );
+  define(
+    { path: '/digest-auth/:qop/:user/:passwd/:algorithm', methods: READ, group: 'auth', description: 'Digest auth with a chosen algorithm (MD5, SHA-256).', teaches: 'Digest algorithms.', samples: ['/digest-auth/auth/ada/lovelace/SHA-256'] },
+    (request, reply) => digest(request, reply, request.params.algorithm ?? 'MD5'),
+  );
   // ── Caching ──────────────────────────────────────────────────────────────────────────────────
   define(
     { path: '/cache', methods: READ, group: 'caching', description: '304 when the request is conditional (If-None-Match or If-Modified-Since), else 200 with validators.', teaches: 'Conditional requests and 304.', samples: ['/cache'] },
@@ -403,6 +411,34 @@ export function registerMoreEndpoints(define: Define): void {
       return sendJson(reply, { final: true, note: 'A 103 Early Hints response came before this one; the Wire tab shows both.', headers: headersObject(request.raw.rawHeaders) });
     },
   );
+}
+
+const DIGEST_REALM = 'HTTP Sandbox';
+
+/** Digest access authentication (RFC 7616): a 401 challenge, then the client's hashed answer is checked. */
+function digest(request: FastifyRequest<{ Params: Record<string, string> }>, reply: FastifyReply, algorithm: string) {
+  const { qop = '', user = '', passwd = '' } = request.params;
+  const hashName = { MD5: 'md5', 'SHA-256': 'sha256' }[algorithm.toUpperCase() === 'SHA-256' ? 'SHA-256' : algorithm.toUpperCase()];
+  if (!hashName || !['auth', 'auth-int'].includes(qop)) {
+    throw new HttpProblem('invalid-path', 'Use /digest-auth/auth/<user>/<password> (qop auth or auth-int), optionally ending in /MD5 or /SHA-256.');
+  }
+  const h = (text: string) => createHash(hashName).update(text).digest('hex');
+  const header = request.headers.authorization ?? '';
+  if (/^Digest\s/i.test(header)) {
+    const fields: Record<string, string> = {};
+    for (const match of header.slice(7).matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g)) fields[match[1]!.toLowerCase()] = match[2] ?? match[3] ?? '';
+    const ha1 = h(`${user}:${DIGEST_REALM}:${passwd}`);
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const ha2 = fields.qop === 'auth-int' ? h(`${request.method}:${fields.uri}:${h(body.toString('latin1'))}`) : h(`${request.method}:${fields.uri}`);
+    const expected = fields.qop ? h(`${ha1}:${fields.nonce}:${fields.nc}:${fields.cnonce}:${fields.qop}:${ha2}`) : h(`${ha1}:${fields.nonce}:${ha2}`);
+    if (fields.username === user && fields.response === expected) return sendJson(reply, { authenticated: true, user });
+  }
+  const nonce = randomBytes(16).toString('hex');
+  const opaque = createHash('md5').update(`${DIGEST_REALM}:${user}`).digest('hex');
+  return reply
+    .code(401)
+    .header('www-authenticate', `Digest realm="${DIGEST_REALM}", qop="${qop}", nonce="${nonce}", opaque="${opaque}", algorithm=${algorithm.toUpperCase()}`)
+    .send();
 }
 
 /** Deterministic bytes for a seed (sha256 in counter mode). */

@@ -174,3 +174,23 @@ describe('faults a learner can ask for', () => {
     expect((await call(server, '/info/103')).status).toBe(200);
   });
 });
+
+describe('digest auth', () => {
+  it.each(['MD5', 'SHA-256'])('challenges, then accepts a correct %s answer', async (algorithm) => {
+    const path = `/digest-auth/auth/ada/lovelace/${algorithm}`;
+    const challenge = await call(server, path);
+    expect(challenge.status).toBe(401);
+    const header = String(challenge.headers['www-authenticate']);
+    expect(header).toMatch(/^Digest realm="HTTP Sandbox", qop="auth"/);
+    const nonce = /nonce="([^"]+)"/.exec(header)![1]!;
+    const { createHash } = await import('node:crypto');
+    const h = (t: string) => createHash(algorithm === 'MD5' ? 'md5' : 'sha256').update(t).digest('hex');
+    const ha1 = h('ada:HTTP Sandbox:lovelace');
+    const ha2 = h(`GET:${path}`);
+    const response = h(`${ha1}:${nonce}:00000001:c0ffee:auth:${ha2}`);
+    const authorization = `Digest username="ada", realm="HTTP Sandbox", nonce="${nonce}", uri="${path}", qop=auth, nc=00000001, cnonce="c0ffee", response="${response}"`;
+    expect((await call(server, path, { headers: { authorization } })).json).toEqual({ authenticated: true, user: 'ada' });
+    const wrong = authorization.replace(response, 'f'.repeat(response.length));
+    expect((await call(server, path, { headers: { authorization: wrong } })).status).toBe(401);
+  });
+});
