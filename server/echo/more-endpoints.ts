@@ -9,6 +9,10 @@ import { escapeHtml } from '../http/representations';
 import { parseCookies } from '../services/cookies';
 import { echoOf, sendJson, type Define } from '../routes/echo';
 import { headersObject } from './request-echo';
+import { negotiate } from '../http/negotiate';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../client-build';
 
 export const ECHO_LIMITS = {
   redirects: 20,
@@ -268,6 +272,28 @@ export function registerMoreEndpoints(define: Define): void {
       return reply.type('text/plain; charset=utf-8').send(Buffer.from(value, 'base64').toString('utf8'));
     },
   );
+  // ── Images, chosen by Accept ─────────────────────────────────────────────────────────────────
+  const IMAGES = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', svg: 'image/svg+xml' } as const;
+  const imageBytes = Object.fromEntries(
+    Object.keys(IMAGES).map((ext) => [ext, readFileSync(join(PROJECT_ROOT, 'server', 'echo', 'images', `sandbox.${ext}`))]),
+  ) as Record<keyof typeof IMAGES, Buffer>;
+  define(
+    { path: '/image', methods: READ, group: 'response formats', description: 'An image in the format Accept prefers (PNG, JPEG, WebP or SVG).', teaches: 'Content negotiation picks the format; 406 when none fits.', samples: ['/image'] },
+    (request, reply) => {
+      const chosen = negotiate(request.headers.accept, ['image/png', 'image/webp', 'image/jpeg', 'image/svg+xml']);
+      if (!chosen) {
+        throw new HttpProblem('not-acceptable', `No image format matches Accept: ${request.headers.accept}. This endpoint has image/png, image/webp, image/jpeg and image/svg+xml.`, { extra: { available: Object.values(IMAGES) } });
+      }
+      const ext = (Object.keys(IMAGES) as (keyof typeof IMAGES)[]).find((e) => IMAGES[e] === chosen)!;
+      return reply.header('vary', 'Accept').type(chosen).send(imageBytes[ext]);
+    },
+  );
+  for (const ext of Object.keys(IMAGES) as (keyof typeof IMAGES)[]) {
+    define(
+      { path: `/image/${ext}`, methods: READ, group: 'response formats', description: `An image as ${IMAGES[ext]}.`, teaches: 'Binary bodies and image types.', samples: [`/image/${ext}`] },
+      (_request, reply) => reply.type(IMAGES[ext]).send(imageBytes[ext]),
+    );
+  }
   // ── Dynamic data ─────────────────────────────────────────────────────────────────────────────
   define(
     { path: '/bytes/:n', methods: READ, group: 'dynamic data', description: 'n random bytes (?seed= for the same bytes every time).', teaches: 'Binary bodies and application/octet-stream.', samples: ['/bytes/64'] },

@@ -194,3 +194,24 @@ describe('digest auth', () => {
     expect((await call(server, path, { headers: { authorization: wrong } })).status).toBe(401);
   });
 });
+
+describe('images', () => {
+  it.each([
+    ['image/webp', 'image/webp', [0x52, 0x49, 0x46, 0x46]],
+    ['image/png', 'image/png', [0x89, 0x50, 0x4e, 0x47]],
+    ['image/jpeg', 'image/jpeg', [0xff, 0xd8, 0xff]],
+    ['image/svg+xml', 'image/svg+xml', [0x3c, 0x73, 0x76, 0x67]],
+    ['*/*', 'image/png', [0x89, 0x50]],
+  ])('/image with Accept: %s sends %s', async (accept, type, magic) => {
+    const response = await request(`${server.origin}/image`, { headers: { accept } });
+    expect(response.headers['content-type']).toBe(type);
+    expect(response.headers.vary).toBe('Accept');
+    const bytes = Buffer.from(await response.body.arrayBuffer());
+    expect([...bytes.subarray(0, magic.length)]).toEqual(magic);
+  });
+
+  it('answers 406 when no image format fits', async () => {
+    expect((await call(server, '/image', { headers: { accept: 'text/html' } })).status).toBe(406);
+    expect((await call(server, '/image/png')).headers['content-type']).toBe('image/png');
+  });
+});
