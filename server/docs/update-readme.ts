@@ -4,13 +4,18 @@ import { join } from 'node:path';
 import { buildApp } from '../app';
 import { PROJECT_ROOT } from '../client-build';
 import { apiTable } from './api-table';
+import { echoTable } from './echo-table';
 import { replaceSection } from './readme-sections';
 
 /** Every generated section: marker name → content. */
 export async function generatedSections(): Promise<Record<string, string>> {
   const app = await buildApp();
   await app.ready();
-  const sections = { 'endpoints:api': apiTable(app.swagger() as Parameters<typeof apiTable>[0]) };
+  const echo = await app.inject({ url: '/endpoints' });
+  const sections = {
+    'endpoints:api': apiTable(app.swagger() as Parameters<typeof apiTable>[0]),
+    'endpoints:echo': echoTable(echo.json()),
+  };
   await app.close();
   return sections;
 }

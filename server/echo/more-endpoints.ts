@@ -305,6 +305,21 @@ export function registerMoreEndpoints(define: Define): void {
     },
   );
   define(
+    { path: '/stream-bytes/:n', methods: READ, group: 'dynamic data', description: 'n random bytes sent in chunks (?chunk_size=, ?seed=).', teaches: 'Transfer-Encoding: chunked carries bodies of unknown length.', samples: ['/stream-bytes/64?chunk_size=16'] },
+    (request, reply) => {
+      const n = count(request.params.n, 'The number of bytes', ECHO_LIMITS.bytes, '/stream-bytes/64');
+      const params = query(request);
+      const chunk = Math.max(1, count(params.get('chunk_size') ?? '1024', 'chunk_size', ECHO_LIMITS.bytes, '?chunk_size=16'));
+      const seed = params.get('seed');
+      const bytes = seed === null ? randomBytes(n) : seededBytes(seed, n);
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, { 'content-type': 'application/octet-stream' });
+      for (let i = 0; i < n; i += chunk) raw.write(bytes.subarray(i, i + chunk));
+      raw.end();
+    },
+  );
+  define(
     { path: '/range/:n', methods: READ, group: 'dynamic data', description: 'n bytes of a–z that honour Range (206, 416).', teaches: 'Range requests and partial content.', samples: ['/range/26'] },
     (request, reply) => {
       const n = count(request.params.n, 'The number of bytes', ECHO_LIMITS.bytes, '/range/26');

@@ -215,3 +215,33 @@ describe('images', () => {
     expect((await call(server, '/image/png')).headers['content-type']).toBe('image/png');
   });
 });
+
+describe('the rest, and every cap', () => {
+  it('links, dump/request, stream-bytes, a cookie from the path', async () => {
+    const links = await call(server, '/links/3/1');
+    expect(links.text).toContain('<a href="/links/3/0">0</a> 1 <a href="/links/3/2">2</a>');
+    expect((await call(server, '/dump/request', { headers: { 'x-first': 'a' } })).text).toMatch(/^GET \/dump\/request HTTP\/1\.1\r\n[\s\S]*x-first: a\r\n/);
+    const streamed = await request(`${server.origin}/stream-bytes/50?chunk_size=7&seed=s`);
+    expect(streamed.headers['transfer-encoding']).toBe('chunked');
+    expect(Buffer.from(await streamed.body.arrayBuffer())).toHaveLength(50);
+    expect((await call(server, '/cookies/set/flavour/oat')).headers['set-cookie']).toBe('flavour=oat; Path=/');
+  });
+
+  it.each([
+    ['/stream/101', /at most 100/],
+    ['/jsonl?n=500', /at most 100/],
+    ['/sse?n=1&interval=60000', /at most 5000/],
+    ['/drip?numbytes=10&duration=99', /0 to 10 seconds/],
+    ['/bytes/102401', /at most 102400/],
+    ['/range/102401', /at most 102400/],
+    ['/stream-bytes/102401', /at most 102400/],
+    ['/links/201/0', /at most 200/],
+    ['/absolute-redirect/21', /at most 20/],
+    ['/relative-redirect/21', /at most 20/],
+  ])('%s is refused, naming the cap', async (path, cap) => {
+    const response = await call(server, path);
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(response.json.detail).toMatch(cap);
+  });
+});
