@@ -37,8 +37,8 @@ function query(request: FastifyRequest): URLSearchParams {
 }
 
 function getEcho(request: FastifyRequest) {
-  const { args, headers, origin, url } = echoOf(request);
-  return { args, headers, origin, url };
+  const { args, headers, origin, url, raw } = echoOf(request);
+  return { args, headers, origin, url, raw };
 }
 
 /** Only paths on this server: no open redirects (an absolute URL or //host is refused). */
@@ -124,7 +124,7 @@ export function registerMoreEndpoints(define: Define): void {
   // ── Cookies ──────────────────────────────────────────────────────────────────────────────────
   define(
     { path: '/cookies', methods: READ, group: 'cookies', description: 'The cookies the request carried.', teaches: 'Browsers send stored cookies back in the Cookie header.', samples: ['/cookies'] },
-    (request, reply) => sendJson(reply, { cookies: parseCookies(request.headers.cookie) }),
+    (request, reply) => sendJson(reply, { cookies: parseCookies(request.headers.cookie), raw: echoOf(request).raw }),
   );
   define(
     { path: '/cookies/set', methods: READ, group: 'cookies', description: 'Sets the cookies named in the query, then redirects to /cookies.', teaches: 'Set-Cookie asks the client to store a cookie.', samples: ['/cookies/set?flavour=oat'] },
@@ -227,8 +227,8 @@ export function registerMoreEndpoints(define: Define): void {
     define(
       { path: `/${name}`, methods: READ, group: 'response formats', description: `A ${name}-compressed JSON body.`, teaches: 'Content-Encoding and Accept-Encoding.', samples: [`/${name}`] },
       (request, reply) => {
-        const { headers, origin } = getEcho(request);
-        const body = Buffer.from(JSON.stringify({ [name === 'brotli' ? 'brotli' : `${name}${name === 'gzip' ? 'ped' : 'd'}`]: true, headers, method: request.method, origin }, null, 2));
+        const { headers, origin, raw } = getEcho(request);
+        const body = Buffer.from(JSON.stringify({ [name === 'brotli' ? 'brotli' : `${name}${name === 'gzip' ? 'ped' : 'd'}`]: true, headers, method: request.method, origin, raw }, null, 2));
         return reply.type('application/json').header('content-encoding', encoding).send(compress(body));
       },
     );
@@ -350,8 +350,8 @@ export function registerMoreEndpoints(define: Define): void {
       if (!Number.isFinite(seconds) || seconds < 0) throw new HttpProblem('invalid-path', 'The delay must be a number of seconds, such as /delay/2.');
       if (seconds > ECHO_LIMITS.delaySeconds) throw new HttpProblem('invalid-path', `The delay is ${seconds} s, but at most ${ECHO_LIMITS.delaySeconds} s is allowed. Ask for less.`);
       if (!(await waitOrAbort(seconds * 1000, request))) return reply;
-      const { headers, origin, url, args } = echoOf(request);
-      return sendJson(reply, { args, headers, origin, url });
+      const { headers, origin, url, args, raw } = echoOf(request);
+      return sendJson(reply, { args, headers, origin, url, raw });
     },
   );
   define(

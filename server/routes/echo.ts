@@ -115,15 +115,15 @@ const echo: FastifyPluginAsync = async (app) => {
   }
   define(
     { path: '/headers', methods: ['GET'], group: 'request inspection', description: 'The request headers.', teaches: 'Which headers your client adds by itself.', samples: ['/headers'] },
-    (request, reply) => sendJson(reply, { headers: headersObject(request.raw.rawHeaders) }),
+    (request, reply) => sendJson(reply, { headers: headersObject(request.raw.rawHeaders), raw: rawOf(request) }),
   );
   define(
     { path: '/ip', methods: ['GET'], group: 'request inspection', description: "The client's IP address.", teaches: 'The server sees where a request comes from.', samples: ['/ip'] },
-    (request, reply) => sendJson(reply, { origin: request.ip }),
+    (request, reply) => sendJson(reply, { origin: request.ip, raw: rawOf(request) }),
   );
   define(
     { path: '/user-agent', methods: ['GET'], group: 'request inspection', description: 'The User-Agent header.', teaches: 'Clients say what they are.', samples: ['/user-agent'] },
-    (request, reply) => sendJson(reply, { 'user-agent': request.headers['user-agent'] ?? null }),
+    (request, reply) => sendJson(reply, { 'user-agent': request.headers['user-agent'] ?? null, raw: rawOf(request) }),
   );
   define(
     { path: '/uuid', methods: ['GET'], group: 'request inspection', description: 'A fresh UUID v4.', teaches: 'Responses can differ on every request.', samples: ['/uuid'] },

@@ -145,3 +145,10 @@ describe('pure helpers', () => {
     expect(parseMultipart(Buffer.from('--B\r\nno headers end'), 'B')).toEqual([]);
   });
 });
+
+describe('raw in every echo', () => {
+  it.each(['/anything', '/get', '/headers', '/ip', '/user-agent', '/cookies', '/cache/1', '/etag/x', '/delay/0'])('%s carries raw', async (path) => {
+    const response = await call(server, path, { headers: { 'x-marker': 'here' } });
+    expect(response.json.raw).toMatch(new RegExp(`^GET ${path.replace(/[/.]/g, '\\$&')} HTTP/1\\.1\\r\\n[\\s\\S]*x-marker: here\\r\\n`));
+  });
+});
