@@ -54,8 +54,13 @@ export interface RoomStore {
 
 let source: EventSource | null = null;
 
-function authorized(key: string): HeadersInit {
-  return { authorization: `Bearer ${key}` };
+/** A call to one of the room's endpoints with this member's key. */
+function roomCall<T = unknown>(member: Membership, method: 'POST' | 'PUT', action: string, body: unknown): Promise<T> {
+  return apiFetch<T>(`/app/rooms/${member.code}/${action}`, {
+    method,
+    headers: { authorization: `Bearer ${member.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 function keep<T>(list: T[], item: T): T[] {
@@ -64,7 +69,14 @@ function keep<T>(list: T[], item: T): T[] {
 
 export const useRoomStore = create<RoomStore>()(
   persist(
-    (set, get) => ({
+    (set, get) => {
+      /** This tab's membership, when it has the given role. */
+      const member = (role: Membership['role']) => {
+        const m = get().membership;
+        return m?.role === role ? m : undefined;
+      };
+      const reportError = (error: unknown) => set({ error: error instanceof ApiError ? error.message : String(error) });
+      return {
       membership: null,
       room: null,
       connection: 'offline',
@@ -150,65 +162,42 @@ export const useRoomStore = create<RoomStore>()(
       setBroadcastAll: (broadcastAll) => set({ broadcastAll }),
 
       broadcast: async (transcript, note) => {
-        const m = get().membership;
-        if (m?.role !== 'instructor') return;
-        await apiFetch(`/app/rooms/${m.code}/broadcast`, {
-          method: 'POST',
-          headers: { ...authorized(m.key), 'content-type': 'application/json' },
-          body: JSON.stringify({ transcript, ...(note ? { note } : {}) }),
-        }).catch((error: unknown) => set({ error: error instanceof ApiError ? error.message : String(error) }));
+        const m = member('instructor');
+        if (m) await roomCall(m, 'POST', 'broadcast', { transcript, ...(note ? { note } : {}) }).catch(reportError);
       },
 
       push: async (draft, message) => {
-        const m = get().membership;
-        if (m?.role !== 'instructor') return;
-        await apiFetch(`/app/rooms/${m.code}/push`, {
-          method: 'POST',
-          headers: { ...authorized(m.key), 'content-type': 'application/json' },
-          body: JSON.stringify({ draft, message }),
-        }).catch((error: unknown) => set({ error: error instanceof ApiError ? error.message : String(error) }));
+        const m = member('instructor');
+        if (m) await roomCall(m, 'POST', 'push', { draft, message }).catch(reportError);
       },
 
       setFaults: async (faults) => {
-        const m = get().membership;
-        if (m?.role !== 'instructor') return;
+        const m = member('instructor');
+        if (!m) return;
         const before = get().faults;
         // Show the switch flipped at once; the server's answer (and its event) confirm it.
         set({ faults });
         try {
-          const result = await apiFetch<{ faults: FaultSettings }>(`/app/rooms/${m.code}/faults`, {
-            method: 'PUT',
-            headers: { ...authorized(m.key), 'content-type': 'application/json' },
-            body: JSON.stringify(faults),
-          });
-          set({ faults: result.faults });
+          set({ faults: (await roomCall<{ faults: FaultSettings }>(m, 'PUT', 'faults', faults)).faults });
         } catch (error) {
-          set({ faults: before, error: error instanceof ApiError ? error.message : String(error) });
+          set({ faults: before });
+          reportError(error);
         }
       },
 
       shareProgress: (summary) => {
-        const m = get().membership;
-        if (m?.role !== 'student') return;
-        void apiFetch(`/app/rooms/${m.code}/progress`, {
-          method: 'POST',
-          headers: { ...authorized(m.key), 'content-type': 'application/json' },
-          body: JSON.stringify({ lastExchange: { ...summary, at: new Date().toISOString() } }),
-        }).catch(() => undefined);
+        const m = member('student');
+        if (m) void roomCall(m, 'POST', 'progress', { lastExchange: { ...summary, at: new Date().toISOString() } }).catch(() => undefined);
       },
 
       shareLesson: (progress) => {
-        const m = get().membership;
-        if (m?.role !== 'student' || !get().shareMine) return;
-        void apiFetch(`/app/rooms/${m.code}/progress`, {
-          method: 'POST',
-          headers: { ...authorized(m.key), 'content-type': 'application/json' },
-          body: JSON.stringify({ progress }),
-        }).catch(() => undefined);
+        const m = member('student');
+        if (m && get().shareMine) void roomCall(m, 'POST', 'progress', { progress }).catch(() => undefined);
       },
 
       dismissTryThis: (index) => set((s) => ({ tryThis: s.tryThis.filter((_, i) => i !== index) })),
-    }),
+      };
+    },
     {
       name: 'http-sandbox:room',
       version: 1,
