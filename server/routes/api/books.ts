@@ -187,6 +187,7 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Change some fields of a book (owner only)',
         params: IdParamsSchema,
         querystring: SandboxQuerySchema,
+        consumes: [...JSON_MEDIA_TYPES],
         body: BookPatchSchema,
         response: { 200: BookSchema, ...problemResponses },
       },

@@ -116,7 +116,7 @@ const categories: FastifyPluginAsyncTypebox = async (app) => {
     '/categories/:id',
     {
       config: { accepts: JSON_MEDIA_TYPES, login: 'change a category' },
-      schema: { tags: ['categories'], summary: 'Change a category (logged in)', ...itemSchema, body: CategoryPatchSchema, response: { 200: CategorySchema, ...problemResponses } },
+      schema: { tags: ['categories'], summary: 'Change a category (logged in)', ...itemSchema, consumes: [...JSON_MEDIA_TYPES], body: CategoryPatchSchema, response: { 200: CategorySchema, ...problemResponses } },
     },
     async (request, reply) => {
       const sandbox = app.sandboxes.forRequest(request);

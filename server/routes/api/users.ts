@@ -84,7 +84,7 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
     '/users/:id',
     {
       config: { accepts: JSON_MEDIA_TYPES, login: 'change an account' },
-      schema: { tags: ['users'], summary: 'Change your display name or password', ...itemSchema, body: UserPatchSchema, response: { 200: UserSchema, ...problemResponses } },
+      schema: { tags: ['users'], summary: 'Change your display name or password', ...itemSchema, consumes: [...JSON_MEDIA_TYPES], body: UserPatchSchema, response: { 200: UserSchema, ...problemResponses } },
     },
     async (request, reply) => {
       const sandbox = app.sandboxes.forRequest(request);
