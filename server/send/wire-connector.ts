@@ -59,7 +59,8 @@ export function wireConnector(
   deps: ConnectorDeps,
   recording: WireRecording,
 ): buildConnector.connector {
-  return (options, callback) => {
+  // undici's own options (hostname, port…) are ignored on purpose: the target was decided and checked above.
+  return (_options, callback) => {
     const url = target.url;
     const tls = url.protocol === 'https:';
     const port = Number(url.port || (tls ? 443 : 80));
@@ -100,7 +101,6 @@ export function wireConnector(
         };
         socket.once(tls && target.kind !== 'own' ? 'secureConnect' : 'connect', onConnect);
         socket.once('error', onError);
-        void options;
       },
       (error: Error) => callback(error, null),
     );
