@@ -27,7 +27,7 @@ const RESPONSE = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length:
 function parseRequest(data: Buffer): CapturedRequest | undefined {
   const end = data.indexOf(CRLFCRLF);
   if (end === -1) return undefined;
-  const [requestLine = '', ...lines] = data.subarray(0, end).toString('latin1').split('\r\n');
+  const [requestLine = '', ...lines] = data.subarray(0, end).toString('utf8').split('\r\n');
   const [method = '', target = ''] = requestLine.split(' ');
   const headers = lines.map((line): [string, string] => {
     const colon = line.indexOf(':');

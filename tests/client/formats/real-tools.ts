@@ -18,18 +18,25 @@ export function run(file: string, args: string[], input?: string): Promise<strin
   });
 }
 
+/** Headers every client adds on its own: the connection and the body framing. */
+const ALWAYS_ADDED = ['host', 'content-length', 'transfer-encoding', 'expect', 'connection'];
+
+/** What each client adds when the request does not set it. */
+export const CLIENT_DEFAULTS = {
+  curl: ['user-agent', 'accept'],
+  python: ['user-agent', 'accept', 'accept-encoding'],
+  node: ['user-agent', 'accept', 'accept-encoding', 'accept-language', 'sec-fetch-mode'],
+} as const;
+
 /**
- * The sent headers without those the client adds on its own (Host, Content-Length, Expect, Connection,
- * and curl's default User-Agent and Accept when the composed request has none).
+ * The sent headers without those the client added on its own: the connection and framing headers, and
+ * the client's defaults for names the composed request does not have.
  */
-export function composedPart(sent: readonly [string, string][], composed: readonly [string, string][]): [string, string][] {
+export function composedPart(sent: readonly [string, string][], composed: readonly [string, string][], defaults: readonly string[] = CLIENT_DEFAULTS.curl): [string, string][] {
   const composedNames = new Set(composed.map(([name]) => name.toLowerCase()));
-  return sent.filter(([name, value]) => {
+  return sent.filter(([name]) => {
     const lower = name.toLowerCase();
     if (composedNames.has(lower)) return true;
-    if (['host', 'content-length', 'expect', 'connection'].includes(lower)) return false;
-    if (lower === 'user-agent' && value.startsWith('curl/')) return false;
-    if (lower === 'accept' && value === '*/*') return false;
-    return true;
+    return !ALWAYS_ADDED.includes(lower) && !defaults.includes(lower);
   });
 }

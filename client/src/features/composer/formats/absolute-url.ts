@@ -12,3 +12,11 @@ export function absoluteUrl(url: string, origin: string = DEFAULT_ORIGIN): strin
   const base = origin.replace(/\/+$/, '');
   return url.startsWith('/') ? `${base}${url}` : `${base}/${url}`;
 }
+
+/** Options every "copy as" format takes. */
+export interface CodeOptions {
+  /** The sandbox's origin, put in front of paths (default http://localhost:3000). */
+  origin?: string;
+  /** Follow redirects instead of showing the 3xx. */
+  followRedirects?: boolean;
+}

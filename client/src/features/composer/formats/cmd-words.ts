@@ -2,11 +2,21 @@
 // Two parsers run there one after the other, and so here: cmd.exe removes its ^ escapes (outside its own
 // "…" quoting) and joins lines that end in ^; then the program's C runtime splits the arguments, where
 // "…" quotes and \" is a literal quote.
-import { excerpt, ShellSyntaxError, type WordToken } from './shell-words';
+import { excerpt, ShellSyntaxError, type ShellToken, type WordToken } from './shell-words';
 
-/** True when the text reads as a cmd.exe command rather than a bash one. */
-export function looksLikeCmd(input: string): boolean {
-  return /\^\r?\n/.test(input) || input.includes('^"');
+/**
+ * True when the text reads as a cmd.exe command rather than a bash one: read as bash (`tokens`, or
+ * undefined when bash could not read it), a word starts with ^" or a line ends with ^. Inside bash
+ * quotes these are just characters, so a bash command with ^" in a quoted body stays bash.
+ */
+export function looksLikeCmd(input: string, tokens: ShellToken[] | undefined): boolean {
+  if (!tokens) return /\^\r?\n/.test(input) || input.includes('^"');
+  return tokens.some((token, i) => {
+    if (token.kind !== 'word') return false;
+    if (input.startsWith('^"', token.start)) return true;
+    const next = tokens[i + 1];
+    return token.value.endsWith('^') && next?.kind === 'operator' && next.value === '\n';
+  });
 }
 
 interface Char {

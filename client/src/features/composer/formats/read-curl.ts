@@ -170,7 +170,16 @@ export function readCurlCommand(command: string): CurlRequest {
 
   let tokens: ShellToken[];
   try {
-    tokens = looksLikeCmd(text) ? tokenizeCmd(text) : tokenizeShell(text);
+    let bash: ShellToken[] | undefined;
+    let bashError: unknown;
+    try {
+      bash = tokenizeShell(text);
+    } catch (error) {
+      bashError = error;
+    }
+    if (looksLikeCmd(text, bash)) tokens = tokenizeCmd(text);
+    else if (bash) tokens = bash;
+    else throw bashError;
   } catch (error) {
     if (error instanceof ShellSyntaxError) throw new CurlParseError(error.message, error.position + (command.length - text.length));
     throw error;

@@ -15,17 +15,13 @@
 //  - curl also sends Host, Content-Length, and its own User-Agent and Accept: */* unless the request
 //    sets them; omitCurlDefaults: true removes the last two, for a byte-for-byte comparison.
 import type { OutgoingRequest } from '../draft';
-import { absoluteUrl } from './absolute-url';
+import { absoluteUrl, type CodeOptions } from './absolute-url';
 import { bodyBytes } from './bytes';
 import { canQuoteForShell, printfBytes, quoteBytesForShell, quoteForShell } from './shell-quote';
 
-export interface ToCurlOptions {
-  /** The sandbox's origin, put in front of paths (default http://localhost:3000). */
-  origin?: string;
+export interface ToCurlOptions extends CodeOptions {
   /** One option per line, joined with \ (easier to read and edit). */
   multiline?: boolean;
-  /** Add -L: follow redirects. */
-  followRedirects?: boolean;
   /** Remove curl's own User-Agent and Accept when the request has none. */
   omitCurlDefaults?: boolean;
 }

@@ -1,0 +1,36 @@
+// curl commands as people write and paste them, shared by the tests that check import against real curl
+// and the round-trip tests.
+
+/** {URL} is the capture server's origin, {HOSTPORT} its host:port. */
+export const CURL_COMMANDS: string[] = [
+  `curl {URL}/get`,
+  `curl -X POST {URL}/api/books -H 'Content-Type: application/json' -d '{"title":"Kindred","year":1979}'`,
+  `curl {URL}/anything -d a=1 -d 'b=hello world' -d c=%26`,
+  `curl --json '{"a":1' --json ',"b":2}' {URL}/post`,
+  `curl -G {URL}/get -d q=1 --data-urlencode 'name=Ada Lovelace & co'`,
+  `curl --data-urlencode 'q=a b&c' --data-urlencode '=only value' --data-urlencode plain~text {URL}/post`,
+  `curl -u ada:lovelace -A 'my-agent/1.0' -e '{URL}/from;auto' -b 'sid=1' -b 'theme=dark' --compressed {URL}/headers`,
+  `curl -H 'X-Dup: one' -H 'X-Dup: two' -H 'Accept:' -H 'X-Empty;' {URL}/headers`,
+  `curl -X PUT -H 'Content-Type:' -d 'raw' {URL}/put`,
+  `curl -I {URL}/head`,
+  `curl -r 0-99 {URL}/range`,
+  `curl -sSLk -XPATCH -HX-A:1 {URL}/patch --data-raw '@not-a-file'`,
+  `curl {URL}/post --data-binary $'line1\\nline2\\r\\n\\ttab \\xc3\\xa9'`,
+  `printf 'a\\0b\\377' | curl --data-binary @- {URL}/post`,
+  `echo 'x=1' | curl -d @- {URL}/post`,
+  `curl {URL}/anything -d "it's \\"quoted\\" \\\\ and \\$dollar"`,
+  `curl -F name=ada -F 'note=hello world' {URL}/post`,
+  `curl --url-query 'a=b c' --url-query '+raw=%41' {URL}/get?x=1`,
+  `curl --oauth2-bearer t0ken {URL}/bearer`,
+  `curl 'http://ada:lo%40ve@{HOSTPORT}/basic-auth'`,
+  `curl -X OPTIONS {URL}/api/books -H 'Origin: http://example.org' -H 'Access-Control-Request-Method: DELETE'`,
+  `curl -d '' {URL}/empty`,
+  `curl {URL}/anything --data-ascii 'a b' --data-raw 'c&d'`,
+  `curl -H 'Content-Type: text/plain; charset=utf-8' -d 'ünïcödé ✓' {URL}/post`,
+  `curl -X DELETE {URL}/api/books/3`,
+  `curl -A '' {URL}/user-agent`,
+  `curl \\\n  -X POST \\\n  {URL}/api/books \\\n  --json '{"title":"x"}'`,
+  `curl -X GET {URL}/anything -d 'a body on GET' -H 'Content-Type: text/plain'`,
+  `curl {URL}/cookies -H 'Cookie: a=1' -b 'b=2'`,
+  `curl -d 'x=1' -H 'Content-Type: application/xml' {URL}/post --data-binary '<a/>'`,
+];
