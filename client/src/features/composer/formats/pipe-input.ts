@@ -5,44 +5,51 @@ import { base64ToBytes, concatBytes, utf8Bytes, utf8TextLossy } from './bytes';
 
 const SIMPLE_ESCAPES: Record<string, number> = { a: 7, b: 8, e: 27, E: 27, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92, '"': 34, "'": 39 };
 
+const ZERO_OCTAL = /0([0-7]{0,3})/y;
+const OCTAL = /([0-7]{1,3})/y;
+const HEX = /x([0-9a-fA-F]{1,2})/y;
+
+function matchAt(pattern: RegExp, text: string, at: number): RegExpExecArray | null {
+  pattern.lastIndex = at;
+  return pattern.exec(text);
+}
+
 /**
- * The bytes of a text with printf-style backslash escapes applied (\n, \t, \\, \ooo octal, \xHH hex).
+ * The bytes of a text with printf-style backslash escapes applied (\n, \t, \\, octal, \xHH hex).
  * Octal is \ooo in a printf format, \0ooo with echo -e, and either in a %b argument.
  */
 function unescape(text: string, mode: 'format' | 'b' | 'echo'): Uint8Array {
-  const chunks: Uint8Array[] = [];
-  let plain = '';
-  const flush = () => {
-    if (plain) chunks.push(utf8Bytes(plain));
-    plain = '';
+  const out: number[] = [];
+  let plainFrom = 0;
+  const flush = (to: number) => {
+    if (to > plainFrom) for (const byte of utf8Bytes(text.slice(plainFrom, to))) out.push(byte);
   };
-  for (let i = 0; i < text.length; i += 1) {
-    const ch = text[i]!;
-    if (ch !== '\\' || i + 1 >= text.length) {
-      plain += ch;
+  for (let i = 0; i < text.length - 1; i += 1) {
+    if (text[i] !== '\\') continue;
+    const octal = (mode !== 'format' ? matchAt(ZERO_OCTAL, text, i + 1) : null) ?? (mode !== 'echo' ? matchAt(OCTAL, text, i + 1) : null);
+    const hex = matchAt(HEX, text, i + 1);
+    const next = text[i + 1]!;
+    let length: number;
+    if (octal) {
+      length = octal[0].length;
+      flush(i);
+      out.push(parseInt(octal[1] || '0', 8) & 0xff);
+    } else if (hex) {
+      length = hex[0].length;
+      flush(i);
+      out.push(parseInt(hex[1]!, 16));
+    } else if (next in SIMPLE_ESCAPES) {
+      length = 1;
+      flush(i);
+      out.push(SIMPLE_ESCAPES[next]!);
+    } else {
       continue;
     }
-    const rest = text.slice(i + 1);
-    const octal = (mode !== 'format' ? /^0([0-7]{0,3})/.exec(rest) : null) ?? (mode !== 'echo' ? /^([0-7]{1,3})/.exec(rest) : null);
-    const hex = /^x([0-9a-fA-F]{1,2})/.exec(rest);
-    if (octal) {
-      flush();
-      chunks.push(Uint8Array.of(parseInt(octal[1] || '0', 8) & 0xff));
-      i += octal[0].length;
-    } else if (hex) {
-      flush();
-      chunks.push(Uint8Array.of(parseInt(hex[1]!, 16)));
-      i += hex[0].length;
-    } else if (rest[0]! in SIMPLE_ESCAPES) {
-      flush();
-      chunks.push(Uint8Array.of(SIMPLE_ESCAPES[rest[0]!]!));
-      i += 1;
-    } else {
-      plain += '\\';
-    }
+    i += length;
+    plainFrom = i + 1;
   }
-  flush();
-  return concatBytes(chunks);
+  flush(text.length);
+  return Uint8Array.from(out);
 }
 
 /** printf FORMAT [ARGUMENT…]: the format is reused while arguments remain, as POSIX printf does. */

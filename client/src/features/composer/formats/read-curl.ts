@@ -114,7 +114,7 @@ function curlWordIndex(command: Command): number {
   let i = 0;
   while (i < command.words.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(command.words[i]!.value) || ['sudo', 'time', 'command', 'exec'].includes(command.words[i]!.value))) i += 1;
   const word = command.words[i]?.value;
-  return word !== undefined && /^(?:.*[/\\])?curl(?:\.exe)?$/i.test(word) ? i : -1;
+  return word !== undefined && /^(?:(?:[A-Za-z]:)?[^:]*[/\\])?curl(?:\.exe)?$/i.test(word) ? i : -1;
 }
 
 function describe(command: Command): string {
@@ -611,6 +611,8 @@ export function readCurlCommand(command: string): CurlRequest {
   return request;
 }
 
+const decoder = new TextDecoder();
+
 function utf8DecodeSafe(bytes: Uint8Array): string {
-  return new TextDecoder().decode(bytes);
+  return decoder.decode(bytes);
 }

@@ -7,6 +7,7 @@
 import { utf8Bytes, utf8SequenceLength } from './bytes';
 
 const BARE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+const decoder = new TextDecoder();
 
 const ANSI_C_NAMED: Record<number, string> = { 0x07: '\\a', 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0b: '\\v', 0x0c: '\\f', 0x0d: '\\r', 0x1b: '\\e' };
 
@@ -34,14 +35,14 @@ export function quoteBytesForShell(bytes: Uint8Array): string {
     }
     i += length;
   }
-  const text = new TextDecoder().decode(bytes);
+  const text = decoder.decode(bytes);
   if (plain) return quoteForShell(text);
   let out = "$'";
   for (let i = 0; i < bytes.length; ) {
     const length = utf8SequenceLength(bytes, i);
     const byte = bytes[i]!;
     if (length > 1) {
-      out += new TextDecoder().decode(bytes.subarray(i, i + length));
+      out += decoder.decode(bytes.subarray(i, i + length));
       i += length;
       continue;
     }
@@ -62,30 +63,34 @@ export function quoteForShell(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
+/** How printfBytes writes each single byte. */
+const PRINTF_BYTE: readonly string[] = Array.from({ length: 256 }, (_, byte) => {
+  if (byte === 0x0a) return '\\n';
+  if (byte === 0x0d) return '\\r';
+  if (byte === 0x09) return '\\t';
+  if (byte === 0x25) return '%%';
+  if (byte === 0x5c) return '\\\\';
+  if (byte === 0x27) return `'\\''`;
+  if (byte >= 0x20 && byte < 0x7f) return String.fromCharCode(byte);
+  return `\\${byte.toString(8).padStart(3, '0')}`;
+});
+
 /**
  * A printf format (already quoted for bash) that writes exactly these bytes, NUL included: printable
  * characters as themselves, \n \r \t, and every other byte that is not part of UTF-8 text as a three-digit
  * octal escape. Octal and the format rules are POSIX, so bash's printf and /usr/bin/printf agree.
  */
 export function printfBytes(bytes: Uint8Array): string {
-  let format = '';
+  const parts: string[] = [];
   for (let i = 0; i < bytes.length; ) {
     const length = utf8SequenceLength(bytes, i);
-    const byte = bytes[i]!;
     if (length > 1) {
-      format += new TextDecoder().decode(bytes.subarray(i, i + length));
+      parts.push(decoder.decode(bytes.subarray(i, i + length)));
       i += length;
-      continue;
+    } else {
+      parts.push(PRINTF_BYTE[bytes[i]!]!);
+      i += 1;
     }
-    i += 1;
-    if (byte === 0x0a) format += '\\n';
-    else if (byte === 0x0d) format += '\\r';
-    else if (byte === 0x09) format += '\\t';
-    else if (byte === 0x25) format += '%%';
-    else if (byte === 0x5c) format += '\\\\';
-    else if (byte === 0x27) format += `'\\''`;
-    else if (length === 1 && byte >= 0x20 && byte < 0x7f) format += String.fromCharCode(byte);
-    else format += `\\${byte.toString(8).padStart(3, '0')}`;
   }
-  return `'${format}'`;
+  return `'${parts.join('')}'`;
 }

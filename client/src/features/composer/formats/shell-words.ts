@@ -47,6 +47,17 @@ const ANSI_C_ESCAPES: Record<string, string> = {
   '\\': '\\', "'": "'", '"': '"', '?': '?',
 };
 
+/** Runs a sticky pattern at `at` without copying the rest of the input (pastes can be large). */
+function matchAt(pattern: RegExp, input: string, at: number): RegExpExecArray | null {
+  pattern.lastIndex = at;
+  return pattern.exec(input);
+}
+
+const NAME_AFTER_DOLLAR = /[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-]/y;
+const HEX_ESCAPE = /x([0-9a-fA-F]{1,2})/y;
+const OCTAL_ESCAPE = /[0-7]{1,3}/y;
+const UNICODE_ESCAPE = /u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}/y;
+
 /** A short excerpt of the input from `at`, for error messages. */
 export function excerpt(input: string, at: number, length = 24): string {
   const text = input.slice(at, at + length).replace(/\s+/g, ' ');
@@ -88,7 +99,7 @@ function expansionLength(input: string, at: number): number {
   const next = input[at + 1];
   if (next === '(') return endOfGroup(input, at, '(', ')') - at;
   if (next === '{') return endOfGroup(input, at, '{', '}') - at;
-  const name = /^[A-Za-z_][A-Za-z0-9_]*|^[0-9@*#?$!-]/.exec(input.slice(at + 1));
+  const name = matchAt(NAME_AFTER_DOLLAR, input, at + 1);
   return name ? name[0].length + 1 : 0;
 }
 
@@ -190,9 +201,9 @@ export function tokenizeShell(input: string): ShellToken[] {
           continue;
         }
         const esc = input[i + 1] ?? '';
-        const hex = /^x([0-9a-fA-F]{1,2})/.exec(input.slice(i + 1));
-        const octal = /^[0-7]{1,3}/.exec(input.slice(i + 1));
-        const unicode = /^(u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8})/.exec(input.slice(i + 1));
+        const hex = matchAt(HEX_ESCAPE, input, i + 1);
+        const octal = matchAt(OCTAL_ESCAPE, input, i + 1);
+        const unicode = matchAt(UNICODE_ESCAPE, input, i + 1);
         if (hex || octal) {
           flush();
           const value = hex ? parseInt(hex[1]!, 16) : parseInt(octal![0], 8) & 0xff;

@@ -35,8 +35,11 @@ export function toFetch(request: OutgoingRequest, options: CodeOptions = {}): st
   else if (method !== upper && NORMALISED_METHODS.includes(upper)) comments.push(`fetch() sends "${upper}", not "${method}": it upper-cases the standard method names.`);
 
   const forbidden = request.headers.filter(([name, value]) => isForbiddenBrowserHeader(name, value)).map(([name]) => name);
-  if (forbidden.length > 0) {
-    comments.push(`A browser's fetch() silently leaves out ${[...new Set(forbidden)].join(', ')} (forbidden request headers) and sends its own; Node.js sends most of them.`);
+  const names = [...new Set(forbidden)];
+  if (names.length > 0) {
+    comments.push(
+      `A browser's fetch() silently leaves out ${names.join(', ')}: ${names.length === 1 ? 'it is a forbidden request header' : 'they are forbidden request headers'}, which only the browser sets. Node.js sends most of them.`,
+    );
   }
   const replaced = request.headers.filter(([name]) => ['host', 'content-length'].includes(name.toLowerCase())).map(([name]) => name);
   if (replaced.length > 0) comments.push(`Node.js replaces ${replaced.join(' and ')} with its own value.`);
