@@ -296,6 +296,8 @@ describe('import from curl: commands that cannot be read', () => {
     ['HTTPie', 'http POST localhost:3000/post a=1', /^This is an HTTPie command, not curl\./],
     ['JavaScript', 'await fetch("/api/books")', /^This is JavaScript \(fetch\), not a curl command\./],
     ['another program', 'ls -la', /^"ls" is not curl: paste a command that starts with curl/],
+    ['only a comment', '# curl http://x', /^Paste a curl command/],
+    ["PowerShell's curl", `curl -Uri http://localhost:3000/post -Method POST -Body 'a=1'`, /^-Uri belongs to PowerShell's Invoke-WebRequest \(which PowerShell also calls curl\), not to curl\./],
   ])('%s', (_name, command, message) => {
     expect(errorOf(command).message).toMatch(message);
   });

@@ -63,6 +63,7 @@ const OTHER_TOOLS: Record<string, string> = {
 };
 
 const EXAMPLE_COMMAND = 'curl -i http://localhost:3000/api/books';
+const POWERSHELL_PARAMETERS = /^-(?:Uri|Method|Headers|Body|ContentType|UseBasicParsing|OutFile|WebSession|SessionVariable|InFile|MaximumRedirection)$/i;
 
 interface Command {
   words: WordToken[];
@@ -185,6 +186,15 @@ export function readCurlCommand(command: string): CurlRequest {
     throw error;
   }
   const commands = splitCommands(tokens, notes);
+  if (commands.length === 0) throw new CurlParseError(`Paste a curl command, such as ${EXAMPLE_COMMAND}`);
+  // In Windows PowerShell, "curl" is another name for Invoke-WebRequest, whose options look like -Uri.
+  const powerShell = commands.flatMap((c) => c.words).find((w) => POWERSHELL_PARAMETERS.test(w.value));
+  if (powerShell) {
+    throw new CurlParseError(
+      `${powerShell.value} belongs to PowerShell's Invoke-WebRequest (which PowerShell also calls curl), not to curl. Copy the request as cURL (bash), or use curl.exe with curl's options.`,
+      powerShell.start + (command.length - text.length),
+    );
+  }
   let curlAt = commands.findIndex((c) => curlWordIndex(c) !== -1);
   let words: WordToken[];
   if (curlAt === -1) {

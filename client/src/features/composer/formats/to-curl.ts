@@ -46,7 +46,7 @@ export function toCurl(request: OutgoingRequest, options: ToCurlOptions = {}): s
   first.push(quoteForShell(url));
 
   // curl's way to send a header with an empty value is "Name;" ("Name:" would remove the header).
-  for (const [name, value] of request.headers) groups.push(['-H', quoteForShell(value === '' ? `${name};` : `${name}: ${value}`)]);
+  for (const [name, value] of request.headers) groups.push(['-H', quoteForShell(value.trim() === '' ? `${name};` : `${name}: ${value}`)]);
   if (options.omitCurlDefaults) {
     if (!has(request, 'user-agent')) groups.push(['-H', quoteForShell('User-Agent:')]);
     if (!has(request, 'accept')) groups.push(['-H', quoteForShell('Accept:')]);

@@ -13,7 +13,7 @@ import { bodyBytes } from './bytes';
 import { canQuoteForShell, printfBytes, quoteBytesForShell, quoteForShell } from './shell-quote';
 
 function headerItem(name: string, value: string): string {
-  if (value === '') return `${name};`;
+  if (value.trim() === '') return `${name};`;
   const escaped = value.replaceAll('\\', '\\\\');
   return `${name}:${/^[=@]/.test(escaped) ? '\\' : ''}${escaped}`;
 }
