@@ -45,6 +45,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // A broken lesson or reference file is a configuration error: say which file and field, not a stack.
+  if (error instanceof ConfigError) {
+    console.error(`Cannot start: ${error.message}`);
+    process.exit(2);
+  }
   console.error(error);
   process.exit(1);
 });

@@ -1,17 +1,47 @@
 // The lesson file format: Markdown with YAML front matter, one file per lesson in lessons/walkthroughs.
-// Types are shared with the client (import type); the JSON Schema in lessons/schema checks the files.
-import type { Goal } from './goals';
+// Pure (no Node APIs): the client imports the types and helpers; the JSON Schema in lessons/schema and
+// lessonProblems() below check the files at start and in lessons:check. lessons/README.md explains it all.
+import { validateGoal, type Goal } from './goals';
+
+/** Limits on lesson files, so one oversized or runaway file cannot slow the start or the player. */
+export const LESSON_LIMITS = {
+  /** Largest lesson file, in bytes. */
+  fileBytes: 64 * 1024,
+  /** Most lesson files in a lessons folder. */
+  lessons: 100,
+  /** Most steps in one lesson. */
+  steps: 12,
+  /** Most hints in one step. */
+  hints: 6,
+  /** Most requests in one step's check (setup, reference or wrong). */
+  checkRequests: 8,
+} as const;
 
 export interface LessonRequest {
   method: string;
+  /** A path on the sandbox, such as /api/books?page=2. */
   url: string;
   headers?: [string, string][];
   body?: string;
+  /** Follow redirects (each hop becomes an exchange of the step). Default false, as the composer. */
+  followRedirects?: boolean;
+}
+
+/**
+ * Requests lessons:check sends for a step, each in a fresh sandbox with its own cookie jar: `setup` first
+ * (its exchanges are not part of the step), then `reference` must reach the goal and `wrong` must not.
+ * In check requests, `{{response.Name}}` stands for the header Name of the latest response so far (for
+ * example `{{response.Location}}` or `{{response.ETag}}`), since ids and tags are only known at run time.
+ */
+export interface LessonCheck {
+  setup?: LessonRequest[];
+  reference: LessonRequest[];
+  wrong: LessonRequest[];
 }
 
 export interface LessonStep {
   title: string;
-  /** What to try, in Markdown-light text (paragraphs; `code` in backticks). */
+  /** What to try, in Markdown-light text (paragraphs; `code` in backticks; **bold**). */
   text: string;
   /** The request the step fills into the composer. */
   request?: LessonRequest;
@@ -20,8 +50,7 @@ export interface LessonStep {
   hints: string[];
   /** Shown once the goal holds. */
   explanation: string;
-  /** For lessons:check: requests that reach the goal, and a wrong attempt that must not. */
-  check: { setup?: LessonRequest[]; reference: LessonRequest[]; wrong: LessonRequest[] };
+  check: LessonCheck;
 }
 
 export interface Lesson {
@@ -44,17 +73,74 @@ export interface LessonSummary {
   codes: number[];
 }
 
-/** Every status code a goal mentions. */
-export function goalCodes(goal: import('./goals').Goal): number[] {
+/** Every status code a goal mentions (final and interim). */
+export function goalCodes(goal: Goal): number[] {
   if ('all' in goal) return goal.all.flatMap(goalCodes);
   if ('any' in goal) return goal.any.flatMap(goalCodes);
   if ('earlier' in goal) return goalCodes(goal.earlier);
   if ('status' in goal) return Array.isArray(goal.status) ? goal.status : [goal.status];
+  if ('interim' in goal) return [goal.interim];
   return [];
+}
+
+/** The list entry of a lesson. */
+export function summarise(lesson: Lesson): LessonSummary {
+  const { id, title, summary, order, steps } = lesson;
+  const codes = [...new Set(steps.flatMap((step) => goalCodes(step.goal)))].sort((a, b) => a - b);
+  return { id, title, summary, order, steps: steps.length, codes };
 }
 
 /** Splits "---\nYAML\n---\nMarkdown" into its two parts. */
 export function splitFrontMatter(text: string): { frontMatter: string; body: string } | undefined {
-  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
-  return match ? { frontMatter: match[1]!, body: match[2]!.trim() } : undefined;
+  const match = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n([\s\S]*))?$/.exec(text);
+  return match ? { frontMatter: match[1]!, body: (match[2] ?? '').trim() } : undefined;
+}
+
+const TEMPLATE = /\{\{\s*response\.([A-Za-z0-9-]+)\s*\}\}/g;
+
+/**
+ * A check request with each `{{response.Name}}` replaced by that header of the latest response
+ * (`headers` as received). Throws when the header is missing, naming it, so a broken check says why.
+ */
+export function fillFromResponse(request: LessonRequest, headers: readonly [string, string][]): LessonRequest {
+  const fill = (text: string) =>
+    text.replace(TEMPLATE, (_all, name: string) => {
+      const value = headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
+      if (value === undefined) throw new Error(`{{response.${name}}}: the previous response has no ${name} header`);
+      return value;
+    });
+  return {
+    ...request,
+    url: fill(request.url),
+    ...(request.headers ? { headers: request.headers.map(([n, v]) => [n, fill(v)] as [string, string]) } : {}),
+    ...(request.body !== undefined ? { body: fill(request.body) } : {}),
+  };
+}
+
+function usesTemplate(request: LessonRequest): boolean {
+  const texts = [request.url, request.body ?? '', ...(request.headers ?? []).map(([, v]) => v)];
+  return texts.some((text) => new RegExp(TEMPLATE.source).test(text));
+}
+
+/**
+ * What the JSON Schema cannot say: goals that are not well-formed, placeholders outside check requests,
+ * a check that cannot fill a placeholder. Each problem names the step and field to fix.
+ */
+export function lessonProblems(lesson: Pick<Lesson, 'steps'>): string[] {
+  const problems: string[] = [];
+  lesson.steps.forEach((step, index) => {
+    const where = `steps[${index}] ("${step.title}")`;
+    problems.push(...validateGoal(step.goal, `${where}.goal`));
+    if (step.request && usesTemplate(step.request)) {
+      problems.push(`${where}.request uses {{response.…}}, which only check requests may use; write what the learner should paste instead, such as "paste the ETag here".`);
+    }
+    for (const part of ['setup', 'reference', 'wrong'] as const) {
+      const requests = step.check[part] ?? [];
+      requests.forEach((request, i) => {
+        const isFirstOfRun = part === 'setup' ? i === 0 : i === 0 && (step.check.setup ?? []).length === 0;
+        if (isFirstOfRun && usesTemplate(request)) problems.push(`${where}.check.${part}[${i}] uses {{response.…}}, but no response came before it.`);
+      });
+    }
+  });
+  return problems;
 }

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
+import { ConfigError } from '../config';
 import type { HeaderEntry, MethodEntry, StatusCodeEntry } from '../protocol';
 
 export interface ReferenceData {
@@ -13,7 +14,8 @@ export interface ReferenceData {
   methods: MethodEntry[];
 }
 
-export class ReferenceDataError extends Error {}
+/** A reference data file that cannot be used; a configuration error, so the server does not start. */
+export class ReferenceDataError extends ConfigError {}
 
 const FILES = ['status-codes', 'headers', 'methods'] as const;
 
