@@ -172,10 +172,10 @@ export function describeGoal(goal: Goal): string {
 }
 
 function describeField(test: FieldTest, what: string): string {
-  if (test.exists === false) return `no ${test.name} ${what}`;
+  if (test.exists === false) return `no ${what} ${test.name}`;
   if (test.equals !== undefined) return `the ${what} ${test.name}: ${test.equals}`;
-  if (test.contains !== undefined) return `a ${test.name} ${what} containing "${test.contains}"`;
-  return `a ${test.name} ${what}`;
+  if (test.contains !== undefined) return `the ${what} ${test.name} containing "${test.contains}"`;
+  return `the ${what} ${test.name}`;
 }
 
 function repeatedFailure(test: RepeatedTest, history: readonly Exchange[]): string | undefined {
