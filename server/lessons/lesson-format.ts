@@ -30,8 +30,8 @@ export interface LessonRequest {
 /**
  * Requests lessons:check sends for a step, each in a fresh sandbox with its own cookie jar: `setup` first
  * (its exchanges are not part of the step), then `reference` must reach the goal and `wrong` must not.
- * In check requests, `{{response.Name}}` stands for the header Name of the latest response so far (for
- * example `{{response.Location}}` or `{{response.ETag}}`), since ids and tags are only known at run time.
+ * In check requests, `{{response.Name}}` stands for the header Name of the latest response that had one
+ * (for example `{{response.Location}}` or `{{response.ETag}}`), since ids and tags are only known at run time.
  */
 export interface LessonCheck {
   setup?: LessonRequest[];
@@ -99,14 +99,14 @@ export function splitFrontMatter(text: string): { frontMatter: string; body: str
 const TEMPLATE = /\{\{\s*response\.([A-Za-z0-9-]+)\s*\}\}/g;
 
 /**
- * A check request with each `{{response.Name}}` replaced by that header of the latest response
- * (`headers` as received). Throws when the header is missing, naming it, so a broken check says why.
+ * A check request with each `{{response.Name}}` replaced by `latest(Name)`: that header of the latest
+ * response that had one. Throws when no response had it, naming it, so a broken check says why.
  */
-export function fillFromResponse(request: LessonRequest, headers: readonly [string, string][]): LessonRequest {
+export function fillFromResponse(request: LessonRequest, latest: (headerName: string) => string | undefined): LessonRequest {
   const fill = (text: string) =>
     text.replace(TEMPLATE, (_all, name: string) => {
-      const value = headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
-      if (value === undefined) throw new Error(`{{response.${name}}}: the previous response has no ${name} header`);
+      const value = latest(name);
+      if (value === undefined) throw new Error(`{{response.${name}}}: no response so far had a ${name} header`);
       return value;
     });
   return {

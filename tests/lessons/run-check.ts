@@ -8,11 +8,11 @@ import { call, type TestServer } from '../helpers/server';
 
 let runs = 0;
 
-/** One learner: a private sandbox, a cookie jar, and the latest response (for {{response.Name}}). */
+/** One learner: a private sandbox, a cookie jar, and the latest value of each response header (for {{response.Name}}). */
 export class SandboxRun {
   readonly server: TestServer;
   #jar: JarCookie[];
-  #last: Exchange | undefined;
+  readonly #latest = new Map<string, string>();
 
   constructor(server: TestServer) {
     this.server = server;
@@ -24,7 +24,7 @@ export class SandboxRun {
   async send(requests: readonly LessonRequest[]): Promise<Exchange[]> {
     const exchanges: Exchange[] = [];
     for (const template of requests) {
-      const r = fillFromResponse(template, this.#last?.response?.headers ?? []);
+      const r = fillFromResponse(template, (name) => this.#latest.get(name.toLowerCase()));
       const headers = [...(r.headers ?? [])];
       const cookie = cookieHeaderFor(this.#jar, new URL(r.url, this.server.origin));
       if (cookie) headers.push(['Cookie', cookie]);
@@ -43,7 +43,7 @@ export class SandboxRun {
         const setCookies = (exchange.response?.headers ?? []).filter(([n]) => n.toLowerCase() === 'set-cookie').map(([, v]) => v);
         this.#jar = storeCookies(this.#jar, setCookies, new URL(exchange.request.url));
         exchanges.push(exchange);
-        this.#last = exchange;
+        for (const [name, value] of exchange.response?.headers ?? []) this.#latest.set(name.toLowerCase(), value);
       }
     }
     return exchanges;
