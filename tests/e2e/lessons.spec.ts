@@ -6,7 +6,7 @@ test.describe('a self-paced learner', () => {
     await page.getByRole('button', { name: 'Lessons' }).click();
     const lessons = page.getByRole('region', { name: 'Lessons' });
     await lessons.getByRole('link', { name: 'Anatomy of a request and a response' }).click();
-    await expect(lessons.getByRole('heading', { name: /Step 1 of 2: Ask for the list of books/ })).toBeVisible();
+    await expect(lessons.getByRole('heading', { name: /Step 1 of \d+: Ask for the list of books/ })).toBeVisible();
     await expect(page).toHaveURL(/\/lessons\/anatomy\/1$/);
 
     // A wrong request: a hint, not success.
@@ -23,7 +23,7 @@ test.describe('a self-paced learner', () => {
     await page.getByLabel('URL').press('Control+Enter');
     await expect(lessons.getByText('Well done.')).toBeVisible();
     await lessons.getByRole('button', { name: 'Next step', exact: true }).click();
-    await expect(lessons.getByRole('heading', { name: /Step 2 of 2: Read a header/ })).toBeVisible();
+    await expect(lessons.getByRole('heading', { name: /Step 2 of \d+: Read a header/ })).toBeVisible();
     await lessons.getByRole('button', { name: 'Fill in the request' }).click();
     await page.getByLabel('URL').press('Control+Enter');
     await expect(lessons.getByText('Well done.')).toBeVisible();
@@ -31,13 +31,13 @@ test.describe('a self-paced learner', () => {
 
     // Tomorrow: the same link opens the same step, and the list shows the progress.
     await page.reload();
-    await expect(lessons.getByRole('heading', { name: /Step 2 of 2: Read a header ✓/ })).toBeVisible();
+    await expect(lessons.getByRole('heading', { name: /Step 2 of \d+: Read a header ✓/ })).toBeVisible();
     await lessons.getByRole('button', { name: 'All lessons' }).click();
-    await expect(lessons.getByRole('list', { name: 'Lessons' })).toContainText('2/2 steps ✓');
+    await expect(lessons.getByRole('list', { name: 'Lessons' })).toContainText(/2\/\d+ steps/);
   });
 
   test('a deep link opens the step it names', async ({ page, sandboxServer }) => {
     await page.goto(`${sandboxServer.origin}/lessons/caching/3`);
-    await expect(page.getByRole('region', { name: 'Lessons' }).getByRole('heading', { name: /Step 3 of 3/ })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Lessons' }).getByRole('heading', { name: /Step 3 of \d+/ })).toBeVisible();
   });
 });
