@@ -163,18 +163,23 @@ describe('headers a learner meets', () => {
 });
 
 describe('methods', () => {
+  // RFC 9110 §9.2 (safe, idempotent, cacheable) and RFC 5789 for PATCH.
   it.each([
-    ['GET', true, true],
-    ['HEAD', true, true],
-    ['OPTIONS', true, true],
-    ['TRACE', true, true],
-    ['PUT', false, true],
-    ['DELETE', false, true],
-    ['POST', false, false],
-    ['PATCH', false, false],
-    ['CONNECT', false, false],
-  ])('%s: safe %s, idempotent %s', (name, safe, idempotent) => {
-    expect(data.methods.find((m) => m.name === name)).toMatchObject({ safe, idempotent });
+    ['GET', true, true, true],
+    ['HEAD', true, true, true],
+    ['OPTIONS', true, true, false],
+    ['TRACE', true, true, false],
+    ['PUT', false, true, false],
+    ['DELETE', false, true, false],
+    ['POST', false, false, false],
+    ['PATCH', false, false, false],
+    ['CONNECT', false, false, false],
+  ])('%s: safe %s, idempotent %s, cacheable %s', (name, safe, idempotent, cacheable) => {
+    expect(data.methods.find((m) => m.name === name)).toMatchObject({ safe, idempotent, cacheable, body: expect.any(String), rfc: expect.stringMatching(/^RFC \d+ §/) });
+  });
+
+  it('lists exactly the nine registered common methods', () => {
+    expect(data.methods.map((m) => m.name).sort()).toEqual(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE']);
   });
 });
 
