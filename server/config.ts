@@ -34,7 +34,13 @@ export interface Config {
   loginRatePerMinute: number;
   /** Requests one client may send through the send endpoint per minute; more → 429. `SEND_RATE_PER_MINUTE`. */
   sendRatePerMinute: number;
-  /** Origins besides this server that learners may send requests to. `SANDBOX_ALLOW_ORIGINS` (comma list). */
+  /**
+   * Origins besides this server that learners may send requests to. `SANDBOX_ALLOW_ORIGINS` (comma list,
+   * default none). A listed host name must resolve to public addresses (checked on every connection, so a
+   * DNS answer that turns private is refused); to reach a machine on the local network, list its address
+   * (http://10.0.0.5:8080) or `localhost`. Link-local (cloud metadata), unspecified, multicast and reserved
+   * addresses are never dialled, even when listed.
+   */
   allowOrigins: string[];
   /** Folder of the lessons (walkthroughs/*.md and schema/); instructors may point it at their own. `LESSONS_DIR`. */
   lessonsDir?: string;

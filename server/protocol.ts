@@ -98,8 +98,15 @@ export interface Exchange {
   request: TranscriptRequest;
   response: TranscriptResponse | null;
   timings: Timings;
-  /** Why there is no response (connection refused, reset, timeout…), in plain words. */
-  error?: { code: string; message: string };
+  /** Why there is no (complete) response (connection refused, reset, timeout…), in plain words. */
+  error?: {
+    code: string;
+    message: string;
+    /** Bytes that arrived without forming a response (a malformed reply, a reset mid-head), as text. */
+    received?: string;
+  };
+  /** What went out differently from what was typed, or what a lesson would point out (a body on GET). */
+  warnings?: string[];
 }
 
 /** What the send endpoint returns: every hop, the last one being the final answer. */

@@ -15,6 +15,7 @@ export const PROBLEM_TYPES = {
   'invalid-credentials': { status: 401, title: 'Wrong username or password' },
   forbidden: { status: 403, title: 'Not allowed for this user' },
   'target-refused': { status: 403, title: 'This sandbox will not send a request there' },
+  'request-not-sendable': { status: 400, title: 'The request cannot be sent as written' },
   'not-found': { status: 404, title: 'Not found' },
   'request-timeout': { status: 408, title: 'Request timeout' },
   'uri-too-long': { status: 414, title: 'URL too long' },

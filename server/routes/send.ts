@@ -23,7 +23,10 @@ const SendRequestSchema = Type.Object(
   {
     method: Type.String({ pattern: METHOD_TOKEN, description: 'Any HTTP method token, e.g. GET or PURGE.' }),
     url: Type.String({ minLength: 1, maxLength: 8_192, description: 'A path on this sandbox (/api/books) or an absolute URL.' }),
-    headers: Type.Array(Type.Array(Type.String({ maxLength: 8_192 }), { minItems: 2, maxItems: 2 }), { maxItems: 100 }),
+    headers: Type.Array(Type.Array(Type.String({ maxLength: 8_192 }), { minItems: 2, maxItems: 2 }), {
+      maxItems: 100,
+      description: 'Request headers as [name, value] pairs, in the order they go on the wire; duplicates allowed.',
+    }),
     body: Type.Optional(
       Type.Unsafe<{ encoding: 'text' | 'base64'; data: string } | null>({
         anyOf: [
@@ -42,7 +45,7 @@ const SendRequestSchema = Type.Object(
         {
           followRedirects: Type.Optional(Type.Boolean()),
           maxRedirects: Type.Optional(Type.Integer({ minimum: 0, maximum: SEND_LIMITS.maxRedirects })),
-          timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: SEND_LIMITS.maxTimeoutMs })),
+          timeoutMs: Type.Optional(Type.Integer({ minimum: SEND_LIMITS.minTimeoutMs, maximum: SEND_LIMITS.maxTimeoutMs, description: 'Time for the whole send, every redirect hop included.' })),
         },
         { additionalProperties: false },
       ),
@@ -54,6 +57,7 @@ const SendRequestSchema = Type.Object(
 const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, options) => {
   const allowOrigins = new Set(options.allowOrigins);
   const deps = { lookup: options.lookup ?? defaultLookup, dial: options.dial ?? defaultDial };
+  let inFlight = 0;
 
   // A learner's request goes out, and the exact exchange comes back.
   app.post('/app/send', { config: { accepts: ['application/json'], rateLimit: 'send' }, schema: { body: SendRequestSchema } }, async (request, reply) => {
@@ -61,9 +65,20 @@ const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, opt
     if (!address || typeof address === 'string') throw new Error('the server is not listening on TCP');
     const ownHost = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
     const port = address.port;
-    const pageHost = (request.headers.host ?? `localhost:${port}`).toLowerCase();
-    const ownHosts = new Set([pageHost, `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]);
+    // The Host the page was loaded with also names this sandbox (a LAN address, a proxy's name), so a path
+    // such as /api/books is sent with it. A Host that is not a host falls back to the loopback name.
+    const loopbackHost = `127.0.0.1:${port}`;
+    const givenHost = (request.headers.host ?? loopbackHost).toLowerCase();
+    const pageHost = URL.canParse(`http://${givenHost}/`) ? new URL(`http://${givenHost}/`).host : loopbackHost;
+    const ownHosts = new Set([pageHost, `localhost:${port}`, loopbackHost, `[::1]:${port}`]);
 
+    if (inFlight >= SEND_LIMITS.maxConcurrentSends) {
+      throw new HttpProblem(
+        'capacity-reached',
+        `The sandbox is already sending ${SEND_LIMITS.maxConcurrentSends} requests for other learners. Wait a second and send again.`,
+        { headers: { 'retry-after': '1' }, extra: { limit: SEND_LIMITS.maxConcurrentSends } },
+      );
+    }
     const { method, url, headers, body, options: sendOptions = {} } = request.body;
     let bodyBytes: Buffer | null = null;
     if (body) {
@@ -74,6 +89,7 @@ const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, opt
       }
       bodyBytes = Buffer.from(body.data, body.encoding === 'base64' ? 'base64' : 'utf8');
     }
+    inFlight += 1;
     const transcript = await performSend(
       {
         method,
@@ -85,7 +101,9 @@ const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, opt
         timeoutMs: sendOptions.timeoutMs ?? SEND_LIMITS.defaultTimeoutMs,
       },
       { base: `http://${pageHost}`, ownHosts, allowOrigins, own: { host: ownHost, port }, deps },
-    );
+    ).finally(() => {
+      inFlight -= 1;
+    });
     return reply.header('cache-control', 'no-store').send(transcript);
   });
 };

@@ -4,23 +4,32 @@ import { randomUUID } from 'node:crypto';
 import { Client, errors as undiciErrors } from 'undici';
 import type { Exchange, Transcript, WireHeader } from '../protocol';
 import { HttpProblem } from '../http/problem';
+import { decodeBody } from './body-decode';
+import { checkSendable, sendWarnings } from './request-rules';
 import { decideTarget, type Target, type TargetContext } from './target-policy';
-import { bodyView, finalResponseHead, parseHead, rawText } from './wire-format';
-import { wireConnector, type ConnectorDeps, type WireRecording } from './wire-connector';
+import { bodyView, finalResponseHead, parseChunkedTrailers, parseHead, rawText } from './wire-format';
+import { newRecording, wireConnector, type ConnectorDeps, type WireRecording } from './wire-connector';
 
-/** Limits on every send. */
+/** Limits on every send. Each is a ceiling the learner's options cannot exceed. */
 export const SEND_LIMITS = {
-  /** Default time for one hop, ms. */
+  /** Time for the whole send (every hop together), ms, when the learner does not choose. */
   defaultTimeoutMs: 10_000,
-  /** Most a learner may ask for, ms. */
+  /** Least and most a learner may ask for, ms. */
+  minTimeoutMs: 100,
   maxTimeoutMs: 30_000,
   /** Redirects followed by default when following is on, and the most a learner may ask for. */
   defaultRedirects: 5,
   maxRedirects: 10,
-  /** Response body bytes kept in the transcript (the rest is read and dropped, marked truncated). */
+  /** Response body bytes kept in the transcript (decoded), the rest marked truncated. */
   keepBodyBytes: 1_048_576,
-  /** Response bytes read at most; past this the connection is closed. */
+  /** Response body bytes read at most; past this the connection is closed and the body marked truncated. */
   maxResponseBytes: 8 * 1_048_576,
+  /** Bytes of each direction kept for the wire view: the head and the kept body (the rest is counted). */
+  keepWireBytes: 1_048_576 + 65_536,
+  /** Largest response head undici accepts (status line and headers), bytes. */
+  maxResponseHeadBytes: 65_536,
+  /** Sends in progress on the whole server at once; more → 503 with Retry-After. */
+  maxConcurrentSends: 32,
 } as const;
 
 export interface SendInput {
@@ -39,43 +48,91 @@ export interface SendContext extends TargetContext {
   deps: ConnectorDeps;
 }
 
+type ExchangeError = NonNullable<Exchange['error']>;
+
+/** What a learner reads when there is no (complete) response. Codes are Node's and undici's own. */
 const ERROR_WORDS: Record<string, string> = {
   ECONNREFUSED: 'The connection was refused: nothing is listening at that address and port.',
-  ECONNRESET: 'The server closed the connection abruptly (reset) before a complete response arrived.',
-  UND_ERR_SOCKET: 'The connection closed before a complete response arrived.',
-  UND_ERR_HEADERS_TIMEOUT: 'No response headers arrived in time, so the request was abandoned (timeout).',
-  UND_ERR_BODY_TIMEOUT: 'The response body stopped arriving, so the request was abandoned (timeout).',
-  UND_ERR_CONNECT_TIMEOUT: 'The connection could not be opened in time (timeout).',
+  ECONNRESET: 'The server reset the connection (it closed it abruptly) before a complete response arrived.',
+  EPIPE: 'The server closed the connection while the request was still being sent.',
+  EHOSTUNREACH: 'There is no network route to that host.',
+  ENETUNREACH: 'The network of that host cannot be reached from this server.',
+  UND_ERR_SOCKET: 'The server closed the connection before a complete response arrived.',
+  UND_ERR_CLOSED: 'The connection was closed before the request could be sent.',
+  UND_ERR_HEADERS_OVERFLOW: `The response headers are larger than the sandbox reads (${SEND_LIMITS.maxResponseHeadBytes} bytes).`,
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'The body that arrived does not match the Content-Length the server announced.',
   ENOTFOUND: 'That host name does not exist (DNS found no address).',
-  EAI_AGAIN: 'The host name could not be looked up right now (DNS).',
-  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'The response was larger than the sandbox reads.',
+  EAI_AGAIN: 'The host name could not be looked up right now (DNS); try again.',
+  CERT_HAS_EXPIRED: 'The server’s TLS certificate has expired, so the connection is not trusted.',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'The server’s TLS certificate is self-signed, so the connection is not trusted.',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'The server’s TLS certificate is for another host name.',
 };
 
-function describeError(error: unknown): { code: string; message: string } {
-  const code = (error as { code?: string }).code ?? 'ERROR';
-  return { code, message: ERROR_WORDS[code] ?? `The request failed: ${(error as Error).message}` };
+function describeError(error: unknown): ExchangeError {
+  // undici's parser errors carry llhttp's code (HPE_…) when it has one.
+  const parserError = (error as Error).name === 'HTTPParserError';
+  const code = (error as { code?: string }).code ?? (parserError ? 'HPE_INVALID_RESPONSE' : 'ERROR');
+  const words = ERROR_WORDS[code];
+  if (words) return { code, message: words };
+  if (code.startsWith('HPE_')) {
+    return { code, message: `The response is not valid HTTP/1.1 (${(error as Error).message}); the bytes that arrived are shown as received.` };
+  }
+  return { code, message: `The request failed: ${(error as Error).message}.` };
 }
 
-/** Undici flattens headers into [name, value, name, value…], which keeps order and duplicates. */
+type Phase = 'connect' | 'response' | 'body';
+
+function timeoutError(phase: Phase, budgetMs: number): ExchangeError {
+  switch (phase) {
+    case 'connect':
+      return { code: 'UND_ERR_CONNECT_TIMEOUT', message: `The connection could not be opened within ${budgetMs} ms (timeout).` };
+    case 'response':
+      return { code: 'UND_ERR_HEADERS_TIMEOUT', message: `The server took the request but sent no response within ${budgetMs} ms, so the sandbox stopped waiting (timeout).` };
+    case 'body':
+      return { code: 'UND_ERR_BODY_TIMEOUT', message: `The response body was still arriving after ${budgetMs} ms, so the sandbox stopped reading (timeout); the part that arrived is shown.` };
+  }
+}
+
+/** undici takes headers flat, [name, value, name, value…], which keeps order, spelling and duplicates. */
 function flatten(headers: readonly WireHeader[]): string[] {
   return headers.flatMap(([name, value]) => [name, value]);
 }
 
-async function performHop(input: SendInput, target: Target, context: SendContext): Promise<Exchange> {
-  const recording: WireRecording = { written: [], read: [], startedAt: performance.now() };
-  const since = (t: number | undefined) => (t === undefined ? undefined : Number((t - recording.startedAt).toFixed(2)));
+function concat(stream: WireRecording['read']): Buffer {
+  return Buffer.concat(stream.chunks);
+}
+
+const since = (recording: WireRecording, t: number | undefined) => (t === undefined ? undefined : Number((t - recording.startedAt).toFixed(2)));
+
+/** Turns what undici reports for a request it will not send into the 400 a learner can act on. */
+function refusedByClient(error: Error): HttpProblem {
+  return new HttpProblem(
+    'request-not-sendable',
+    `The sandbox's HTTP client (undici) will not send this request: ${error.message}. Check the method, the header names (letters, digits and - only) and the values (no line breaks).`,
+  );
+}
+
+/** One request and its response over a fresh connection; `budgetMs` bounds all of it. */
+async function performHop(input: SendInput, target: Target, context: SendContext, budgetMs: number): Promise<Exchange> {
+  const recording = newRecording(SEND_LIMITS.keepWireBytes);
+  let phase: Phase = 'connect';
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(Object.assign(new Error('timeout'), { code: 'SANDBOX_TIMEOUT' })), budgetMs);
   const client = new Client(target.url.origin, {
-    connect: wireConnector(target, context.own, context.deps, recording),
-    headersTimeout: input.timeoutMs,
-    bodyTimeout: input.timeoutMs,
+    connect: wireConnector(target, context.own, context.deps, recording, abort.signal),
+    // Our own timer (above) ends the exchange; undici's are a backstop just behind it.
+    headersTimeout: budgetMs + 1_000,
+    bodyTimeout: budgetMs + 1_000,
+    maxHeaderSize: SEND_LIMITS.maxResponseHeadBytes,
+    // One request per connection: each hop shows its own connect.
+    pipelining: 1,
   });
   let status: number | undefined;
-  let responseBody = Buffer.alloc(0);
-  let truncated = false;
-  let trailers: WireHeader[] = [];
-  let error: { code: string; message: string } | undefined;
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), input.timeoutMs);
+  const chunks: Buffer[] = [];
+  let bodySize = 0;
+  let wireTruncated = false;
+  let undiciTrailers: Record<string, string | string[] | undefined> = {};
+  let error: ExchangeError | undefined;
   try {
     const response = await client.request({
       path: `${target.url.pathname}${target.url.search}`,
@@ -85,72 +142,95 @@ async function performHop(input: SendInput, target: Target, context: SendContext
       signal: abort.signal,
     });
     status = response.statusCode;
-    const chunks: Buffer[] = [];
-    let size = 0;
+    phase = 'body';
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > SEND_LIMITS.maxResponseBytes) {
-        truncated = true;
+      if (bodySize + chunk.length > SEND_LIMITS.maxResponseBytes) {
+        chunks.push(chunk.subarray(0, SEND_LIMITS.maxResponseBytes - bodySize));
+        bodySize = SEND_LIMITS.maxResponseBytes;
+        wireTruncated = true;
         response.body.destroy();
         break;
       }
       chunks.push(chunk);
+      bodySize += chunk.length;
     }
-    responseBody = Buffer.concat(chunks);
-    trailers = Object.entries(response.trailers ?? {}).flatMap(([name, value]) =>
-      (Array.isArray(value) ? value : [value]).map((v): WireHeader => [name, String(v)]),
-    );
+    undiciTrailers = response.trailers ?? {};
   } catch (caught) {
     // A refusal at connect time (DNS answered with a forbidden address) is a refusal, not a network error.
     if (caught instanceof HttpProblem) throw caught;
-    if (caught instanceof undiciErrors.InvalidArgumentError) {
-      throw new HttpProblem('malformed-request', `The request cannot be sent as written: ${caught.message}. Check header names (letters, digits and - only) and values (no line breaks).`);
+    if (caught instanceof undiciErrors.InvalidArgumentError || caught instanceof undiciErrors.NotSupportedError || caught instanceof undiciErrors.RequestContentLengthMismatchError) {
+      throw refusedByClient(caught as Error);
     }
-    if (!truncated) error = abort.signal.aborted ? describeError({ code: 'UND_ERR_HEADERS_TIMEOUT' }) : describeError(caught);
+    const code = (caught as { code?: string }).code;
+    if (abort.signal.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      error = timeoutError(phase === 'connect' && recording.connected !== undefined ? 'response' : phase, budgetMs);
+    } else {
+      error = describeError(caught);
+    }
   } finally {
     clearTimeout(timer);
     await client.destroy().catch(() => undefined);
   }
   const completed = performance.now();
 
-  const written = Buffer.concat(recording.written);
+  const written = concat(recording.written);
   const requestHead = parseHead(written);
-  const read = Buffer.concat(recording.read);
+  const read = concat(recording.read);
   const responseHead = finalResponseHead(read);
   const requestBodyBytes = requestHead ? written.subarray(requestHead.length) : Buffer.alloc(0);
   const requestHeaders = requestHead?.headers ?? input.headers;
+  const requestBody = input.body ?? requestBodyBytes;
+  const warnings = sendWarnings(input.method, input.headers, requestHead?.headers, input.body?.length ?? 0);
 
   const exchange: Exchange = {
     request: {
       method: input.method,
       url: target.url.toString(),
-      raw: requestHead ? rawText(written, requestHead.length, SEND_LIMITS.keepBodyBytes) : '',
+      raw: requestHead ? rawText(written, requestHead.length, SEND_LIMITS.keepBodyBytes, recording.written.total) : '',
       headers: requestHeaders,
-      body: input.body ? bodyView(input.body, requestHeaders, SEND_LIMITS.keepBodyBytes) : requestBodyBytes.length ? bodyView(requestBodyBytes, requestHeaders, SEND_LIMITS.keepBodyBytes) : null,
+      body: requestBody.length ? bodyView(requestBody, requestHeaders, SEND_LIMITS.keepBodyBytes) : null,
     },
     response: null,
     timings: {
       dnsMs: recording.dnsStart !== undefined && recording.dnsEnd !== undefined ? Number((recording.dnsEnd - recording.dnsStart).toFixed(2)) : undefined,
-      connectMs: since(recording.connected),
-      requestSentMs: since(recording.lastWrite),
-      firstByteMs: since(recording.firstByte),
+      connectMs: since(recording, recording.connected),
+      requestSentMs: since(recording, recording.lastWrite),
+      firstByteMs: since(recording, recording.firstByte),
       completeMs: Number((completed - recording.startedAt).toFixed(2)),
     },
   };
   if (status !== undefined && responseHead) {
     const [httpVersion = 'HTTP/1.1', , ...reason] = responseHead.startLine.split(' ');
     const fullHead = responseHead.offset + responseHead.length;
+    const wireBody = Buffer.concat(chunks);
+    const contentEncoding = responseHead.headers.find(([n]) => n.toLowerCase() === 'content-encoding')?.[1];
+    const decoded = await decodeBody(wireBody, contentEncoding, SEND_LIMITS.keepBodyBytes);
+    if (decoded.problem) warnings.push(decoded.problem);
+    const chunked = responseHead.headers.some(([n, v]) => n.toLowerCase() === 'transfer-encoding' && /chunked/i.test(v));
+    // Trailers in wire order and case when the whole chunked body was recorded; undici's (lower-cased) otherwise.
+    const trailers = (chunked && recording.read.kept === recording.read.total ? parseChunkedTrailers(read, fullHead) : undefined) ??
+      Object.entries(undiciTrailers).flatMap(([name, value]) =>
+        (Array.isArray(value) ? value : [value ?? '']).map((v): WireHeader => [name, String(v)]),
+      );
     exchange.response = {
       httpVersion: httpVersion.replace('HTTP/', ''),
       status,
       reason: reason.join(' '),
       headers: responseHead.headers,
       trailers,
-      body: bodyView(responseBody, responseHead.headers, SEND_LIMITS.keepBodyBytes, truncated),
-      raw: rawText(read, fullHead, SEND_LIMITS.keepBodyBytes),
+      body: bodyView(wireBody, responseHead.headers, SEND_LIMITS.keepBodyBytes, wireTruncated, decoded),
+      raw: rawText(read, fullHead, SEND_LIMITS.keepBodyBytes, recording.read.total),
     };
+    if (wireTruncated) {
+      warnings.push(`The response body was longer than the sandbox reads (${SEND_LIMITS.maxResponseBytes} bytes), so the connection was closed after that much.`);
+    }
   }
-  if (error) exchange.error = error;
+  if (error) {
+    exchange.error = error;
+    // Bytes that arrived without making a response (a malformed reply, a reset mid-head) are still shown.
+    if (!exchange.response && read.length > 0) exchange.error.received = rawText(read, read.length, SEND_LIMITS.keepBodyBytes, recording.read.total);
+  }
+  if (warnings.length) exchange.warnings = warnings;
   return exchange;
 }
 
@@ -158,13 +238,16 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** Sends the request (and, when asked, follows redirects), refusing targets the policy does not allow. */
 export async function performSend(input: SendInput, context: SendContext): Promise<Transcript> {
+  checkSendable(input.method, input.headers, input.body?.length ?? 0);
   const transcript: Transcript = { id: randomUUID(), startedAt: new Date().toISOString(), exchanges: [] };
+  const deadline = performance.now() + input.timeoutMs;
   let target = decideTarget(input.url, context.base, context);
   let hop = input;
   for (let i = 0; ; i += 1) {
     let exchange: Exchange;
+    const budgetMs = Math.max(1, Math.round(deadline - performance.now()));
     try {
-      exchange = await performHop(hop, target, context);
+      exchange = await performHop(hop, target, context, budgetMs);
     } catch (problem) {
       const previous = transcript.exchanges.at(-1);
       if (!previous || !(problem instanceof HttpProblem)) throw problem;
@@ -173,11 +256,15 @@ export async function performSend(input: SendInput, context: SendContext): Promi
     }
     transcript.exchanges.push(exchange);
     const response = exchange.response;
-    if (!input.followRedirects || !response || !REDIRECTS.has(response.status)) break;
+    if (!input.followRedirects || !response || exchange.error || !REDIRECTS.has(response.status)) break;
     const location = response.headers.find(([n]) => n.toLowerCase() === 'location')?.[1];
     if (!location) break;
     if (i >= input.maxRedirects) {
-      exchange.error = { code: 'TOO_MANY_REDIRECTS', message: `Stopped after ${input.maxRedirects} redirects; raise the limit or look at where the chain goes.` };
+      exchange.error = { code: 'TOO_MANY_REDIRECTS', message: `Stopped after ${input.maxRedirects} redirect${input.maxRedirects === 1 ? '' : 's'}, the limit for this send; raise the limit (at most ${SEND_LIMITS.maxRedirects}) or look at where the chain goes.` };
+      break;
+    }
+    if (performance.now() >= deadline) {
+      exchange.error = { code: 'UND_ERR_HEADERS_TIMEOUT', message: `The time for this send (${input.timeoutMs} ms) ran out before the redirect to ${location} could be followed.` };
       break;
     }
     try {
@@ -189,13 +276,14 @@ export async function performSend(input: SendInput, context: SendContext): Promi
     // 303 always, and 301/302 after POST, turn into GET without a body (RFC 9110 §15.4), as browsers do.
     const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && hop.method === 'POST');
     const dropped = new Set(toGet ? ['content-type', 'content-length', 'transfer-encoding'] : []);
-    // Credentials do not follow to another origin.
+    // Credentials do not follow to another origin (RFC 9110 §15.4, as fetch does).
     if (target.url.origin !== new URL(exchange.request.url).origin) dropped.add('authorization').add('cookie');
     hop = {
       ...hop,
       method: toGet && hop.method !== 'HEAD' ? 'GET' : hop.method,
       url: target.url.toString(),
       body: toGet ? null : hop.body,
+      // The Host of the next hop is the redirect target's, which undici writes itself.
       headers: hop.headers.filter(([name]) => !dropped.has(name.toLowerCase()) && name.toLowerCase() !== 'host'),
     };
   }

@@ -21,7 +21,8 @@ export function refuse(detail: string, extra: Record<string, unknown> = {}): Htt
   return new HttpProblem('target-refused', detail, { extra });
 }
 
-function ipLiteral(hostname: string): string | undefined {
+/** The IP address a URL's hostname spells, if it is one (the WHATWG parser has already normalised IPv4 forms). */
+export function ipLiteral(hostname: string): string | undefined {
   const bare = hostname.replace(/^\[|\]$/g, '');
   return /^[\d.]+$/.test(bare) || bare.includes(':') ? bare : undefined;
 }
@@ -46,6 +47,12 @@ export function decideTarget(raw: string, base: string, context: TargetContext):
   if (context.ownHosts.has(url.host.toLowerCase())) return { kind: 'own', url };
   if (context.allowOrigins.has(url.origin)) return { kind: 'allowlisted', url };
 
+  if (isLoopbackName(url.hostname)) {
+    throw refuse(
+      `${url.host} is ${describeKind('loopback')} on a port this sandbox does not serve, so the request is refused: other programs on this machine are not meant to be reachable from the web. Send your request to this sandbox instead (a path such as /get).`,
+      { reason: 'loopback', host: url.host },
+    );
+  }
   const literal = ipLiteral(url.hostname);
   if (literal) {
     const kind = classifyAddress(literal);
@@ -62,10 +69,33 @@ export function decideTarget(raw: string, base: string, context: TargetContext):
   );
 }
 
-/** Checks an address DNS gave for an allowlisted origin, right before connecting. */
-export function checkResolvedAddress(hostname: string, address: string): void {
+/** Names that always mean this machine (RFC 6761 §6.3), so no DNS answer is needed to judge them. */
+export function isLoopbackName(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  return name === 'localhost' || name.endsWith('.localhost');
+}
+
+/**
+ * Checks one address an allowlisted target is about to be dialled at, right before connecting.
+ * - The cloud-metadata, unspecified, multicast and reserved ranges are never dialled.
+ * - An origin the operator listed by IP address (http://10.0.0.5:8080) may be private or loopback: that
+ *   address is what the operator chose. Likewise `localhost` may be loopback.
+ * - A listed host name must resolve to public addresses only: the operator allowed that name, not whatever
+ *   network its DNS points at today (this is what defeats DNS rebinding).
+ */
+export function checkResolvedAddress(hostname: string, address: string, listedAs: 'address' | 'name'): void {
   const kind = classifyAddress(address);
   if (ALWAYS_REFUSED.has(kind)) {
-    throw refuse(`${hostname} resolves to ${address}, ${describeKind(kind)}, so the request was not sent.`, { reason: kind, address });
+    throw refuse(
+      listedAs === 'address'
+        ? `${address} is ${describeKind(kind)}; the sandbox never sends requests there, even when the operator lists it.`
+        : `${hostname} resolves to ${address}, ${describeKind(kind)}, so the request was not sent.`,
+      { reason: kind, address },
+    );
   }
+  if (kind === 'public' || listedAs === 'address' || (kind === 'loopback' && isLoopbackName(hostname))) return;
+  throw refuse(
+    `${hostname} resolves to ${address}, ${describeKind(kind)}, so the request was not sent. The operator allowed the name ${hostname}, not the private network behind it (a DNS answer can change at any time); to reach that machine, the operator can list its address itself in SANDBOX_ALLOW_ORIGINS.`,
+    { reason: kind, address },
+  );
 }

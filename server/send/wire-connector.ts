@@ -1,11 +1,17 @@
 // The one place a learner's request touches the network. It resolves the host itself, checks every
 // address, dials the checked address (so DNS cannot change between check and connect), and records
 // every byte written to and read from the socket: that recording is the wire view.
+//
+// Why record the socket rather than listen on undici's diagnostics channels: `undici:client:sendHeaders`
+// gives the request line and header block, but undici writes `content-length` (or chunked framing) and
+// the body afterwards, and the channels are process-wide, so concurrent sends would have to be told
+// apart. The socket sees exactly what undici wrote, in order, for this exchange only. The tests check the
+// recording against what the diagnostics channel reports.
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { buildConnector } from 'undici';
-import { checkResolvedAddress, refuse, type Target } from './target-policy';
+import { checkResolvedAddress, ipLiteral, refuse, type Target } from './target-policy';
 
 export type Lookup = (hostname: string) => Promise<{ address: string; family: number }[]>;
 export type Dial = (options: { host: string; port: number; tls: boolean; servername?: string }) => Socket;
@@ -14,9 +20,18 @@ export const defaultLookup: Lookup = (hostname) => dnsLookup(hostname, { all: tr
 export const defaultDial: Dial = ({ host, port, tls, servername }) =>
   tls ? tlsConnect({ host, port, servername, ALPNProtocols: ['http/1.1'] }) : netConnect({ host, port });
 
+/** One direction of a connection: the first bytes kept for the transcript, and how many went by in all. */
+export interface RecordedStream {
+  chunks: Buffer[];
+  kept: number;
+  total: number;
+}
+
 export interface WireRecording {
-  written: Buffer[];
-  read: Buffer[];
+  written: RecordedStream;
+  read: RecordedStream;
+  /** Bytes kept per direction; the rest is counted, not kept. */
+  keepBytes: number;
   startedAt: number;
   dnsStart?: number;
   dnsEnd?: number;
@@ -26,12 +41,24 @@ export interface WireRecording {
   remoteAddress?: string;
 }
 
+export function newRecording(keepBytes: number): WireRecording {
+  return { written: { chunks: [], kept: 0, total: 0 }, read: { chunks: [], kept: 0, total: 0 }, keepBytes, startedAt: performance.now() };
+}
+
+function keep(stream: RecordedStream, chunk: Buffer, limit: number): void {
+  stream.total += chunk.length;
+  if (stream.kept >= limit) return;
+  const part = Buffer.from(chunk.subarray(0, limit - stream.kept));
+  stream.chunks.push(part);
+  stream.kept += part.length;
+}
+
 function record(socket: Socket, recording: WireRecording): void {
   const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
   socket.write = ((chunk: unknown, ...rest: unknown[]) => {
     const encoding = typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8';
     if (chunk !== undefined && chunk !== null) {
-      recording.written.push(Buffer.isBuffer(chunk) ? Buffer.from(chunk) : Buffer.from(chunk as string | Uint8Array as string, encoding));
+      keep(recording.written, typeof chunk === 'string' ? Buffer.from(chunk, encoding) : Buffer.from(chunk as Uint8Array), recording.keepBytes);
       recording.lastWrite = performance.now();
     }
     return write(chunk, ...rest);
@@ -40,7 +67,7 @@ function record(socket: Socket, recording: WireRecording): void {
   const push = socket.push.bind(socket);
   socket.push = (chunk: unknown, encoding?: BufferEncoding) => {
     if (chunk !== null && chunk !== undefined) {
-      recording.read.push(Buffer.isBuffer(chunk) ? Buffer.from(chunk) : Buffer.from(String(chunk), encoding));
+      keep(recording.read, typeof chunk === 'string' ? Buffer.from(chunk, encoding) : Buffer.from(chunk as Uint8Array), recording.keepBytes);
       recording.firstByte ??= performance.now();
     }
     return push(chunk, encoding);
@@ -52,57 +79,78 @@ export interface ConnectorDeps {
   dial: Dial;
 }
 
-/** An undici `connect` function for one exchange with one target. */
+/** Where the connection goes: our own listening socket, or an allowlisted origin's checked address. */
+async function resolveTarget(target: Target, own: { host: string; port: number }, deps: ConnectorDeps, recording: WireRecording) {
+  const url = target.url;
+  const tls = url.protocol === 'https:';
+  // Our own origin is dialled at the address we listen on, whatever name or Host the learner used;
+  // plain HTTP even when the page came through a TLS proxy, since that is what we listen with.
+  if (target.kind === 'own') return { host: own.host, port: own.port, tls: false };
+  const port = Number(url.port || (tls ? 443 : 80));
+  const literal = ipLiteral(url.hostname);
+  let addresses: { address: string }[];
+  if (literal) {
+    addresses = [{ address: literal }];
+  } else {
+    recording.dnsStart = performance.now();
+    addresses = await deps.lookup(url.hostname.replace(/\.$/, ''));
+    recording.dnsEnd = performance.now();
+  }
+  if (addresses.length === 0) throw refuse(`${url.hostname} did not resolve to any address, so there is nothing to connect to.`, { reason: 'no-address' });
+  // Every address must pass: a name that answers with one good and one bad address is refused.
+  for (const { address } of addresses) checkResolvedAddress(url.hostname, address, literal ? 'address' : 'name');
+  return { host: addresses[0]!.address, port, tls, servername: tls && !literal ? url.hostname : undefined };
+}
+
+/**
+ * An undici `connect` function for one exchange with one target. undici's own connect options (hostname,
+ * port…) are ignored on purpose: the target was decided and is checked here. Aborting `signal` destroys a
+ * socket that is still connecting.
+ */
 export function wireConnector(
   target: Target,
   own: { host: string; port: number },
   deps: ConnectorDeps,
   recording: WireRecording,
+  signal: AbortSignal,
 ): buildConnector.connector {
-  // undici's own options (hostname, port…) are ignored on purpose: the target was decided and checked above.
   return (_options, callback) => {
-    const url = target.url;
-    const tls = url.protocol === 'https:';
-    const port = Number(url.port || (tls ? 443 : 80));
-    const resolve = async (): Promise<string> => {
-      if (target.kind === 'own') return own.host;
-      recording.dnsStart = performance.now();
-      const bare = url.hostname.replace(/^\[|\]$/g, '');
-      const addresses = /^[\d.]+$/.test(bare) || bare.includes(':') ? [{ address: bare, family: 0 }] : await deps.lookup(bare);
-      recording.dnsEnd = performance.now();
-      if (addresses.length === 0) throw refuse(`${url.hostname} did not resolve to any address.`, { reason: 'no-address' });
-      // Every address must pass: a name that answers with one good and one bad address is refused.
-      for (const { address } of addresses) checkResolvedAddress(url.hostname, address);
-      return addresses[0]!.address;
+    let settled = false;
+    const settle = (error: Error | null, socket: Socket | null) => {
+      if (settled) return;
+      settled = true;
+      if (error) callback(error, null);
+      else callback(null, socket!);
     };
-    resolve().then(
-      (address) => {
+    resolveTarget(target, own, deps, recording).then(
+      (destination) => {
+        if (signal.aborted) return settle(signal.reason as Error, null);
         let socket: Socket;
         try {
-          socket = deps.dial({ host: address, port: target.kind === 'own' ? own.port : port, tls: tls && target.kind !== 'own', servername: tls ? url.hostname : undefined });
+          socket = deps.dial(destination);
         } catch (error) {
-          callback(error as Error, null);
-          return;
+          return settle(error as Error, null);
         }
-        recording.remoteAddress = address;
+        recording.remoteAddress = destination.host;
         record(socket, recording);
-        let settled = false;
-        const onConnect = () => {
-          if (settled) return;
-          settled = true;
+        const onAbort = () => {
+          socket.destroy();
+          settle(signal.reason as Error, null);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        socket.once(destination.tls ? 'secureConnect' : 'connect', () => {
+          signal.removeEventListener('abort', onAbort);
           recording.connected = performance.now();
           socket.off('error', onError);
-          callback(null, socket as never);
-        };
+          settle(null, socket);
+        });
         const onError = (error: Error) => {
-          if (settled) return;
-          settled = true;
-          callback(error, null);
+          signal.removeEventListener('abort', onAbort);
+          settle(error, null);
         };
-        socket.once(tls && target.kind !== 'own' ? 'secureConnect' : 'connect', onConnect);
         socket.once('error', onError);
       },
-      (error: Error) => callback(error, null),
+      (error: Error) => settle(error, null),
     );
   };
 }

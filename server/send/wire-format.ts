@@ -1,8 +1,8 @@
 // Pure helpers that turn recorded bytes into the transcript's parts: message heads split into a start
 // line and headers (order, case and duplicates as on the wire), bodies as text or base64 with their
-// sizes, compressed bodies decoded for reading.
-import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+// sizes, trailers read in their wire order.
 import type { BodyView, WireHeader } from '../protocol';
+import type { DecodedBody } from './body-decode';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 
@@ -59,54 +59,75 @@ export function looksLikeText(bytes: Buffer, contentType: string | undefined): b
   return !/[\x00-\x08\x0E-\x1F]/.test(text);
 }
 
-/** Largest decoded body we inflate, so a compression bomb cannot eat memory. */
-export const MAX_DECODED_BYTES = 4 * 1024 * 1024;
-
-export function decodeContent(bytes: Buffer, encoding: string | undefined): { bytes: Buffer; decoded?: string } {
-  const name = encoding?.trim().toLowerCase();
-  if (!name || name === 'identity' || bytes.length === 0) return { bytes };
-  const options = { maxOutputLength: MAX_DECODED_BYTES };
-  try {
-    if (name === 'gzip' || name === 'x-gzip') return { bytes: gunzipSync(bytes, options), decoded: 'gzip' };
-    if (name === 'br') return { bytes: brotliDecompressSync(bytes, options), decoded: 'br' };
-    if (name === 'deflate') {
-      try {
-        return { bytes: inflateSync(bytes, options), decoded: 'deflate' };
-      } catch {
-        return { bytes: inflateRawSync(bytes, options), decoded: 'deflate' };
-      }
-    }
-  } catch {
-    return { bytes };
-  }
-  return { bytes };
-}
-
-/** A body for the transcript: decoded from Content-Encoding, as text or base64, cut at `keep` bytes. */
-export function bodyView(wire: Buffer, headers: readonly WireHeader[], keep: number, truncated = false): BodyView | null {
-  if (wire.length === 0 && !truncated) return null;
-  const get = (name: string) => headers.find(([n]) => n.toLowerCase() === name)?.[1];
-  const { bytes, decoded } = decodeContent(wire, get('content-encoding'));
-  const kept = bytes.subarray(0, keep);
-  const text = looksLikeText(kept, get('content-type'));
+/**
+ * A body for the transcript, from its wire bytes and what decoding made of them (see body-decode.ts;
+ * omitted, the bytes are taken as they are): text or base64, cut at `keep` bytes, `truncated` when any
+ * of it is missing.
+ */
+export function bodyView(
+  wire: Buffer,
+  headers: readonly WireHeader[],
+  keep: number,
+  wireTruncated = false,
+  decoded: DecodedBody = { bytes: wire, size: wire.length, capped: false },
+): BodyView | null {
+  if (wire.length === 0 && !wireTruncated) return null;
+  const contentType = headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1];
+  const kept = decoded.bytes.subarray(0, keep);
+  const text = looksLikeText(kept, contentType);
   return {
     encoding: text ? 'text' : 'base64',
     data: text ? kept.toString('utf8') : kept.toString('base64'),
     wireSize: wire.length,
-    decodedSize: bytes.length,
-    ...(decoded ? { contentEncoding: decoded } : {}),
-    truncated: truncated || bytes.length > keep,
+    decodedSize: decoded.size,
+    ...(decoded.coding ? { contentEncoding: decoded.coding } : {}),
+    truncated: wireTruncated || decoded.capped || decoded.size > kept.length,
   };
 }
 
-/** Raw bytes as the wire view shows them: the head as is, a text body as text, a binary body as a note. */
-export function rawText(bytes: Buffer, headLength: number, keep: number): string {
+/**
+ * Raw bytes as the wire view shows them: the head as is (Latin-1, byte for byte), a text body as text,
+ * a binary body as a note. `total` is how many bytes really crossed the wire (the recording may keep fewer).
+ */
+export function rawText(bytes: Buffer, headLength: number, keep: number, total = bytes.length): string {
   const head = bytes.subarray(0, headLength).toString('latin1');
   const body = bytes.subarray(headLength);
-  if (body.length === 0) return head;
+  const bodyTotal = Math.max(total - headLength, body.length);
+  if (bodyTotal === 0) return head;
   if (looksLikeText(body.subarray(0, 4096), undefined)) {
-    const shown = body.subarray(0, keep).toString('utf8');
-    return body.length > keep ? `${head}${shown}\n[… ${body.length - keep} more bytes]` : `${head}${shown}`;
+    const shown = body.subarray(0, keep);
+    const text = shown.toString('utf8');
+    return bodyTotal > shown.length ? `${head}${text}\n[… ${bodyTotal - shown.length} more bytes]` : `${head}${text}`;
   }
-  return `${head}[${body.length} bytes of binary data]`;
+  return `${head}[${bodyTotal} bytes of binary data]`;
+}
+
+/**
+ * Trailer fields of a chunked body, in wire order and case (RFC 9112 §7.1.2), read from the bytes after the
+ * head. Undefined when the bytes do not hold a complete chunked body.
+ */
+export function parseChunkedTrailers(bytes: Buffer, bodyStart: number): WireHeader[] | undefined {
+  let at = bodyStart;
+  for (;;) {
+    const lineEnd = bytes.indexOf('\r\n', at, 'latin1');
+    if (lineEnd === -1) return undefined;
+    // chunk-size [; chunk-ext] CRLF
+    const size = parseInt(bytes.subarray(at, lineEnd).toString('latin1').split(';')[0]!.trim(), 16);
+    if (Number.isNaN(size)) return undefined;
+    if (size === 0) {
+      const trailers: WireHeader[] = [];
+      let line = lineEnd + 2;
+      for (;;) {
+        const end = bytes.indexOf('\r\n', line, 'latin1');
+        if (end === -1) return undefined;
+        if (end === line) return trailers;
+        const field = bytes.subarray(line, end).toString('latin1');
+        const colon = field.indexOf(':');
+        if (colon > 0) trailers.push([field.slice(0, colon), field.slice(colon + 1).trim()]);
+        line = end + 2;
+      }
+    }
+    at = lineEnd + 2 + size + 2;
+    if (at > bytes.length) return undefined;
+  }
 }
