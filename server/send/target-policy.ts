@@ -17,6 +17,10 @@ export interface TargetContext {
 /** Address kinds never dialled, even for an allowlisted origin (metadata services live there). */
 export const ALWAYS_REFUSED: ReadonlySet<AddressKind> = new Set(['link-local', 'unspecified', 'multicast', 'reserved']);
 
+/**
+ * 403 rather than 422: the request to /app/send is well formed and understood, and the server refuses to
+ * act on it as a matter of policy (RFC 9110 §15.5.4); the same URL may be fine on another deployment.
+ */
 export function refuse(detail: string, extra: Record<string, unknown> = {}): HttpProblem {
   return new HttpProblem('target-refused', detail, { extra });
 }
