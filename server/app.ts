@@ -41,7 +41,7 @@ export interface BuildOptions extends Partial<Config> {
   logger?: boolean;
   /** Clock, for tests of time-based behaviour. */
   now?: () => Date;
-  /** Folder of the lessons (walkthroughs/ and schema/), default lessons/. */
+  /** Folder of lesson files (in its walkthroughs/, or directly), default lessons/. */
   lessonsDir?: string;
   /** Folder of the reference dataset (default lessons/reference). */
   referenceDir?: string;

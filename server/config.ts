@@ -42,7 +42,7 @@ export interface Config {
    * addresses are never dialled, even when listed.
    */
   allowOrigins: string[];
-  /** Folder of the lessons (walkthroughs/*.md and schema/); instructors may point it at their own. `LESSONS_DIR`. */
+  /** Folder of lesson files (in its walkthroughs/, or directly), default lessons/; checked at start. `LESSONS_DIR`. */
   lessonsDir?: string;
   /** Folder for snapshots of learners' data; unset keeps everything in memory only. `DATA_DIR`. */
   dataDir?: string;
