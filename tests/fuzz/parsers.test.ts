@@ -4,9 +4,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildOutgoing, emptyDraft, queryRowsOf, row, withQueryRows, type Draft } from '../../client/src/features/composer/draft';
-import { CurlImportError, parseCurl } from '../../client/src/features/composer/code/parse-curl';
-import { shellQuote, shellWords } from '../../client/src/features/composer/code/shell-words';
-import { toCurl } from '../../client/src/features/composer/code/to-code';
+import { CurlParseError } from '../../client/src/features/composer/formats/curl-parse-error';
+import { parseCurl } from '../../client/src/features/composer/formats/parse-curl';
+import { quoteForShell } from '../../client/src/features/composer/formats/shell-quote';
+import { tokenizeShell } from '../../client/src/features/composer/formats/shell-words';
+import { toCurl } from '../../client/src/features/composer/formats/to-curl';
 import { decodeDraft, encodeDraft, ShareLinkError } from '../../client/src/features/share/share-link';
 import { parseJsonBody } from '../../server/http/json-body';
 import { negotiate, parseAccept } from '../../server/http/negotiate';
@@ -38,20 +40,20 @@ const draftArb: fc.Arbitrary<Draft> = fc.record({
 }));
 
 describe('shell quoting', () => {
-  it('shellWords(shellQuote(x)) gives x back for any string', () => {
-    fc.assert(fc.property(text.filter((t) => t.length > 0), (word) => {
-      expect(shellWords(`curl ${shellQuote(word)}`)).toEqual(['curl', word]);
+  it('reading quoteForShell(x) as bash gives x back for any string without NUL', () => {
+    fc.assert(fc.property(text.filter((t) => t.length > 0 && !t.includes('\0')), (word) => {
+      expect(tokenizeShell(`curl ${quoteForShell(word)}`).map((t) => t.kind === 'word' && t.value)).toEqual(['curl', word]);
     }), { numRuns: RUNS });
   });
 });
 
 describe('curl import', () => {
-  it('never throws anything but CurlImportError on arbitrary input', () => {
+  it('never throws anything but CurlParseError on arbitrary input', () => {
     fc.assert(fc.property(fc.string({ maxLength: 300 }), (input) => {
       try {
         parseCurl(`curl ${input}`);
       } catch (error) {
-        expect(error).toBeInstanceOf(CurlImportError);
+        expect(error).toBeInstanceOf(CurlParseError);
       }
     }), { numRuns: RUNS * 3 });
   });

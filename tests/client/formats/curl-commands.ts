@@ -33,4 +33,11 @@ export const CURL_COMMANDS: string[] = [
   `curl -X GET {URL}/anything -d 'a body on GET' -H 'Content-Type: text/plain'`,
   `curl {URL}/cookies -H 'Cookie: a=1' -b 'b=2'`,
   `curl -d 'x=1' -H 'Content-Type: application/xml' {URL}/post --data-binary '<a/>'`,
+  `curl -i '{URL}/api/books?page=2&per_page=5' -H 'Accept: application/xml'`,
+  `curl -X PATCH {URL}/api/books/1 -H 'Content-Type: application/merge-patch+json' --data-raw '{"status":"read"}'`,
+  `curl -u ada:lovelace {URL}/basic-auth/ada/lovelace`,
+  `curl -b 'sid=abc; theme=dark' {URL}/cookies`,
+  `curl -A 'Mozilla/5.0 (X11)' -e {URL}/ {URL}/user-agent`,
+  `curl -X POST {URL}/api/session -H 'Content-Type: application/json' -d '{"username":"ada","password":"lovelace"}'`,
+  `curl '{URL}/get?q=a%20b&x=%26'`,
 ];

@@ -1,9 +1,14 @@
 import { useId, useState } from 'react';
+import { create } from 'zustand';
 import { useExchangeStore } from '../exchange/exchange-store';
 import { buildOutgoing } from './draft';
 import { useDraftStore } from './draft-store';
-import { CurlImportError, parseCurl } from './code/parse-curl';
-import { toCurl, toFetch, toHttpie, toPython } from './code/to-code';
+import { CurlParseError } from './formats/curl-parse-error';
+import { parseCurl } from './formats/parse-curl';
+import { toCurl } from './formats/to-curl';
+import { toFetch } from './formats/to-fetch';
+import { toHttpie } from './formats/to-httpie';
+import { toPython } from './formats/to-python';
 
 const FORMATS = {
   curl: 'curl',
@@ -13,34 +18,51 @@ const FORMATS = {
 } as const;
 type Format = keyof typeof FORMATS;
 
+export interface CodeStatus {
+  ok: boolean;
+  message: string;
+  /** What the import could not carry over, or did differently from curl. */
+  details?: string[];
+}
+
+/** The last message of "Copy as" / "Import curl" (also set when a curl command is pasted into the URL bar). */
+export const useCodeStatusStore = create<{ status?: CodeStatus; setStatus: (status?: CodeStatus) => void }>()((set) => ({
+  status: undefined,
+  setStatus: (status) => set({ status }),
+}));
+
 /** The current draft as code, to copy into a terminal or a program. */
 export function codeFor(format: Format): string {
   const draft = useDraftStore.getState().draft;
   const { options } = useExchangeStore.getState();
   const outgoing = buildOutgoing(draft);
-  const origin = window.location.origin;
+  const codeOptions = { origin: window.location.origin, followRedirects: options.followRedirects };
   switch (format) {
     case 'curl':
-      return toCurl(outgoing, { origin, followRedirects: options.followRedirects });
+      return toCurl(outgoing, { ...codeOptions, multiline: true });
     case 'fetch':
-      return toFetch(outgoing, origin);
+      return toFetch(outgoing, codeOptions);
     case 'httpie':
-      return toHttpie(outgoing, origin);
+      return toHttpie(outgoing, codeOptions);
     case 'python':
-      return toPython(outgoing, origin);
+      return toPython(outgoing, codeOptions);
   }
 }
 
-/** Imports a curl command into the composer; returns a message for the learner. */
-export function importCurl(command: string): { ok: boolean; message: string } {
+/** Imports a curl command into the composer; the result is also shown under the code tools. */
+export function importCurl(command: string): CodeStatus {
+  let status: CodeStatus;
   try {
-    const { draft, followRedirects, warnings } = parseCurl(command);
+    const { draft, followRedirects, warnings, notes } = parseCurl(command, { origin: window.location.origin });
     useDraftStore.getState().load(draft);
     useExchangeStore.getState().setOption('followRedirects', followRedirects);
-    return { ok: true, message: ['Imported the curl command.', ...warnings].join(' ') };
+    const details = [...warnings, ...notes];
+    status = { ok: true, message: warnings.length ? 'Imported the curl command, with differences:' : 'Imported the curl command.', details };
   } catch (error) {
-    return { ok: false, message: error instanceof CurlImportError ? `Could not import: ${error.message}` : 'Could not import that command.' };
+    status = { ok: false, message: error instanceof CurlParseError ? `Could not import: ${error.message}` : 'Could not import that command.' };
   }
+  useCodeStatusStore.getState().setStatus(status);
+  return status;
 }
 
 /** "Copy as …" and "Import curl", under the request line. */
@@ -49,7 +71,8 @@ export function CodeTools() {
   const [shown, setShown] = useState<string>();
   const [importing, setImporting] = useState(false);
   const [command, setCommand] = useState('');
-  const [status, setStatus] = useState<{ ok: boolean; message: string }>();
+  const status = useCodeStatusStore((s) => s.status);
+  const setStatus = useCodeStatusStore((s) => s.setStatus);
   const ids = { format: useId(), code: useId(), curl: useId() };
 
   const copy = async () => {
@@ -90,9 +113,7 @@ export function CodeTools() {
           <button
             type="button"
             onClick={() => {
-              const result = importCurl(command);
-              setStatus(result);
-              if (result.ok) {
+              if (importCurl(command).ok) {
                 setImporting(false);
                 setCommand('');
               }
@@ -103,9 +124,16 @@ export function CodeTools() {
         </div>
       )}
       {status && (
-        <p role="status" className={status.ok ? 'muted' : 'warning'}>
-          {status.message}
-        </p>
+        <div role="status" className={status.ok ? 'muted' : 'warning'}>
+          <p>{status.message}</p>
+          {status.details && status.details.length > 0 && (
+            <ul className="import-details">
+              {status.details.map((detail) => (
+                <li key={detail}>{detail}</li>
+              ))}
+            </ul>
+          )}
+        </div>
       )}
       {shown && (
         <pre className="code-shown" aria-label="Code to copy" id={ids.code}>

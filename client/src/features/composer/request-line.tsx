@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { COMMON_METHODS, useDraftStore } from './draft-store';
 import { importCurl } from './code-tools';
-import { looksLikeCurl } from './code/parse-curl';
+import { looksLikeCurl } from './formats/parse-curl';
 
 export interface RequestLineProps {
   sending: boolean;
@@ -76,8 +76,7 @@ export function RequestLine({ sending, hintId, urlList, highlightMethod }: Reque
           const text = e.clipboardData.getData('text');
           if (!looksLikeCurl(text)) return;
           e.preventDefault();
-          const result = importCurl(text);
-          if (!result.ok) window.alert(result.message);
+          importCurl(text);
         }}
         list={urlList}
         spellCheck={false}

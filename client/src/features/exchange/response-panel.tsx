@@ -120,7 +120,7 @@ export function ResponsePanel() {
               <WireView exchange={hop} />
             </div>
           ))}
-        {view === 'sent' && sent && <TypedVsSent typed={sent.outgoing.headers} sent={transcript.exchanges[0]!.request.headers} />}
+        {view === 'sent' && sent && <TypedVsSent typed={sent.outgoing} sent={transcript.exchanges[0]!.request.headers} />}
         {view === 'timing' && <TimingChart timings={exchange.timings} />}
       </Tabs>
     </section>

@@ -1,5 +1,6 @@
 import type { WireHeader } from '../../../../server/protocol';
-import { compareTypedWithSent } from './typed-vs-sent';
+import type { OutgoingRequest } from '../composer/draft';
+import { compareTypedWithSent } from '../composer/formats/typed-vs-sent';
 
 const KIND_WORDS = {
   same: 'as typed',
@@ -9,7 +10,7 @@ const KIND_WORDS = {
 } as const;
 
 /** Each header: what the learner typed, what went on the wire, and why they differ. */
-export function TypedVsSent({ typed, sent }: { typed: readonly WireHeader[]; sent: readonly WireHeader[] }) {
+export function TypedVsSent({ typed, sent }: { typed: OutgoingRequest; sent: readonly WireHeader[] }) {
   const rows = compareTypedWithSent(typed, sent);
   return (
     <table className="headers typed-vs-sent" aria-label="Typed versus sent headers">
