@@ -25,6 +25,23 @@ export const ECHO_LIMITS = {
 const READ = ['GET'] as const;
 const ANY = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
+/**
+ * Whether Accept-Encoding allows this content coding: no header means any coding is acceptable; otherwise
+ * the coding (or `*`) must be listed with a q above 0 (RFC 9110 §12.5.3). An empty value means identity only.
+ */
+export function acceptsCoding(header: string | undefined, coding: string): boolean {
+  if (header === undefined) return true;
+  const weights = new Map<string, number>();
+  for (const part of header.split(',')) {
+    const [name = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    if (!name) continue;
+    const q = params.find((p) => p.startsWith('q='));
+    weights.set(name === 'x-gzip' ? 'gzip' : name, q ? Number(q.slice(2)) || 0 : 1);
+  }
+  const weight = weights.get(coding) ?? weights.get('*');
+  return weight !== undefined && weight > 0;
+}
+
 function count(value: string | undefined, what: string, max: number, example: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value ?? '') || n < 0) throw new HttpProblem('invalid-path', `${what} must be a whole number, such as ${example}.`);
@@ -225,11 +242,14 @@ export function registerMoreEndpoints(define: Define): void {
   // ── Response formats ─────────────────────────────────────────────────────────────────────────
   const compressed = (name: 'gzip' | 'deflate' | 'brotli', encoding: string, compress: (b: Buffer) => Buffer) =>
     define(
-      { path: `/${name}`, methods: READ, group: 'response formats', description: `A ${name}-compressed JSON body.`, teaches: 'Content-Encoding and Accept-Encoding.', samples: [`/${name}`] },
+      { path: `/${name}`, methods: READ, group: 'response formats', description: `A ${name}-compressed JSON body, or an uncompressed one when Accept-Encoding does not allow ${encoding}.`, teaches: 'Content-Encoding and Accept-Encoding.', samples: [`/${name}`] },
       (request, reply) => {
         const { headers, origin, raw } = getEcho(request);
-        const body = Buffer.from(JSON.stringify({ [name === 'brotli' ? 'brotli' : `${name}${name === 'gzip' ? 'ped' : 'd'}`]: true, headers, method: request.method, origin, raw }, null, 2));
-        return reply.type('application/json').header('content-encoding', encoding).send(compress(body));
+        const accepted = acceptsCoding(request.headers['accept-encoding'], encoding);
+        const body = Buffer.from(JSON.stringify({ [name === 'brotli' ? 'brotli' : `${name}${name === 'gzip' ? 'ped' : 'd'}`]: accepted, headers, method: request.method, origin, raw }, null, 2));
+        // The answer depends on Accept-Encoding, so caches must key on it (RFC 9110 §12.5.5).
+        reply.type('application/json').header('vary', 'Accept-Encoding');
+        return accepted ? reply.header('content-encoding', encoding).send(compress(body)) : reply.send(body);
       },
     );
   compressed('gzip', 'gzip', (b) => gzipSync(b));

@@ -10,6 +10,8 @@ import { registerMoreEndpoints } from '../echo/more-endpoints';
 /** Largest body the echo reads (the cap is stated in the 413 problem). */
 export const ECHO_BODY_LIMIT = 100 * 1024;
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+/** Seconds /status/429 and /status/503 ask the client to wait (Retry-After), short enough to try in class. */
+export const STATUS_RETRY_AFTER_SECONDS = 5;
 
 export type EchoHandler = (request: FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string | string[]> }>, reply: FastifyReply) => unknown;
 export type Define = (endpoint: EchoEndpoint, handler: EchoHandler) => void;
@@ -145,6 +147,8 @@ const echo: FastifyPluginAsync = async (app) => {
       reply.code(status);
       if (status === 401) reply.header('www-authenticate', 'Basic realm="Fake Realm"');
       if (status === 407) reply.header('proxy-authenticate', 'Basic realm="Fake Realm"');
+      // Retry-After tells the client how long to wait before asking again (RFC 9110 §10.2.3, RFC 6585 §4).
+      if (status === 429 || status === 503) reply.header('retry-after', String(STATUS_RETRY_AFTER_SECONDS));
       if (status >= 300 && status < 400 && status !== 304) reply.header('location', '/redirect/1');
       if (status === 204 || status === 304) return reply.send();
       if (status === 418) return reply.type('text/plain; charset=utf-8').send("I'm a teapot: I refuse to brew coffee (RFC 2324).\n");

@@ -8,6 +8,7 @@ import exportsRoutes from './exports';
 import legacy from './legacy';
 import sandbox from './sandbox';
 import session from './session';
+import { redirectTrailingSlashes } from './trailing-slash';
 import users from './users';
 
 declare module 'fastify' {
@@ -34,6 +35,8 @@ const toyApi: FastifyPluginAsync = async (app) => {
     const action = request.routeOptions.config.login;
     if (action) request.user = app.auth.requireUser(request, app.sandboxes.forRequest(request), action);
   });
+  // /api/books/ and /api/books/1/ answer 308 to the path without the trailing slash.
+  redirectTrailingSlashes(app);
   for (const routes of [books, categories, comments, users, session, sandbox, exportsRoutes, legacy]) {
     await app.register(routes);
   }

@@ -313,3 +313,37 @@ describe('OPTIONS and 405', () => {
     expect(response.json.detail).toContain(method);
   });
 });
+
+describe('trailing slashes', () => {
+  it.each([
+    ['GET', '/api/books/', '/api/books'],
+    ['GET', '/api/books/?page=2&per_page=5', '/api/books?page=2&per_page=5'],
+    ['GET', '/api/books/1/', '/api/books/1'],
+    ['DELETE', '/api/books/1/', '/api/books/1'],
+    ['GET', '/api/books/1/comments/', '/api/books/1/comments'],
+  ])('%s %s answers 308 to %s, the canonical URL', async (method, path, target) => {
+    const response = await call(server, path, { method, headers: SB });
+    expect(response.status).toBe(308);
+    expect(response.headers.location).toBe(target);
+    expect(response.json.detail).toMatch(/trailing slash/);
+  });
+
+  it('keeps a PUT a PUT when the client follows the 308, and the canonical URL answers', async () => {
+    const redirected = await call(server, '/api/books/1/', { method: 'PUT', headers: asAda(), json: { title: 'SICP', author: 'Harold Abelson', year: 1985 } });
+    expect(redirected.status).toBe(308);
+    const followed = await call(server, redirected.headers.location as string, { method: 'PUT', headers: asAda(), json: { title: 'SICP', author: 'Harold Abelson', year: 1985 } });
+    expect(followed.status).toBe(200);
+  });
+
+  it.each(['/api/bookz/', '/api/', '/api/books/1/nothing/'])('still answers 404 for %s, which names no resource either way', async (path) => {
+    const response = await call(server, path, { headers: SB });
+    expect(response.status).toBe(404);
+    expect(response.headers['content-type']).toMatch(/problem\+json/);
+  });
+
+  it('still answers 405 with Allow for a method the canonical resource does not support', async () => {
+    const response = await call(server, '/api/books', { method: 'PUT', headers: SB });
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe('GET, HEAD, POST, OPTIONS');
+  });
+});

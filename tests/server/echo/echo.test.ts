@@ -100,6 +100,10 @@ describe('/status/:codes', () => {
   it('adds the headers a status needs, and explains 1xx instead of hanging', async () => {
     expect((await call(server, '/status/401')).headers['www-authenticate']).toBeDefined();
     expect((await call(server, '/status/302')).headers.location).toBe('/redirect/1');
+    // The two "come back later" codes say when (RFC 9110 §10.2.3).
+    expect((await call(server, '/status/429')).headers['retry-after']).toBe('5');
+    expect((await call(server, '/status/503')).headers['retry-after']).toBe('5');
+    expect((await call(server, '/status/500')).headers['retry-after']).toBeUndefined();
     const informational = await call(server, '/status/103');
     expect(informational.status).toBe(200);
     expect(informational.json.note).toMatch(/informational/);

@@ -95,6 +95,23 @@ describe('formats', () => {
   });
 
   it.each([
+    ['gzip, deflate, br', '/gzip', 'gzip'],
+    ['br;q=1, gzip;q=0.5', '/gzip', 'gzip'],
+    ['*', '/brotli', 'br'],
+    ['x-gzip', '/gzip', 'gzip'],
+    ['identity', '/gzip', undefined],
+    ['gzip;q=0', '/gzip', undefined],
+    ['br', '/deflate', undefined],
+    ['', '/gzip', undefined],
+  ])('Accept-Encoding: %j on %s gives Content-Encoding %s, and Vary: Accept-Encoding', async (acceptEncoding, path, encoding) => {
+    const response = await request(`${server.origin}${path}`, { headers: { 'accept-encoding': acceptEncoding } });
+    expect(response.headers['content-encoding']).toBe(encoding);
+    expect(response.headers.vary).toBe('Accept-Encoding');
+    const bytes = Buffer.from(await response.body.arrayBuffer());
+    if (encoding === undefined) expect(JSON.parse(bytes.toString()).headers['Accept-Encoding']).toBe(acceptEncoding);
+  });
+
+  it.each([
     ['/json', /application\/json/],
     ['/xml', /application\/xml/],
     ['/html', /text\/html/],
