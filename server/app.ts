@@ -10,6 +10,7 @@ import { JSON_MEDIA_TYPES, parseJsonBody } from './http/json-body';
 import { ResourceRegistry } from './http/resource-registry';
 import { handleClientError } from './http/client-errors';
 import { limitConnectionsPerClient } from './http/connection-limit';
+import { logErrorAnswer } from './http/deliberate-answers';
 import { summarize, toFieldErrors, type SchemaError } from './http/validation-errors';
 import { CollectionFullError } from './store/types';
 import sandboxes from './services/sandboxes';
@@ -176,7 +177,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     clientErrorHandler: (error, socket) => handleClientError(error, socket, { maxHeaderBytes: config.maxHeaderBytes }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  limitConnectionsPerClient(app.server, config.maxConnectionsPerClient);
+  limitConnectionsPerClient(app, config.maxConnectionsPerClient);
 
   // JSON bodies: our parser says where the JSON broke.
   app.removeContentTypeParser('application/json');
@@ -201,7 +202,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error, request);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    logErrorAnswer(request, error, problem);
     return sendProblem(request, reply, problem);
   });
 
@@ -280,7 +281,18 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
 
   await app.register(toyApiRoutes, { prefix: '/api' });
   await app.register(echoRoutes);
-  await app.register(sendRoutes, { allowOrigins: config.allowOrigins, lookup: options.send?.lookup, dial: options.send?.dial });
+  await app.register(sendRoutes, {
+    allowOrigins: config.allowOrigins,
+    queue: {
+      concurrency: config.sendConcurrency,
+      perClientConcurrency: config.sendClientConcurrency,
+      maxWaiting: config.sendQueueMax,
+      maxWaitingPerClient: config.sendQueuePerClient,
+      maxWaitMs: config.sendQueueWaitMs,
+    },
+    lookup: options.send?.lookup,
+    dial: options.send?.dial,
+  });
   await app.register(roomRoutes);
   await app.register(inboxRoutes);
   await app.register(referenceRoutes, { data: loadReferenceData(options.referenceDir ?? join(PROJECT_ROOT, 'lessons', 'reference')) });

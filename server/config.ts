@@ -28,12 +28,25 @@ export interface Config {
   requestTimeoutMs: number;
   /** Idle time before a kept-alive connection is closed, in ms. `KEEP_ALIVE_TIMEOUT_MS`. */
   keepAliveTimeoutMs: number;
-  /** Most open connections from one client address; more are closed at once. `MAX_CONNECTIONS_PER_CLIENT`. */
+  /**
+   * Most open connections from one client address. Over it, a connection's request is answered 503 with
+   * Retry-After (and a script that keeps opening sockets is cut off). `MAX_CONNECTIONS_PER_CLIENT`.
+   */
   maxConnectionsPerClient: number;
   /** Log-in attempts (session and token) one client may make per minute; more → 429. `LOGIN_RATE_PER_MINUTE`. */
   loginRatePerMinute: number;
   /** Requests one client may send through the send endpoint per minute; more → 429. `SEND_RATE_PER_MINUTE`. */
   sendRatePerMinute: number;
+  /** Sends the server performs at once; more wait their turn in the send queue. `SEND_CONCURRENCY`. */
+  sendConcurrency: number;
+  /** Sends one client (sandbox cookie, else address) may have in progress at once. `SEND_CLIENT_CONCURRENCY`. */
+  sendClientConcurrency: number;
+  /** Sends waiting for a turn on the whole server; more → 503 with Retry-After. `SEND_QUEUE_MAX`. */
+  sendQueueMax: number;
+  /** Sends one client may have waiting; more → 429 with Retry-After (a flood, not a class). `SEND_QUEUE_PER_CLIENT`. */
+  sendQueuePerClient: number;
+  /** Longest a send waits for its turn, in ms; longer → 503 with Retry-After. `SEND_QUEUE_WAIT_MS`. */
+  sendQueueWaitMs: number;
   /**
    * Origins besides this server that learners may send requests to. `SANDBOX_ALLOW_ORIGINS` (comma list,
    * default none). A listed host name must resolve to public addresses (checked on every connection, so a
@@ -86,10 +99,24 @@ export const DEFAULT_CONFIG: Config = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
-  // Generous: a classroom behind one NAT address shares it.
-  maxConnectionsPerClient: 256,
+  // A lecture hall behind one NAT address shares it: ROOM_STUDENT_MAX (400) students × 5 sockets (an event
+  // stream plus the 4 more a browser may open while loading a page) ≈ 2,000. One script still cannot hold
+  // more than this, a tenth of a common descriptor limit (ulimit -n 20,000), nor fill STREAM_MAX alone.
+  maxConnectionsPerClient: 2_048,
   loginRatePerMinute: 30,
   sendRatePerMinute: 300,
+  // Sends go to this same process (or an allowlisted origin): 32 at once keep both cores busy without
+  // letting queued work pile up inside undici; the rest wait in per-client lanes served in turn.
+  sendConcurrency: 32,
+  // A learner's page sends one request at a time; 4 at once leaves room for a double click and a lesson
+  // check, while one client with slow targets cannot hold every slot.
+  sendClientConcurrency: 4,
+  // Room for a whole hall (ROOM_STUDENT_MAX = 400) pressing Send twice at the same moment, plus spare.
+  sendQueueMax: 1_000,
+  // Twelve unanswered sends (4 running + 8 waiting) from one learner is a script, not a person.
+  sendQueuePerClient: 8,
+  // 300 sends take about a second on two cores; past 10 s something else is wrong, so say so.
+  sendQueueWaitMs: 10_000,
   allowOrigins: [],
   snapshotIntervalMs: 5_000,
   roomMax: 200,
@@ -138,6 +165,11 @@ const INT_RULES: IntRule[] = [
   { key: 'sseHeartbeatMs', env: 'SSE_HEARTBEAT_MS', min: 1_000, max: 120_000 },
   { key: 'classroomCreatePerMinute', env: 'CLASSROOM_CREATE_PER_MINUTE', min: 1, max: 100_000 },
   { key: 'sendRatePerMinute', env: 'SEND_RATE_PER_MINUTE', min: 1, max: 1_000_000 },
+  { key: 'sendConcurrency', env: 'SEND_CONCURRENCY', min: 1, max: 1_024 },
+  { key: 'sendClientConcurrency', env: 'SEND_CLIENT_CONCURRENCY', min: 1, max: 1_024 },
+  { key: 'sendQueueMax', env: 'SEND_QUEUE_MAX', min: 0, max: 100_000 },
+  { key: 'sendQueuePerClient', env: 'SEND_QUEUE_PER_CLIENT', min: 0, max: 10_000 },
+  { key: 'sendQueueWaitMs', env: 'SEND_QUEUE_WAIT_MS', min: 100, max: 120_000 },
   { key: 'snapshotIntervalMs', env: 'SNAPSHOT_INTERVAL_MS', min: 100, max: 3_600_000 },
 ];
 

@@ -4,6 +4,7 @@
 // student's); the hook below runs before every toy API request and acts when it names one of them.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { deliberately } from '../http/deliberate-answers';
 import { HttpProblem } from '../http/problem';
 import type { FaultSettings } from './protocol';
 import { FAULT_RETRY_AFTER_DEFAULT_S } from './limits';
@@ -50,8 +51,12 @@ export function faultAction(faults: FaultSettings): FaultAction {
   return undefined;
 }
 
-/** The problem a 429 or 503 switch answers with. */
+/** The problem a 429 or 503 switch answers with; logged at info, without a stack (it is no failure). */
 export function faultProblem(code: string, status: 429 | 503, retryAfterSeconds: number): HttpProblem {
+  return deliberately(switchProblem(code, status, retryAfterSeconds), `room ${code} fault switch ${status}`);
+}
+
+function switchProblem(code: string, status: 429 | 503, retryAfterSeconds: number): HttpProblem {
   const headers = { 'retry-after': String(retryAfterSeconds), [FAULT_HEADER]: String(status) };
   if (status === 429) {
     return new HttpProblem(
@@ -95,6 +100,7 @@ export function createFaultHook(options: FaultHookOptions) {
     const now = options.faultsOf(code) ?? FAULTS_OFF;
     const action = faultAction(now);
     if (action?.kind === 'drop') {
+      request.log.info({ method: request.method, route: request.routeOptions.url, reason: `room ${code} fault switch drop` }, `dropped the connection on purpose: room ${code} fault switch`);
       reply.hijack();
       request.raw.socket.destroy();
       return;

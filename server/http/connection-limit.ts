@@ -1,22 +1,81 @@
 // A ceiling on open connections from one client address, so one misbehaving script cannot take every
-// socket. Connections over the limit are closed as soon as they open (before any request is read).
-import type { Server } from 'node:http';
+// socket, sized so that a lecture hall behind one NAT address still fits (MAX_CONNECTIONS_PER_CLIENT).
+//
+// Past the ceiling a connection is not cut silently: its first request is answered 503 Service
+// Unavailable (RFC 9110 §15.6.4) with Retry-After (§10.2.3), a problem body that says what to do, and
+// `Connection: close` (§9.6), so a browser shows why and a polite client backs off. Only a client that goes
+// on opening sockets past that small allowance has them closed as soon as they open: answering each one
+// would itself cost a socket.
 import type { Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { HttpProblem } from './problem';
 
-export function limitConnectionsPerClient(server: Server, max: number): void {
-  const open = new Map<string, number>();
-  server.on('connection', (socket: Socket) => {
+/** Sockets past the ceiling that are kept just long enough to answer 503; more are closed at once. */
+export const OVER_LIMIT_ANSWERED = 64;
+/** How long a socket past the ceiling may take to send its request before it is closed, in ms. */
+export const OVER_LIMIT_REQUEST_MS = 5_000;
+/** Retry-After on the 503: by then idle keep-alive connections (KEEP_ALIVE_TIMEOUT_MS, 5 s) have closed. */
+export const CONNECTION_LIMIT_RETRY_AFTER_S = 5;
+
+/** Counts open connections per remote address and marks those past the ceiling. */
+export class ConnectionCounter {
+  readonly #open = new Map<string, number>();
+  readonly #overLimit = new WeakSet<Socket>();
+
+  constructor(
+    readonly max: number,
+    readonly answered = OVER_LIMIT_ANSWERED,
+  ) {}
+
+  /** Open connections from this address now. */
+  count(address: string): number {
+    return this.#open.get(address) ?? 0;
+  }
+
+  /** Whether requests on this socket are to be answered 503 (it opened past the ceiling). */
+  isOverLimit(socket: Socket): boolean {
+    return this.#overLimit.has(socket);
+  }
+
+  /** Counts a new socket: 'ok', 'over' (answer its request with 503) or 'close' (destroy it now). */
+  admit(socket: Socket): 'ok' | 'over' | 'close' {
     const address = socket.remoteAddress ?? 'unknown';
-    const count = (open.get(address) ?? 0) + 1;
-    if (count > max) {
-      socket.destroy();
-      return;
-    }
-    open.set(address, count);
+    const count = this.count(address) + 1;
+    if (count > this.max + this.answered) return 'close';
+    this.#open.set(address, count);
     socket.once('close', () => {
-      const left = (open.get(address) ?? 1) - 1;
-      if (left <= 0) open.delete(address);
-      else open.set(address, left);
+      const left = this.count(address) - 1;
+      if (left <= 0) this.#open.delete(address);
+      else this.#open.set(address, left);
     });
+    if (count <= this.max) return 'ok';
+    this.#overLimit.add(socket);
+    return 'over';
+  }
+}
+
+export function connectionLimitProblem(max: number): HttpProblem {
+  return new HttpProblem(
+    'capacity-reached',
+    `Your network address already has ${max} connections open to this sandbox, the most it serves one address (a classroom behind one router shares it). Close tabs you no longer need, or wait ${CONNECTION_LIMIT_RETRY_AFTER_S} s (the Retry-After header says so too) and try again; an operator can raise MAX_CONNECTIONS_PER_CLIENT.`,
+    { headers: { 'retry-after': String(CONNECTION_LIMIT_RETRY_AFTER_S), connection: 'close' }, extra: { limit: max } },
+  );
+}
+
+/** Applies the ceiling to the app's server; register before any other hook, so refused requests do no work. */
+export function limitConnectionsPerClient(app: FastifyInstance, max: number): ConnectionCounter {
+  const counter = new ConnectionCounter(max);
+  app.server.on('connection', (socket: Socket) => {
+    const verdict = counter.admit(socket);
+    if (verdict === 'close') {
+      socket.destroy();
+    } else if (verdict === 'over') {
+      // A socket that never sends its request must not hold a place in the allowance for long.
+      socket.setTimeout(OVER_LIMIT_REQUEST_MS, () => socket.destroy());
+    }
   });
+  app.addHook('onRequest', async (request) => {
+    if (counter.isOverLimit(request.raw.socket)) throw connectionLimitProblem(max);
+  });
+  return counter;
 }

@@ -8,10 +8,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HttpProblem } from '../http/problem';
 import { performSend, SEND_LIMITS } from '../send/perform';
+import { SendQueue, SendRefusal, sendRefusalProblem, type SendQueueLimits } from '../send/send-queue';
 import { defaultDial, defaultLookup, type Dial, type Lookup } from '../send/wire-connector';
+import { RateLimiter } from '../services/rate-limits';
 
 export interface SendRoutesOptions {
   allowOrigins: readonly string[];
+  /** How many sends run at once, and how the rest wait (server/send/send-queue.ts). */
+  queue: SendQueueLimits;
   /** Injected in tests: DNS lookup and socket dialler (so no test can reach a real address). */
   lookup?: Lookup;
   dial?: Dial;
@@ -57,7 +61,7 @@ const SendRequestSchema = Type.Object(
 const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, options) => {
   const allowOrigins = new Set(options.allowOrigins);
   const deps = { lookup: options.lookup ?? defaultLookup, dial: options.dial ?? defaultDial };
-  let inFlight = 0;
+  const queue = new SendQueue(options.queue);
 
   // A learner's request goes out, and the exact exchange comes back.
   app.post('/app/send', { config: { accepts: ['application/json'], rateLimit: 'send' }, schema: { body: SendRequestSchema } }, async (request, reply) => {
@@ -72,13 +76,6 @@ const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, opt
     const pageHost = URL.canParse(`http://${givenHost}/`) ? new URL(`http://${givenHost}/`).host : loopbackHost;
     const ownHosts = new Set([pageHost, `localhost:${port}`, loopbackHost, `[::1]:${port}`]);
 
-    if (inFlight >= SEND_LIMITS.maxConcurrentSends) {
-      throw new HttpProblem(
-        'capacity-reached',
-        `The sandbox is already sending ${SEND_LIMITS.maxConcurrentSends} requests for other learners. Wait a second and send again.`,
-        { headers: { 'retry-after': '1' }, extra: { limit: SEND_LIMITS.maxConcurrentSends } },
-      );
-    }
     const { method, url, headers, body, options: sendOptions = {} } = request.body;
     let bodyBytes: Buffer | null = null;
     if (body) {
@@ -89,8 +86,10 @@ const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, opt
       }
       bodyBytes = Buffer.from(body.data, body.encoding === 'base64' ? 'base64' : 'utf8');
     }
-    inFlight += 1;
-    const transcript = await performSend(
+    // A class pressing Send together waits its turn, lane by lane (one per learner); see send-queue.ts.
+    const left = new AbortController();
+    reply.raw.once('close', () => left.abort());
+    const transcript = await queue.run(RateLimiter.clientKey(request), () => performSend(
       {
         method,
         url,
@@ -101,8 +100,8 @@ const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, opt
         timeoutMs: sendOptions.timeoutMs ?? SEND_LIMITS.defaultTimeoutMs,
       },
       { base: `http://${pageHost}`, ownHosts, allowOrigins, own: { host: ownHost, port }, deps },
-    ).finally(() => {
-      inFlight -= 1;
+    ), left.signal).catch((error: unknown) => {
+      throw error instanceof SendRefusal ? sendRefusalProblem(error) : error;
     });
     return reply.header('cache-control', 'no-store').send(transcript);
   });

@@ -28,8 +28,6 @@ export const SEND_LIMITS = {
   keepWireBytes: 1_048_576 + 65_536,
   /** Largest response head undici accepts (status line and headers), bytes. */
   maxResponseHeadBytes: 65_536,
-  /** Sends in progress on the whole server at once; more → 503 with Retry-After. */
-  maxConcurrentSends: 32,
 } as const;
 
 export interface SendInput {
