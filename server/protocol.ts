@@ -151,6 +151,8 @@ export interface MethodEntry {
   safe: boolean;
   idempotent: boolean;
   cacheable: boolean;
+  /** For methods cacheable only under conditions (POST, PATCH): which, with the citation. */
+  cacheableWhen?: string;
   body: string;
   rfc: string;
 }

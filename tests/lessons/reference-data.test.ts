@@ -56,6 +56,20 @@ describe('status codes', () => {
     expect(byCode.has(509)).toBe(false);
   });
 
+  it('explains why reason phrases on the wire may differ (RFC 9112 §4), and that 104 is only temporarily registered', () => {
+    expect(data.unknownCodes).toMatch(/RFC 9112 §4/);
+    expect(data.unknownCodes).toMatch(/Payload Too Large/);
+    expect(data.unknownCodes).toMatch(/104/);
+    expect(byCode.get(413)?.meaning).toMatch(/Payload Too Large.*RFC 9112 §4/);
+    expect(byCode.get(422)?.meaning).toMatch(/Unprocessable Entity.*RFC 9112 §4/);
+  });
+
+  it('marks 102 deprecated and keeps 400 as the generic client error', () => {
+    expect(byCode.get(102)?.meaning).toMatch(/^Deprecated/);
+    expect(byCode.get(400)?.mistake).not.toMatch(/that is 422/);
+    expect(byCode.get(400)?.meaning).toMatch(/RFC 9110 §15\.5\.1/);
+  });
+
   it('teaches that 451 is a code and 450 is not, and what to do with an unknown code', () => {
     expect(byCode.get(451)?.meaning).toMatch(/450 is not/);
     expect(byCode.has(450)).toBe(false);
@@ -89,6 +103,19 @@ describe('ready requests get their code from a live sandbox', () => {
     for (const code of [200, 201, 202, 204, 206, 301, 302, 303, 304, 307, 308, 400, 401, 404, 405, 406, 409, 412, 415, 416, 422, 500, 501]) {
       expect(viaStatusEndpoint, `${code}`).not.toContain(code);
     }
+  });
+
+  // The headers that must or should come with a code (RFC 9110 §15): a ready request shows them for real.
+  const ACCOMPANY: Record<number, string> = {
+    201: 'location', 301: 'location', 302: 'location', 303: 'location', 307: 'location', 308: 'location',
+    206: 'content-range', 416: 'content-range', 401: 'www-authenticate', 405: 'allow', 407: 'proxy-authenticate',
+    429: 'retry-after', 503: 'retry-after',
+  };
+  it.each(Object.entries(ACCOMPANY).map(([code, name]) => [Number(code), name] as const))('%i comes with %s', async (code, name) => {
+    const request = data.statusCodes.find((e) => e.code === code)!.readyRequest!;
+    const [exchange] = await new SandboxRun(server).send([request]);
+    expect(exchange!.response?.status).toBe(code);
+    expect(exchange!.response?.headers.some(([n]) => n.toLowerCase() === name), `${code} without ${name}`).toBe(true);
   });
 
   // Sent as the composer sends them (POST /app/send), each in a fresh sandbox; a 1xx arrives before the final answer.
@@ -163,7 +190,7 @@ describe('headers a learner meets', () => {
 });
 
 describe('methods', () => {
-  // RFC 9110 §9.2 (safe, idempotent, cacheable) and RFC 5789 for PATCH.
+  // RFC 9110 §9.2 (safe, idempotent, cacheable: GET, HEAD and POST, §9.2.3) and RFC 5789 §2 for PATCH.
   it.each([
     ['GET', true, true, true],
     ['HEAD', true, true, true],
@@ -171,11 +198,19 @@ describe('methods', () => {
     ['TRACE', true, true, false],
     ['PUT', false, true, false],
     ['DELETE', false, true, false],
-    ['POST', false, false, false],
-    ['PATCH', false, false, false],
+    ['POST', false, false, true],
+    ['PATCH', false, false, true],
     ['CONNECT', false, false, false],
   ])('%s: safe %s, idempotent %s, cacheable %s', (name, safe, idempotent, cacheable) => {
     expect(data.methods.find((m) => m.name === name)).toMatchObject({ safe, idempotent, cacheable, body: expect.any(String), rfc: expect.stringMatching(/^RFC \d+ §/) });
+  });
+
+  it.each(['POST', 'PATCH'])('says when %s answers may be cached: explicit freshness and a matching Content-Location', (name) => {
+    expect(data.methods.find((m) => m.name === name)?.cacheableWhen).toMatch(/freshness.*Content-Location/);
+  });
+
+  it('says what the toy API does with PUT: replaces every field, and 404 for an id that does not exist', () => {
+    expect(data.methods.find((m) => m.name === 'PUT')?.meaning).toMatch(/404.*default/);
   });
 
   it('lists exactly the nine registered common methods', () => {
