@@ -32,6 +32,7 @@ import type { Dial, Lookup } from './send/wire-connector';
 import openapiRoutes from './routes/openapi';
 import clientRoutes from './routes/client';
 import classroom from './classroom/service';
+import { redactUrl } from './classroom/redact';
 import roomRoutes from './routes/rooms';
 import inboxRoutes from './routes/inboxes';
 
@@ -156,7 +157,22 @@ export function toProblem(error: FastifyError | Error, request: FastifyRequest):
 export async function buildApp(options: BuildOptions = {}): Promise<FastifyInstance> {
   const config: Config = { ...DEFAULT_CONFIG, ...options };
   const app = Fastify({
-    logger: options.logger ? { level: config.logLevel } : false,
+    logger: options.logger
+      ? {
+          level: config.logLevel,
+          // Room and inbox keys may travel as ?key= (EventSource cannot send headers): a log line shows the
+          // URL with every secret parameter and sandbox credential masked.
+          serializers: {
+            req: (request: { method: string; url: string; hostname?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+              method: request.method,
+              url: redactUrl(request.url),
+              host: request.hostname,
+              remoteAddress: request.ip,
+              remotePort: request.socket?.remotePort,
+            }),
+          },
+        }
+      : false,
     // One line per request only at debug level: a classroom server would otherwise drown its console.
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',

@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import { HttpProblem } from '../http/problem';
 import { captureRequest, captureSize, type ArrivedRequest } from './capture';
+import { redactCapture } from './redact';
 import type { Hub } from './hub';
 import { digestKey, INBOX_ID, keyMatches, newInboxId, newKey } from './ids';
 import { INBOX_SAFETY_HEADERS, type ResponseCheck } from './inbox-response';
@@ -213,7 +214,10 @@ export class InboxService {
   /** Keeps a request that arrived, publishes it, and returns it. */
   async capture(inbox: Inbox, arrived: ArrivedRequest): Promise<CapturedRequest> {
     this.#takeToken(inbox);
-    const capture = captureRequest(inbox.id, inbox.captured + 1, arrived);
+    const arrivedAs = captureRequest(inbox.id, inbox.captured + 1, arrived);
+    // A room's inbox is shown to the whole class (and the projector): senders' credentials are masked
+    // before the capture is kept, so no way of reading it — stream, list, view page — reveals them.
+    const capture = inbox.kind === 'room' ? redactCapture(arrivedAs) : arrivedAs;
     const size = captureSize(capture);
     if (this.#totalBytes + size > CAPTURE_BYTES_TOTAL) {
       throw new HttpProblem(

@@ -45,6 +45,12 @@ export const FAULT_RETRY_AFTER_DEFAULT_S = 5;
 export const INBOX_RESPONSE_HEADERS_MAX = 30;
 export const INBOX_RESPONSE_HEADER_VALUE_MAX = 2_048;
 export const INBOX_RESPONSE_BODY_MAX = 65_536;
+/** Broadcasts a room keeps for the `state` event, so a reloaded page or a late joiner sees the lesson so far. */
+export const RECENT_BROADCASTS = 30;
+/** Room inbox captures a room keeps for the `state` event. */
+export const RECENT_CAPTURES = 30;
+/** Bytes of those recent broadcasts (or captures) one room keeps; the oldest go first beyond it. */
+export const RECENT_BYTES = 2 * 1_048_576;
 /** Bytes of a captured body shown in a room's live view; the inbox itself keeps the whole body. */
 export const ROOM_CAPTURE_PREVIEW_BYTES = 16_384;
 

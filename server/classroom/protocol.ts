@@ -1,5 +1,6 @@
 // Types of the classroom API (rooms, inboxes, their event streams), shared with the client through
 // `import type`, like server/protocol.ts. Every route file's header comment says which route sends which.
+import type { Goal } from '../lessons/goals';
 import type { BodyView, Transcript, WireHeader } from '../protocol';
 
 // ── Inboxes ─────────────────────────────────────────────────────────────────────────────────────
@@ -167,6 +168,28 @@ export interface RosterEntry {
   lastSeenAt: string;
   lastExchange: ExchangeSummary | null;
   progress: LessonProgress | null;
+  /** How the student stands with the instructor's latest pushed goal (reported whether or not they share
+   *  their exchanges); null until they send a request after it was pushed. */
+  goal: GoalReport | null;
+}
+
+/** A goal pushed with a "try this" (the lesson goal format), numbered in its room. */
+export interface PushedGoal {
+  /** 1, 2, 3… in the room: a report names the goal it is about. */
+  id: number;
+  goal: Goal;
+  /** The goal in plain words (from the lesson step it came from, or describeGoal). */
+  description: string;
+}
+
+/** A student's standing with one pushed goal. */
+export interface GoalReport {
+  goalId: number;
+  /** reached: some request met the goal; not-yet: requests were sent, none met it. */
+  state: 'reached' | 'not-yet';
+  /** The request that reached it, or the latest that did not: method, path with query, status. */
+  attempt: ExchangeSummary;
+  at: string;
 }
 
 export interface Roster {
@@ -175,9 +198,15 @@ export interface Roster {
 }
 
 export interface Broadcast {
+  /** The exchange with the instructor's secrets masked by the server (server/classroom/redact.ts). */
   transcript: Transcript;
   note?: string;
-  /** Event id of this broadcast on the room stream. */
+  /** What the server hid, in plain words ("Cookie: the instructor's session"); empty when nothing. */
+  hidden: string[];
+  /** Number of the broadcast in its room: 1, 2, 3… */
+  seq: number;
+  /** Event id of this broadcast on the room stream: the SSE `id:` of its `broadcast` event (the live
+   *  payload leaves it out; a client takes it from the event), set in the `state` event's list. */
   eventId?: string;
 }
 
@@ -185,6 +214,8 @@ export interface Broadcast {
 export interface TryThis {
   draft: { method: string; url: string; [field: string]: unknown };
   message: string;
+  /** What counts as getting there; students' pages check their own exchanges against it and report. */
+  goal?: PushedGoal;
   /** Set when pushed to one student only. */
   studentId?: string;
 }
@@ -196,8 +227,13 @@ export interface RoomEvents {
     room: RoomPublic;
     faults: FaultSettings;
     you: { role: 'instructor' } | { role: 'student'; studentId: string; name: string };
-    /** The latest broadcast, so a late joiner sees what is on the projector. */
-    lastBroadcast: Broadcast | null;
+    /** The recent broadcasts, oldest first, each with its eventId: a late joiner or a reloaded page sees
+     *  what the class saw. Live `broadcast` events continue the list. */
+    broadcasts: Broadcast[];
+    /** The recent captures of the room's inbox, oldest first, with senders' credentials masked. */
+    captures: CapturedRequest[];
+    /** The goal of the latest push that had one. */
+    goal: PushedGoal | null;
     /** Instructor only. */
     roster?: RosterEntry[];
     missed: boolean;

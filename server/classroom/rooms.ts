@@ -11,13 +11,16 @@ import type { Audience, Hub, HubEvent } from './hub';
 import { digestKey, keyMatches, newKey, newRoomCode, newStudentId, normalizeRoomCode, ROOM_CODE } from './ids';
 import type { Inbox, InboxService } from './inboxes';
 import { keyOf, keyRequired, wrongKey } from './keys';
-import { CAPACITY_RETRY_AFTER_S, ROOM_CAPTURE_PREVIEW_BYTES } from './limits';
+import { CAPACITY_RETRY_AFTER_S, RECENT_BROADCASTS, RECENT_BYTES, RECENT_CAPTURES, ROOM_CAPTURE_PREVIEW_BYTES } from './limits';
+import { redactTranscript, redactUrl } from './redact';
 import type {
   Broadcast,
   CapturedRequest,
   ExchangeSummary,
   FaultSettings,
+  GoalReport,
   LessonProgress,
+  PushedGoal,
   RoomCreated,
   RoomEvents,
   RoomPublic,
@@ -46,6 +49,7 @@ interface Student {
   connections: number;
   lastExchange: ExchangeSummary | null;
   progress: LessonProgress | null;
+  goal: GoalReport | null;
   inboxId: string;
 }
 
@@ -58,7 +62,13 @@ export interface Room {
   students: Map<string, Student>;
   faults: FaultSettings;
   inboxId: string;
-  lastBroadcast: Broadcast | null;
+  /** Recent broadcasts (already redacted), oldest first, for the `state` event. */
+  broadcasts: Broadcast[];
+  broadcastSeq: number;
+  /** Recent captures of the room's inbox (redacted previews), oldest first. */
+  captures: CapturedRequest[];
+  goal: PushedGoal | null;
+  goalSeq: number;
   instructorConnections: number;
 }
 
@@ -78,6 +88,29 @@ export function canSee(member: Member, audience: Audience): boolean {
 }
 
 type RoomEventName = keyof RoomEvents;
+
+/** The newest `max` entries, and no more than RECENT_BYTES of them (a few huge transcripts cannot fill
+ *  every state event): the oldest go first. */
+function keepRecent<T extends object>(list: T[], max: number): T[] {
+  let kept = list.slice(-max);
+  let bytes = kept.reduce((sum, item) => sum + sizeOf(item), 0);
+  while (kept.length > 1 && bytes > RECENT_BYTES) {
+    bytes -= sizeOf(kept[0]!);
+    kept = kept.slice(1);
+  }
+  return kept;
+}
+
+/** Serialised size of a kept entry, measured once. */
+const sizes = new WeakMap<object, number>();
+function sizeOf(item: object): number {
+  let size = sizes.get(item);
+  if (size === undefined) {
+    size = JSON.stringify(item).length;
+    sizes.set(item, size);
+  }
+  return size;
+}
 
 export class RoomService {
   readonly #rooms = new Map<string, Room>();
@@ -99,13 +132,27 @@ export class RoomService {
   }
 
   importState(saved: unknown[]): void {
-    type SavedStudent = Omit<Student, 'keyDigest' | 'joinedAt'> & { keyDigest: string; joinedAt: string };
-    type SavedRoom = Omit<Room, 'keyDigest' | 'createdAt' | 'students'> & { keyDigest: string; createdAt: string; students: SavedStudent[] };
+    // Snapshots written before goals and recent lists existed lack those fields: they start empty.
+    type Added = 'broadcasts' | 'broadcastSeq' | 'captures' | 'goal' | 'goalSeq';
+    type SavedStudent = Omit<Student, 'keyDigest' | 'joinedAt' | 'goal'> & { keyDigest: string; joinedAt: string; goal?: GoalReport | null };
+    type SavedRoom = Omit<Room, 'keyDigest' | 'createdAt' | 'students' | Added> &
+      Partial<Pick<Room, Added>> & { keyDigest: string; createdAt: string; students: SavedStudent[] };
     for (const raw of saved as SavedRoom[]) {
       const students = new Map(
-        raw.students.map((s): [string, Student] => [s.id, { ...s, keyDigest: Buffer.from(s.keyDigest, 'base64'), joinedAt: new Date(s.joinedAt), connections: 0 }]),
+        raw.students.map((s): [string, Student] => [s.id, { ...s, goal: s.goal ?? null, keyDigest: Buffer.from(s.keyDigest, 'base64'), joinedAt: new Date(s.joinedAt), connections: 0 }]),
       );
-      this.#rooms.set(raw.code, { ...raw, keyDigest: Buffer.from(raw.keyDigest, 'base64'), createdAt: new Date(raw.createdAt), students, instructorConnections: 0 });
+      this.#rooms.set(raw.code, {
+        ...raw,
+        broadcasts: raw.broadcasts ?? [],
+        broadcastSeq: raw.broadcastSeq ?? 0,
+        captures: raw.captures ?? [],
+        goal: raw.goal ?? null,
+        goalSeq: raw.goalSeq ?? 0,
+        keyDigest: Buffer.from(raw.keyDigest, 'base64'),
+        createdAt: new Date(raw.createdAt),
+        students,
+        instructorConnections: 0,
+      });
     }
   }
   readonly #options: RoomServiceOptions;
@@ -154,7 +201,11 @@ export class RoomService {
       students: new Map(),
       faults: FAULTS_OFF,
       inboxId: inbox.id,
-      lastBroadcast: null,
+      broadcasts: [],
+      broadcastSeq: 0,
+      captures: [],
+      goal: null,
+      goalSeq: 0,
       instructorConnections: 0,
     };
     this.#rooms.set(code, room);
@@ -257,6 +308,7 @@ export class RoomService {
       lastSeenAt: new Date(student.lastSeen).toISOString(),
       lastExchange: student.lastExchange,
       progress: student.progress,
+      goal: student.goal,
     };
   }
 
@@ -286,6 +338,7 @@ export class RoomService {
       connections: 0,
       lastExchange: null,
       progress: null,
+      goal: null,
       inboxId: inbox.id,
     };
     room.students.set(id, student);
@@ -302,20 +355,32 @@ export class RoomService {
     };
   }
 
+  /** Shows an exchange to the room. The instructor's credentials are masked here, on the server, before
+   *  anything is kept or sent: whatever the instructor's page posts, no student receives a secret. */
   async broadcast(room: Room, transcript: Transcript, note: string | undefined): Promise<HubEvent> {
-    const broadcast: Broadcast = note === undefined ? { transcript } : { transcript, note };
+    const { transcript: shown, hidden } = redactTranscript(transcript, 'the instructor');
+    room.broadcastSeq += 1;
+    const broadcast: Broadcast = { transcript: shown, hidden, seq: room.broadcastSeq, ...(note === undefined ? {} : { note }) };
     const event = await this.#publish(room, 'broadcast', broadcast);
-    room.lastBroadcast = { ...broadcast, eventId: event.id };
+    room.broadcasts = keepRecent([...room.broadcasts, { ...broadcast, eventId: event.id }], RECENT_BROADCASTS);
     return event;
   }
 
-  async push(room: Room, tryThis: TryThis): Promise<HubEvent> {
+  async push(room: Room, tryThis: Omit<TryThis, 'goal'> & { goal?: Omit<PushedGoal, 'id'> }): Promise<HubEvent> {
     if (tryThis.studentId !== undefined && !room.students.has(tryThis.studentId)) {
       throw new HttpProblem('validation-failed', `Room ${room.code} has no student with the id ${JSON.stringify(tryThis.studentId)}. GET /app/rooms/${room.code}/roster lists them; leave studentId out to push to everyone.`, {
         errors: [{ field: 'studentId', location: 'body', message: 'is not a student of this room' }],
       });
     }
-    return this.#publish(room, 'try-this', tryThis, tryThis.studentId === undefined ? 'all' : `student:${tryThis.studentId}`);
+    const { goal, ...rest } = tryThis;
+    let pushed: TryThis = rest;
+    if (goal) {
+      // A new goal for the whole room: every student starts at "not tried".
+      room.goalSeq += 1;
+      room.goal = { id: room.goalSeq, ...goal };
+      pushed = { ...rest, goal: room.goal };
+    }
+    return this.#publish(room, 'try-this', pushed, tryThis.studentId === undefined ? 'all' : `student:${tryThis.studentId}`);
   }
 
   async setFaults(room: Room, faults: FaultSettings): Promise<{ faults: FaultSettings; changed: (keyof FaultSettings)[] }> {
@@ -325,9 +390,23 @@ export class RoomService {
     return { faults, changed };
   }
 
-  async shareProgress(room: Room, student: Student, update: { lastExchange?: ExchangeSummary; progress?: LessonProgress }): Promise<RosterEntry> {
-    if (update.lastExchange !== undefined) student.lastExchange = update.lastExchange;
+  async shareProgress(
+    room: Room,
+    student: Student,
+    update: { lastExchange?: ExchangeSummary; progress?: LessonProgress; goal?: { goalId: number; reached: boolean; attempt: ExchangeSummary } },
+  ): Promise<RosterEntry> {
+    if (update.lastExchange !== undefined) student.lastExchange = { ...update.lastExchange, url: redactUrl(update.lastExchange.url) };
     if (update.progress !== undefined) student.progress = update.progress;
+    if (update.goal !== undefined) {
+      const { goalId, reached, attempt } = update.goal;
+      if (room.goal?.id !== goalId) {
+        throw new HttpProblem('conflict', `Goal ${goalId} is not the room's current goal${room.goal ? ` (that is goal ${room.goal.id})` : ' (the room has none)'}. Reload the page to get the instructor's latest push.`);
+      }
+      // Once reached, a goal stays reached: later experiments do not take the tick away.
+      if (!(student.goal?.goalId === goalId && student.goal.state === 'reached')) {
+        student.goal = { goalId, state: reached ? 'reached' : 'not-yet', attempt: { ...attempt, url: redactUrl(attempt.url) }, at: this.#options.now().toISOString() };
+      }
+    }
     const entry = this.rosterEntry(student);
     await this.#publish(room, 'progress', { student: entry }, 'instructor');
     return entry;
@@ -339,7 +418,9 @@ export class RoomService {
       room: this.publicInfo(room),
       faults: room.faults,
       you: member.role === 'instructor' ? { role: 'instructor' } : { role: 'student', studentId: member.student.id, name: member.student.name },
-      lastBroadcast: room.lastBroadcast,
+      broadcasts: room.broadcasts,
+      captures: room.captures,
+      goal: room.goal,
       ...(member.role === 'instructor' ? { roster: this.roster(room) } : {}),
       missed,
     };
@@ -367,6 +448,9 @@ export class RoomService {
     if (!room) return;
     const request = { ...capture, body: previewBodyView(capture.body, ROOM_CAPTURE_PREVIEW_BYTES) };
     if (inbox.kind === 'room') {
+      // Everyone in the room sees it (the projector too); the inbox masked the sender's credentials
+      // when it kept the capture.
+      room.captures = keepRecent([...room.captures, request], RECENT_CAPTURES);
       await this.#publish(room, 'capture', { inboxId: inbox.id, scope: 'room', request });
       return;
     }

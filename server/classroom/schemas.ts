@@ -1,6 +1,7 @@
 // JSON Schemas (TypeBox) of the classroom API's bodies and responses. The `Check` types at the end make
 // the compiler confirm that the schemas and the types in ./protocol.ts describe the same shapes.
 import { Type, type Static } from 'typebox';
+import type { Goal } from '../lessons/goals';
 import type { Transcript } from '../protocol';
 import {
   DISPLAY_NAME_MAX,
@@ -97,6 +98,18 @@ export const PushBody = Type.Object(
     ),
     message: Type.Optional(Type.String({ maxLength: MESSAGE_MAX })),
     studentId: Type.Optional(Type.String({ maxLength: 40 })),
+    goal: Type.Optional(
+      Type.Object(
+        {
+          goal: Type.Unsafe<Goal>({
+            type: 'object',
+            description: 'A goal in the lesson format (lessons/README.md), e.g. {"all": [{"status": 304}, {"requestHeader": {"name": "If-None-Match"}}]}.',
+          }),
+          description: Type.Optional(Type.String({ maxLength: MESSAGE_MAX, description: 'The goal in plain words; made from the goal when left out.' })),
+        },
+        { ...closed, description: "What counts as getting there: each student's page checks their requests and the roster shows who did." },
+      ),
+    ),
   },
   closed,
 );
@@ -123,8 +136,17 @@ export const LessonProgressSchema = Type.Object(
   closed,
 );
 
+export const GoalReportBody = Type.Object(
+  {
+    goalId: Type.Integer({ minimum: 1, description: 'The id of the pushed goal (try-this event, goal.id).' }),
+    reached: Type.Boolean(),
+    attempt: ExchangeSummarySchema,
+  },
+  closed,
+);
+
 export const ProgressBody = Type.Object(
-  { lastExchange: Type.Optional(ExchangeSummarySchema), progress: Type.Optional(LessonProgressSchema) },
+  { lastExchange: Type.Optional(ExchangeSummarySchema), progress: Type.Optional(LessonProgressSchema), goal: Type.Optional(GoalReportBody) },
   closed,
 );
 
@@ -194,6 +216,10 @@ export const RosterEntrySchema = Type.Object({
   lastSeenAt: Type.String(),
   lastExchange: Type.Union([ExchangeSummarySchema, Type.Null()]),
   progress: Type.Union([LessonProgressSchema, Type.Null()]),
+  goal: Type.Union([
+    Type.Object({ goalId: Type.Integer(), state: Type.Enum(['reached', 'not-yet']), attempt: ExchangeSummarySchema, at: Type.String() }),
+    Type.Null(),
+  ]),
 });
 
 export const RosterSchema = Type.Object({ code: Type.String(), students: Type.Array(RosterEntrySchema) });

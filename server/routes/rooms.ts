@@ -11,8 +11,10 @@
  * POST   /app/rooms/:code/join       {name}              → 201 StudentJoined (studentId, studentKey, sandbox, inbox…)
  * GET    /app/rooms/:code/events     instructor|student  → text/event-stream (see below)
  * POST   /app/rooms/:code/broadcast  instructor {transcript, note?}          → 200 {eventId, streams}
- * POST   /app/rooms/:code/push       instructor {draft{method,url,…}, message?, studentId?} → 200 {eventId, streams}
- * POST   /app/rooms/:code/progress   student {lastExchange?, progress?}      → 200 RosterEntry
+ * POST   /app/rooms/:code/push       instructor {draft{method,url,…}, message?, studentId?, goal?{goal, description?}}
+ *                                    → 200 {eventId, streams}; a goal (lesson goal format) becomes the room's goal
+ * POST   /app/rooms/:code/progress   student {lastExchange?, progress?, goal?{goalId, reached, attempt}} → 200 RosterEntry
+ *                                    (goal reports are sent by the student's page whether or not they share more)
  * GET    /app/rooms/:code/roster     instructor          → 200 {code, students: RosterEntry[]}
  * GET    /app/rooms/:code/faults     instructor|student  → 200 FaultSettings
  * PUT    /app/rooms/:code/faults     instructor {latencyMs?, status429?, status503?, drop?, retryAfterSeconds?}
@@ -21,6 +23,7 @@
  * The event stream: every event has an `id:`; reconnecting with Last-Event-ID (or ?lastEventId= on a first
  * connection) replays what was missed, once. A fresh connection starts with `state` (also sent, with
  * missed: true, when the missed events are no longer kept). A comment line every SSE_HEARTBEAT_MS.
+ * Broadcasts, room inbox captures, roster URLs and logs go out with credentials masked (classroom/redact.ts).
  * Events (payload types in server/classroom/protocol.ts, RoomEvents): state, broadcast, try-this,
  * faults, capture (room inbox → everyone, a student's inbox → that student), and for the instructor only
  * student-joined, presence, progress; room-closed ends the stream.
@@ -30,6 +33,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpProblem } from '../http/problem';
+import { describeGoal, validateGoal, type Goal } from '../lessons/goals';
 import { checkDisplayName, checkRoomTitle } from '../classroom/display-name';
 import { FAULTS_OFF } from '../classroom/faults';
 import { parseEventId } from '../classroom/hub';
@@ -181,8 +185,23 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { room } = service.authorize(request, request.params.code, 'instructor', 'push requests to students');
-      const { draft, message = '', studentId } = request.body;
-      const event = await service.push(room, studentId === undefined ? { draft, message } : { draft, message, studentId });
+      const { draft, message = '', studentId, goal } = request.body;
+      let pushedGoal: { goal: Goal; description: string } | undefined;
+      if (goal) {
+        const problems = validateGoal(goal.goal, 'goal.goal');
+        if (problems.length > 0) {
+          throw new HttpProblem('validation-failed', `The goal cannot be checked: ${problems.join('; ')}. Write it as in a lesson file (lessons/README.md lists every condition).`, {
+            errors: problems.map((message) => ({ field: 'goal.goal', location: 'body', message })),
+          });
+        }
+        pushedGoal = { goal: goal.goal, description: goal.description?.trim() || describeGoal(goal.goal) };
+      }
+      const event = await service.push(room, {
+        draft,
+        message,
+        ...(studentId === undefined ? {} : { studentId }),
+        ...(pushedGoal === undefined ? {} : { goal: pushedGoal }),
+      });
       return { eventId: event.id, streams: streams.count(roomChannel(room.code)) };
     },
   );
@@ -198,15 +217,16 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { room, member } = service.authorize(request, request.params.code, 'student', 'share progress');
       if (member.role !== 'student') throw new Error('authorize(student) returned a non-student');
-      const { lastExchange, progress } = request.body;
-      if (lastExchange === undefined && progress === undefined) {
-        throw new HttpProblem('validation-failed', 'Send lastExchange, progress or both; an empty report changes nothing.', {
+      const { lastExchange, progress, goal } = request.body;
+      if (lastExchange === undefined && progress === undefined && goal === undefined) {
+        throw new HttpProblem('validation-failed', 'Send lastExchange, progress, goal or several; an empty report changes nothing.', {
           errors: [{ field: '(body)', location: 'body', message: 'needs lastExchange or progress' }],
         });
       }
       return service.shareProgress(room, member.student, {
         ...(lastExchange === undefined ? {} : { lastExchange }),
         ...(progress === undefined ? {} : { progress }),
+        ...(goal === undefined ? {} : { goal }),
       });
     },
   );

@@ -74,7 +74,7 @@ describe('rooms', () => {
       const first = await stream.next();
       expect(first.event).toBe('state');
       expect(first.id).toBe('0');
-      expect(JSON.parse(first.data)).toMatchObject({ room: { code: room.code }, you: { role: 'instructor' }, roster: [], missed: false, lastBroadcast: null });
+      expect(JSON.parse(first.data)).toMatchObject({ room: { code: room.code }, you: { role: 'instructor' }, roster: [], missed: false, broadcasts: [], captures: [], goal: null });
       expect(stream.parser.retry).toBe(2000);
       stream.close();
     });
@@ -146,13 +146,18 @@ describe('rooms', () => {
       stream.close();
     });
 
-    it('gives a late joiner the latest broadcast in the state event', async () => {
+    it('gives a late joiner every recent broadcast, in order, with the ids of their events', async () => {
       const room = await createRoom(server);
-      await broadcast(server, room, 'on-the-projector');
+      const ids: string[] = [];
+      for (const id of ['first', 'second', 'on-the-projector']) ids.push((await broadcast(server, room, id)).json.eventId);
       const student = await joinRoom(server, room.code, 'Late Lee');
       const stream = await openRoom(server, room.code, student.studentKey);
       const state: RoomEvents['state'] = await stream.json('state');
-      expect(state.lastBroadcast?.transcript.id).toBe('on-the-projector');
+      expect(state.broadcasts.map((b) => [b.transcript.id, b.seq, b.eventId])).toEqual([
+        ['first', 1, ids[0]],
+        ['second', 2, ids[1]],
+        ['on-the-projector', 3, ids[2]],
+      ]);
       expect(state.you).toEqual({ role: 'student', studentId: student.studentId, name: 'Late Lee' });
       expect(state.roster).toBeUndefined();
       stream.close();
@@ -243,7 +248,56 @@ describe('rooms', () => {
     it('refuses an empty progress report', async () => {
       const response = await call(server, `/app/rooms/${room.code}/progress`, { method: 'POST', headers: bearer(bob.studentKey), json: {} });
       expect(response.status).toBe(422);
-      expect(response.json.detail).toMatch(/lastExchange, progress or both/);
+      expect(response.json.detail).toMatch(/lastExchange, progress, goal or several/);
+    });
+
+    it('pushes a goal, and the roster shows who reached it, who did not yet, and who has not tried', async () => {
+      const goal = { all: [{ status: 304 }, { requestHeader: { name: 'If-None-Match' } }] };
+      const pushed = await call(server, `/app/rooms/${room.code}/push`, {
+        method: 'POST',
+        headers: bearer(room.instructorKey),
+        json: { draft: { method: 'GET', url: '/api/books/1' }, message: 'Make the server answer 304', goal: { goal } },
+      });
+      expect(pushed.status).toBe(200);
+      const seen = (await adaStream.json('try-this')).goal;
+      expect(seen).toMatchObject({ goal, description: 'status 304 and the request header If-None-Match' });
+      expect((await bobStream.json('try-this')).goal).toEqual(seen);
+      const report = (who: StudentJoined, reached: boolean, url: string, status: number) =>
+        call(server, `/app/rooms/${room.code}/progress`, { method: 'POST', headers: bearer(who.studentKey), json: { goal: { goalId: seen.id, reached, attempt: { method: 'GET', url, status } } } });
+
+      expect((await report(ada, false, '/status/304?why=shortcut', 304)).status).toBe(200);
+      expect((await instructor.json('progress')).student.goal).toMatchObject({ goalId: seen.id, state: 'not-yet', attempt: { url: '/status/304?why=shortcut' } });
+      expect((await report(ada, true, '/api/books/1?fresh=1', 304)).status).toBe(200);
+      expect((await instructor.json('progress')).student.goal).toMatchObject({ state: 'reached', attempt: { url: '/api/books/1?fresh=1', status: 304 } });
+      // A later miss does not take the tick away.
+      await report(ada, false, '/api/books/1', 200);
+      expect((await instructor.json('progress')).student.goal).toMatchObject({ state: 'reached' });
+
+      const roster = await call(server, `/app/rooms/${room.code}/roster`, { headers: bearer(room.instructorKey) });
+      const byName = Object.fromEntries(roster.json.students.map((s: { name: string; goal: unknown }) => [s.name, s.goal]));
+      expect(byName.Ada).toMatchObject({ state: 'reached' });
+      expect(byName.Bob).toBeNull();
+      const fresh = await openRoom(server, room.code, room.instructorKey);
+      expect((await fresh.json('state')).goal).toEqual(seen);
+      fresh.close();
+    });
+
+    it('refuses a goal it cannot check, and a report about a goal that is not the current one', async () => {
+      const bad = await call(server, `/app/rooms/${room.code}/push`, {
+        method: 'POST',
+        headers: bearer(room.instructorKey),
+        json: { draft: { method: 'GET', url: '/api/books' }, goal: { goal: { statuz: 200 } } },
+      });
+      expect(bad.status).toBe(422);
+      expect(bad.json.detail).toMatch(/goal cannot be checked/);
+      expect(bad.json.errors[0].field).toBe('goal.goal');
+      const stale = await call(server, `/app/rooms/${room.code}/progress`, {
+        method: 'POST',
+        headers: bearer(bob.studentKey),
+        json: { goal: { goalId: 999, reached: true, attempt: { method: 'GET', url: '/', status: 200 } } },
+      });
+      expect(stale.status).toBe(409);
+      expect(stale.json.detail).toMatch(/not the room's current goal/);
     });
 
     it('tells the instructor when a student leaves', async () => {

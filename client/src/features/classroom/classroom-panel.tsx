@@ -1,8 +1,8 @@
 // The classroom: create a room (instructor) or join one (student), then everything live. Loaded lazily,
 // so learners who never join a room do not download it.
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { FaultSettings, InboxLink } from '../../../../server/classroom/protocol';
+import type { Broadcast, FaultSettings, InboxLink, PushedGoal, RosterEntry } from '../../../../server/classroom/protocol';
 import { InboxResponseEditor } from './inbox-response-editor';
 import { useDraftStore } from '../composer/draft-store';
 import type { Draft } from '../composer/draft';
@@ -12,6 +12,8 @@ import { QrCode } from './qr-code';
 import { usePresenterStore } from '../presenter/presenter-store';
 import { useRoomStore } from './room-store';
 import { useLessonStore } from '../lessons/lesson-store';
+import { GoalPicker } from './goal-picker';
+import { CaptureList, CopyableCurl } from './captures';
 
 function origin(): string {
   return window.location.origin;
@@ -20,6 +22,16 @@ function origin(): string {
 /** The code from /room/CODE, when the page was opened from a join link. */
 export function codeFromLocation(): string | undefined {
   return /^\/room\/([A-Za-z]{4})\/?$/.exec(window.location.pathname)?.[1]?.toUpperCase();
+}
+
+/** Method, path with query: what a roster or feed line shows of a URL. */
+function pathOf(url: string): string {
+  try {
+    const parsed = new URL(url, origin());
+    return `${parsed.pathname}${parsed.search}`;
+  } catch {
+    return url;
+  }
 }
 
 function StartOrJoin() {
@@ -71,6 +83,17 @@ function StartOrJoin() {
   );
 }
 
+/** One large on/off switch (a checkbox with the switch role: keyboard and screen readers know it). */
+function Toggle({ label, checked, onChange }: { label: string; checked: boolean; onChange: () => void }) {
+  const id = useId();
+  return (
+    <div className="toggle">
+      <input id={id} type="checkbox" role="switch" checked={checked} onChange={onChange} />
+      <label htmlFor={id}>{label}</label>
+    </div>
+  );
+}
+
 function FaultSwitches() {
   const faults = useRoomStore((s) => s.faults);
   const setFaults = useRoomStore((s) => s.setFaults);
@@ -80,15 +103,9 @@ function FaultSwitches() {
   return (
     <fieldset className="faults">
       <legend>Fault switches (for everyone in the room)</legend>
-      <label>
-        <input type="checkbox" checked={faults.status503} onChange={() => toggle('status503')} /> Server overloaded (503 + Retry-After)
-      </label>
-      <label>
-        <input type="checkbox" checked={faults.status429} onChange={() => toggle('status429')} /> Rate limited (429 + Retry-After)
-      </label>
-      <label>
-        <input type="checkbox" checked={faults.drop} onChange={() => toggle('drop')} /> Drop connections
-      </label>
+      <Toggle label="Server overloaded (503 + Retry-After)" checked={faults.status503} onChange={() => toggle('status503')} />
+      <Toggle label="Rate limited (429 + Retry-After)" checked={faults.status429} onChange={() => toggle('status429')} />
+      <Toggle label="Drop connections" checked={faults.drop} onChange={() => toggle('drop')} />
       <label htmlFor={id}>Added latency: {faults.latencyMs} ms</label>
       <input id={id} type="range" min={0} max={3000} step={100} value={faults.latencyMs} onChange={(e) => void setFaults({ ...faults, latencyMs: Number(e.target.value) })} />
     </fieldset>
@@ -111,107 +128,156 @@ function FaultBanner({ faults }: { faults: FaultSettings | null }) {
   );
 }
 
-function Feed() {
-  const broadcasts = useRoomStore((s) => s.broadcasts);
+function FeedItem({ broadcast }: { broadcast: Broadcast }) {
   const show = useExchangeStore((s) => s.show);
   const load = useDraftStore((s) => s.load);
+  const last = broadcast.transcript.exchanges.at(-1)!;
+  const first = broadcast.transcript.exchanges[0]!;
+  const path = pathOf(first.request.url);
+  const status = last.response ? `${last.response.status} ${last.response.reason}` : 'no response';
+  return (
+    <li className={`feed-item status-${last.response ? String(last.response.status)[0] : 'e'}xx`} aria-label={`Exchange ${broadcast.seq}: ${first.request.method} ${path} → ${status}`}>
+      <p>
+        <span className="muted">#{broadcast.seq}</span>{' '}
+        <code>
+          {first.request.method} {path}
+        </code>{' '}
+        → <strong>{status}</strong>
+      </p>
+      <p>{broadcast.note ?? diagnose(last).summary}</p>
+      {broadcast.hidden.length > 0 && <p className="muted redaction-note">Hidden from the room: {broadcast.hidden.join('; ')}.</p>}
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => {
+          const draft = useDraftStore.getState().draft;
+          const next = { ...draft, method: first.request.method, url: path };
+          load(next);
+          show(broadcast.transcript, next);
+        }}
+      >
+        Look at #{broadcast.seq}
+      </button>
+    </li>
+  );
+}
+
+/** The instructor's exchanges, oldest first, the newest scrolled into view. */
+function Feed() {
+  const broadcasts = useRoomStore(useShallow((s) => s.broadcasts));
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const element = list.current;
+    if (element) element.scrollTop = element.scrollHeight;
+  }, [broadcasts]);
   if (broadcasts.length === 0) return <p className="muted">Exchanges the instructor sends appear here, live.</p>;
   return (
-    <ol className="feed" aria-label="Live exchanges">
-      {broadcasts.map((b, index) => {
-        const last = b.transcript.exchanges.at(-1)!;
-        const first = b.transcript.exchanges[0]!;
-        const url = new URL(first.request.url);
-        const status = last.response ? `${last.response.status} ${last.response.reason}` : 'no response';
-        return (
-          <li key={b.eventId ?? index} className={`feed-item status-${last.response ? String(last.response.status)[0] : 'e'}xx`}>
-            <p>
-              <code>
-                {first.request.method} {url.pathname}
-                {url.search}
-              </code>{' '}
-              → <strong>{status}</strong>
-            </p>
-            <p className="muted">{b.note ?? diagnose(last).summary}</p>
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => {
-                const draft = useDraftStore.getState().draft;
-                load({ ...draft, method: first.request.method, url: `${url.pathname}${url.search}` });
-                show(b.transcript, { ...draft, method: first.request.method, url: `${url.pathname}${url.search}` });
-              }}
-            >
-              Look at it
-            </button>
-          </li>
-        );
-      })}
+    <ol className="feed" aria-label="Live exchanges" ref={list}>
+      {broadcasts.map((b) => (
+        <FeedItem key={b.eventId ?? `seq-${b.seq}`} broadcast={b} />
+      ))}
     </ol>
   );
 }
 
-function Captures({ inbox }: { inbox: InboxLink }) {
-  const captures = useRoomStore((s) => s.captures);
-  const full = `${origin()}${inbox.url}`;
+/** Where a room's or student's inbox lives, with a curl line to copy. */
+function InboxAddress({ url, who }: { url: string; who: string }) {
+  const full = `${origin()}${url}`;
   return (
-    <section className="captures" aria-label="Inbox">
-      <h3>Inbox</h3>
+    <div className="inbox-address">
       <p>
-        Send anything to <code>{full}</code> — for example <code>curl -i -X POST {full}hello -d 'hi'</code> — and it appears here with its raw headers.
+        Send anything to <code>{full}</code> (any method, any path below it): it appears here with its raw headers.
       </p>
-      <InboxResponseEditor inbox={inbox} />
-      {captures.length === 0 ? (
-        <p className="muted">Nothing has arrived yet.</p>
-      ) : (
-        <ol className="capture-list" aria-label="Captured requests">
-          {captures.map((c) => (
-            <li key={`${c.inboxId}-${c.seq}`}>
-              <details>
-                <summary>
-                  <code>
-                    {c.method} {c.target}
-                  </code>{' '}
-                  <span className="muted">
-                    from {c.remoteAddress} · {c.headers.find(([n]) => n.toLowerCase() === 'user-agent')?.[1] ?? 'no User-Agent'}
-                  </span>
-                </summary>
-                <pre>{c.raw}</pre>
-              </details>
-            </li>
-          ))}
-        </ol>
-      )}
-    </section>
+      <CopyableCurl label={`A curl command for ${who}`} command={`curl -i -X POST ${full}hello -H 'Content-Type: text/plain' -d 'hello from my terminal'`} />
+    </div>
+  );
+}
+
+function GoalCell({ entry, goal }: { entry: RosterEntry; goal: PushedGoal | null }) {
+  if (!goal) return <>—</>;
+  const report = entry.goal?.goalId === goal.id ? entry.goal : null;
+  if (!report) return <span className="goal-none">not tried</span>;
+  const attempt = `${report.attempt.method} ${report.attempt.url} → ${report.attempt.status ?? 'no response'}`;
+  return report.state === 'reached' ? (
+    <span className="goal-reached">
+      reached ✓ <span className="muted">({attempt})</span>
+    </span>
+  ) : (
+    <span className="goal-not-yet">
+      not yet <span className="muted">({attempt})</span>
+    </span>
   );
 }
 
 function Roster() {
   const roster = useRoomStore(useShallow((s) => s.roster));
+  const goal = useRoomStore((s) => s.goal);
   if (roster.length === 0) return <p className="muted">No students yet.</p>;
+  const reached = goal ? roster.filter((r) => r.goal?.goalId === goal.id && r.goal.state === 'reached').length : 0;
   return (
-    <table className="headers roster" aria-label="Roster">
-      <thead>
-        <tr>
-          <th scope="col">Student</th>
-          <th scope="col">Online</th>
-          <th scope="col">Last exchange</th>
-          <th scope="col">Lesson</th>
-        </tr>
-      </thead>
-      <tbody>
-        {roster.map((r) => (
-          <tr key={r.studentId}>
-            <th scope="row">{r.name}</th>
-            <td>{r.connected ? 'yes' : 'no'}</td>
-            <td>{r.lastExchange ? `${r.lastExchange.method} ${r.lastExchange.url} → ${r.lastExchange.status ?? 'no response'}` : '—'}</td>
-            <td>{r.progress ? `${r.progress.lessonId}: step ${r.progress.step}${r.progress.steps ? ` of ${r.progress.steps}` : ''}${r.progress.completed ? ' ✓' : ''}` : '—'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      {goal && (
+        <p aria-live="polite">
+          Goal: {goal.description} — <strong>{reached}</strong> of {roster.length} reached it.
+        </p>
+      )}
+      <div className="table-scroll">
+        <table className="headers roster" aria-label="Roster">
+          <thead>
+            <tr>
+              <th scope="col">Student</th>
+              <th scope="col">Online</th>
+              <th scope="col">Goal</th>
+              <th scope="col">Last exchange (shared)</th>
+              <th scope="col">Lesson</th>
+            </tr>
+          </thead>
+          <tbody>
+            {roster.map((r) => (
+              <tr key={r.studentId}>
+                <th scope="row">{r.name}</th>
+                <td>{r.connected ? 'yes' : 'no'}</td>
+                <td>
+                  <GoalCell entry={r} goal={goal} />
+                </td>
+                <td>{r.lastExchange ? `${r.lastExchange.method} ${r.lastExchange.url} → ${r.lastExchange.status ?? 'no response'}` : '—'}</td>
+                <td>{r.progress ? `${r.progress.lessonId}: step ${r.progress.step}${r.progress.steps ? ` of ${r.progress.steps}` : ''}${r.progress.completed ? ' ✓' : ''}` : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
+
+function PushControls() {
+  const pushGoal = useRoomStore((s) => s.pushGoal);
+  const [message, setMessage] = useState('Try this:');
+  const [goal, setGoal] = useState<{ goal: PushedGoal['goal']; description: string } | undefined>();
+  const id = useId();
+  return (
+    <div className="push">
+      <label htmlFor={id}>Message</label>
+      <input id={id} value={message} onChange={(e) => setMessage(e.target.value)} />
+      <GoalPicker onChange={setGoal} />
+      <button type="button" className="secondary" onClick={() => void pushGoal(useDraftStore.getState().draft as unknown as { method: string; url: string }, message, goal)}>
+        Push my request to everyone
+      </button>
+    </div>
+  );
+}
+
+/** A button that shows or hides one panel of the room strip. */
+function PanelToggle({ label, open, onToggle }: { label: string; open: boolean; onToggle: () => void }) {
+  return (
+    <button type="button" className="secondary strip-button" aria-expanded={open} onClick={onToggle}>
+      {label}
+    </button>
+  );
+}
+
+type Panel = 'qr' | 'controls' | 'roster' | 'inbox';
 
 function InstructorView() {
   const membership = useRoomStore((s) => s.membership);
@@ -219,54 +285,107 @@ function InstructorView() {
   const connection = useRoomStore((s) => s.connection);
   const broadcastAll = useRoomStore((s) => s.broadcastAll);
   const setBroadcastAll = useRoomStore((s) => s.setBroadcastAll);
-  const push = useRoomStore((s) => s.push);
+  const captures = useRoomStore(useShallow((s) => s.roomCaptures));
   const leave = useRoomStore((s) => s.leave);
-  const [message, setMessage] = useState('Try this:');
   const presenting = usePresenterStore((s) => s.presenting);
-  const ids = { all: useId(), message: useId() };
+  const allId = useId();
+  // On the projector the room is a one-line strip and every panel opens on demand, so the live exchange
+  // stays above the fold; at a desk everything is open.
+  const everything = (on: boolean): Record<Panel, boolean> => ({ qr: on, controls: on, roster: on, inbox: on });
+  const [open, setOpen] = useState<Record<Panel, boolean>>(() => everything(!presenting));
+  useEffect(() => setOpen(everything(!presenting)), [presenting]);
   if (membership?.role !== 'instructor' || !room) return null;
   const joinLink = `${origin()}${room.joinUrl}`;
+  const toggle = (panel: Panel) => setOpen((o) => ({ ...o, [panel]: !o[panel] }));
   return (
     <div className="classroom-room">
-      <div className="room-banner">
-        <div>
-          <p className="muted">Join at {joinLink} with the code</p>
-          <p className="room-code" aria-label="Room code">
-            {room.code}
-          </p>
-          <p aria-live="polite">
-            <strong>{room.students}</strong> {room.students === 1 ? 'student' : 'students'} joined · {connection}
-          </p>
-        </div>
-        <QrCode text={joinLink} label={`QR code for ${joinLink}`} />
+      <div className="room-strip" role="group" aria-label="Room">
+        <span className="room-code" aria-label="Room code">
+          {room.code}
+        </span>
+        <span className="join-at">
+          Join at <strong>{joinLink.replace(/^https?:\/\//, '')}</strong>
+        </span>
+        <span aria-live="polite" className="student-count">
+          <strong>{room.students}</strong> {room.students === 1 ? 'student' : 'students'} joined · {connection}
+        </span>
+        <span className="strip-buttons">
+          <PanelToggle label={open.qr ? 'Hide QR code' : 'Show QR code'} open={open.qr} onToggle={() => toggle('qr')} />
+          <PanelToggle label={`Inbox (${captures.length})`} open={open.inbox} onToggle={() => toggle('inbox')} />
+          <PanelToggle label="Roster" open={open.roster} onToggle={() => toggle('roster')} />
+          <PanelToggle label="Controls" open={open.controls} onToggle={() => toggle('controls')} />
+        </span>
       </div>
-      <details className="room-section" open={!presenting}>
-        <summary>Controls: broadcast, push, fault switches</summary>
-      <div className="room-controls">
-        <div className="send-options">
-          <input id={ids.all} type="checkbox" checked={broadcastAll} onChange={(e) => setBroadcastAll(e.target.checked)} />
-          <label htmlFor={ids.all}>Show my exchanges to the room</label>
+      {open.qr && (
+        <div className="room-qr">
+          <QrCode text={joinLink} label={`QR code for ${joinLink}`} />
         </div>
-        <div className="push">
-          <label htmlFor={ids.message}>Message</label>
-          <input id={ids.message} value={message} onChange={(e) => setMessage(e.target.value)} />
-          <button type="button" className="secondary" onClick={() => void push(useDraftStore.getState().draft as unknown as { method: string; url: string }, message)}>
-            Push my request to everyone
+      )}
+      {open.controls && (
+        <section className="room-controls" aria-label="Controls">
+          <div className="send-options">
+            <input id={allId} type="checkbox" checked={broadcastAll} onChange={(e) => setBroadcastAll(e.target.checked)} />
+            <label htmlFor={allId}>Show my exchanges to the room</label>
+          </div>
+          <PushControls />
+          <FaultSwitches />
+          <button type="button" className="secondary" onClick={leave}>
+            Leave the room
           </button>
-        </div>
-        <FaultSwitches />
-      </div>
-      </details>
-      <details className="room-section" open={!presenting}>
-        <summary>Roster ({room.students})</summary>
-        <Roster />
-      </details>
-      <details className="room-section" open>
-        <summary>Room inbox</summary>
-        <Captures inbox={membership.created.inbox} />
-      </details>
-      <button type="button" className="secondary" onClick={leave}>
-        Leave the room
+        </section>
+      )}
+      {open.roster && (
+        <section className="room-section" aria-label={`Roster (${room.students})`}>
+          <Roster />
+        </section>
+      )}
+      {open.inbox && (
+        <section className="captures" aria-label="Room inbox">
+          <h3>Room inbox</h3>
+          <InboxAddress url={room.inboxUrl} who="the room inbox" />
+          <InboxResponseEditor inbox={membership.created.inbox} />
+          <CaptureList captures={captures} />
+        </section>
+      )}
+    </div>
+  );
+}
+
+function TryThisCard({ tryThis, index }: { tryThis: { draft: Record<string, unknown> & { method: string; url: string }; message: string; goal?: PushedGoal }; index: number }) {
+  const load = useDraftStore((s) => s.load);
+  const dismiss = useRoomStore((s) => s.dismissTryThis);
+  const attempt = useRoomStore((s) => s.goalAttempt);
+  const current = useRoomStore((s) => s.goal);
+  const goal = tryThis.goal;
+  const live = goal && current?.id === goal.id;
+  const state = !live ? undefined : attempt?.goalId === goal.id ? (attempt.reached ? 'Reached ✓' : 'Not yet: keep trying') : 'Not tried yet';
+  return (
+    <div className="try-this" role="note" aria-label="Try this">
+      <p>
+        <strong>{tryThis.message}</strong>{' '}
+        <code>
+          {tryThis.draft.method} {tryThis.draft.url}
+        </code>
+      </p>
+      {goal && (
+        <p>
+          Goal: {goal.description}
+          {state && (
+            <>
+              {' '}
+              — <strong aria-live="polite">{state}</strong>
+            </>
+          )}
+        </p>
+      )}
+      <button
+        type="button"
+        onClick={() => {
+          load(tryThis.draft as unknown as Draft);
+          if (!goal) dismiss(index);
+        }}
+      >
+        Put it in my composer
       </button>
     </div>
   );
@@ -278,13 +397,14 @@ function StudentView() {
   const connection = useRoomStore((s) => s.connection);
   const faults = useRoomStore((s) => s.faults);
   const tryThis = useRoomStore(useShallow((s) => s.tryThis));
-  const dismiss = useRoomStore((s) => s.dismissTryThis);
-  const load = useDraftStore((s) => s.load);
+  const roomCaptures = useRoomStore(useShallow((s) => s.roomCaptures));
+  const myCaptures = useRoomStore(useShallow((s) => s.myCaptures));
   const leave = useRoomStore((s) => s.leave);
   const share = useRoomStore((s) => s.shareMine);
   const setShare = useRoomStore((s) => s.setShareMine);
   const shareId = useId();
   if (membership?.role !== 'student' || !room) return null;
+  const inbox: InboxLink = membership.joined.inbox;
   return (
     <div className="classroom-room">
       <p>
@@ -297,23 +417,28 @@ function StudentView() {
         <label htmlFor={shareId}>Share my last exchange with the instructor</label>
       </div>
       {tryThis.map((t, index) => (
-        <div key={index} className="try-this" role="note" aria-label="Try this">
-          <p>
-            <strong>{t.message}</strong> <code>{t.draft.method} {t.draft.url}</code>
-          </p>
-          <button
-            type="button"
-            onClick={() => {
-              load(t.draft as unknown as Draft);
-              dismiss(index);
-            }}
-          >
-            Put it in my composer
-          </button>
-        </div>
+        <TryThisCard key={index} tryThis={t} index={index} />
       ))}
-      <Feed />
-      <Captures inbox={membership.joined.inbox} />
+      <section aria-label="The instructor's exchanges">
+        <h3>The instructor’s exchanges</h3>
+        <Feed />
+      </section>
+      <section className="captures" aria-label="Room inbox">
+        <h3>Room inbox</h3>
+        <InboxAddress url={room.inboxUrl} who="the room inbox" />
+        <CaptureList captures={roomCaptures} />
+      </section>
+      <details className="room-section">
+        <summary>Your own inbox ({myCaptures.length})</summary>
+        <section className="captures" aria-label="Your inbox">
+          <InboxAddress url={inbox.url} who="your inbox" />
+          <p>
+            <a href={inbox.viewUrl}>Open your inbox on its own page</a>
+          </p>
+          <InboxResponseEditor inbox={inbox} />
+          <CaptureList captures={myCaptures} />
+        </section>
+      </details>
       <button type="button" className="secondary" onClick={leave}>
         Leave the room
       </button>
@@ -339,14 +464,17 @@ function useRoomSync() {
         const room = useRoomStore.getState();
         const last = state.transcript.exchanges.at(-1)!;
         if (room.membership?.role === 'instructor' && room.broadcastAll) void room.broadcast(state.transcript);
-        if (room.membership?.role === 'student' && room.shareMine) {
+        if (room.membership?.role !== 'student') return;
+        const summary = { method: last.request.method, url: pathOf(last.request.url), status: last.response?.status ?? null, durationMs: Math.round(last.timings.completeMs) };
+        room.checkGoal(state.transcript.exchanges, summary);
+        if (room.shareMine) {
           const lessons = useLessonStore.getState();
           if (lessons.openId) {
             const lesson = lessons.lessons[lessons.openId];
             const progress = lessons.progress[lessons.openId];
             if (lesson && progress) room.shareLesson({ lessonId: lesson.id, step: progress.step + 1, steps: lesson.steps.length, completed: progress.done.length === lesson.steps.length });
           }
-          room.shareProgress({ method: last.request.method, url: new URL(last.request.url).pathname, status: last.response?.status ?? null, durationMs: Math.round(last.timings.completeMs) });
+          room.shareProgress(summary);
         }
       }),
     [],
@@ -362,3 +490,4 @@ export default function ClassroomPanel() {
     </section>
   );
 }
+

@@ -2,11 +2,14 @@
 // Credentials survive a reload (localStorage); the stream reconnects by itself with Last-Event-ID.
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import type { Transcript } from '../../../../server/protocol';
+import type { Exchange, Transcript } from '../../../../server/protocol';
+import { checkGoal } from '../../../../server/lessons/goals';
 import type {
   Broadcast,
   CapturedRequest,
+  ExchangeSummary,
   FaultSettings,
+  PushedGoal,
   RoomCreated,
   RoomEvents,
   RoomPublic,
@@ -18,6 +21,8 @@ import { ApiError, apiFetch, postJson } from '../../lib/api-client';
 
 /** Most broadcasts and captures kept on screen. */
 const KEEP = 50;
+/** A student's latest exchanges checked against a pushed goal (goals such as "repeated" look back). */
+const GOAL_HISTORY = 10;
 
 export type Membership =
   | { role: 'instructor'; code: string; key: string; created: RoomCreated }
@@ -28,9 +33,17 @@ export interface RoomStore {
   room: RoomPublic | null;
   connection: 'offline' | 'connecting' | 'live' | 'closed';
   faults: FaultSettings | null;
+  /** The instructor's exchanges, oldest first, as the server relayed them (secrets masked). */
   broadcasts: Broadcast[];
-  captures: CapturedRequest[];
+  /** Requests that reached the room's inbox, oldest first (senders' secrets masked). */
+  roomCaptures: CapturedRequest[];
+  /** Requests that reached this student's own inbox, oldest first. */
+  myCaptures: CapturedRequest[];
   tryThis: TryThis[];
+  /** The room's current goal (the latest push that had one). */
+  goal: PushedGoal | null;
+  /** A student's exchanges since the goal was pushed, and whether one reached it. */
+  goalAttempt: { goalId: number; history: Exchange[]; reached: boolean } | null;
   roster: RosterEntry[];
   error: string | null;
   /** Broadcast every exchange the instructor sends. */
@@ -49,6 +62,9 @@ export interface RoomStore {
   setFaults: (faults: FaultSettings) => Promise<void>;
   shareProgress: (summary: { method: string; url: string; status: number | null; durationMs?: number }) => void;
   shareLesson: (progress: { lessonId: string; step: number; steps: number; completed: boolean }) => void;
+  /** A student's page checks each new exchange against the room's goal and reports where they stand. */
+  checkGoal: (exchanges: Exchange[], summary: ExchangeSummary) => void;
+  pushGoal: (draft: TryThis['draft'], message: string, goal: { goal: PushedGoal['goal']; description?: string } | undefined) => Promise<void>;
   dismissTryThis: (index: number) => void;
 }
 
@@ -63,8 +79,17 @@ function roomCall<T = unknown>(member: Membership, method: 'POST' | 'PUT', actio
   });
 }
 
-function keep<T>(list: T[], item: T): T[] {
-  return [item, ...list].slice(0, KEEP);
+/** Appends, keeping the newest KEEP. Every event arrives once (the server's stream guarantees it), so
+ *  nothing here drops an event as a repeat. */
+function append<T>(list: T[], item: T): T[] {
+  return [...list, item].slice(-KEEP);
+}
+
+/** Captures merged by their number in their inbox (the list fetched on reload meets live events). */
+function mergeCaptures(list: CapturedRequest[], more: CapturedRequest[]): CapturedRequest[] {
+  const byKey = new Map(list.map((c) => [`${c.inboxId}:${c.seq}`, c]));
+  for (const c of more) byKey.set(`${c.inboxId}:${c.seq}`, c);
+  return [...byKey.values()].sort((a, b) => a.seq - b.seq).slice(-KEEP);
 }
 
 export const useRoomStore = create<RoomStore>()(
@@ -82,8 +107,11 @@ export const useRoomStore = create<RoomStore>()(
       connection: 'offline',
       faults: null,
       broadcasts: [],
-      captures: [],
+      roomCaptures: [],
+      myCaptures: [],
       tryThis: [],
+      goal: null,
+      goalAttempt: null,
       roster: [],
       error: null,
       broadcastAll: true,
@@ -93,7 +121,7 @@ export const useRoomStore = create<RoomStore>()(
       createRoom: async (title) => {
         try {
           const created = await postJson<RoomCreated>('/app/rooms', title ? { title } : {});
-          set({ membership: { role: 'instructor', code: created.code, key: created.instructorKey, created }, room: created, faults: created.faults, error: null, broadcasts: [], captures: [], roster: [] });
+          set({ membership: { role: 'instructor', code: created.code, key: created.instructorKey, created }, room: created, faults: created.faults, error: null, broadcasts: [], roomCaptures: [], myCaptures: [], roster: [], goal: null });
           get().connect();
         } catch (error) {
           set({ error: error instanceof ApiError ? error.message : String(error) });
@@ -103,7 +131,7 @@ export const useRoomStore = create<RoomStore>()(
       joinRoom: async (code, name) => {
         try {
           const joined = await postJson<StudentJoined>(`/app/rooms/${encodeURIComponent(code.trim().toUpperCase())}/join`, { name });
-          set({ membership: { role: 'student', code: joined.room.code, key: joined.studentKey, joined }, room: joined.room, error: null, broadcasts: [], captures: [], tryThis: [] });
+          set({ membership: { role: 'student', code: joined.room.code, key: joined.studentKey, joined }, room: joined.room, error: null, broadcasts: [], roomCaptures: [], myCaptures: [], tryThis: [], goal: null, goalAttempt: null });
           get().connect();
         } catch (error) {
           set({ error: error instanceof ApiError ? error.message : String(error) });
@@ -112,7 +140,7 @@ export const useRoomStore = create<RoomStore>()(
 
       leave: () => {
         get().disconnect();
-        set({ membership: null, room: null, broadcasts: [], captures: [], tryThis: [], roster: [], faults: null, connection: 'offline' });
+        set({ membership: null, room: null, broadcasts: [], roomCaptures: [], myCaptures: [], tryThis: [], roster: [], faults: null, goal: null, goalAttempt: null, connection: 'offline' });
       },
 
       connect: () => {
@@ -123,25 +151,48 @@ export const useRoomStore = create<RoomStore>()(
         // EventSource cannot send headers, so the key goes in the query; it reconnects by itself and
         // sends Last-Event-ID, and the server replays what was missed.
         source = new EventSource(`/app/rooms/${membership.code}/events?key=${encodeURIComponent(membership.key)}`);
-        const on = <K extends keyof RoomEvents>(name: K, handle: (data: RoomEvents[K]) => void) => {
-          source!.addEventListener(name, (event) => handle(JSON.parse((event as MessageEvent<string>).data) as RoomEvents[K]));
+        const on = <K extends keyof RoomEvents>(name: K, handle: (data: RoomEvents[K], eventId: string) => void) => {
+          source!.addEventListener(name, (event) => {
+            const message = event as MessageEvent<string>;
+            handle(JSON.parse(message.data) as RoomEvents[K], message.lastEventId);
+          });
         };
+        // A student's own inbox is read with its key: what arrived while the page was closed comes back.
+        const inbox = membership.role === 'student' ? membership.joined.inbox : null;
+        if (inbox) {
+          apiFetch<{ requests: CapturedRequest[] }>(inbox.requestsUrl, { headers: { authorization: `Bearer ${inbox.key}` } }).then(
+            ({ requests }) => set((s) => ({ myCaptures: mergeCaptures(s.myCaptures, requests) })),
+            () => undefined,
+          );
+        }
         source.onopen = () => set({ connection: 'live' });
         source.onerror = () => {
           if (get().connection !== 'closed') set({ connection: source?.readyState === EventSource.CLOSED ? 'offline' : 'connecting' });
         };
+        // `state` starts every fresh connection (and follows a gap): it is the whole truth, so it replaces
+        // what the page had. Events after it continue the lists; a reconnect replays only what was missed.
         on('state', (data) =>
           set((s) => ({
             room: data.room,
             faults: data.faults,
             roster: data.roster ?? s.roster,
-            broadcasts: data.lastBroadcast && !s.broadcasts.some((b) => b.eventId === data.lastBroadcast!.eventId) ? keep(s.broadcasts, data.lastBroadcast) : s.broadcasts,
+            broadcasts: data.broadcasts.slice(-KEEP),
+            roomCaptures: data.captures.slice(-KEEP),
+            goal: data.goal,
+            goalAttempt: data.goal && s.goalAttempt?.goalId === data.goal.id ? s.goalAttempt : null,
           })),
         );
-        on('broadcast', (data) => set((s) => (s.broadcasts.some((b) => b.eventId === data.eventId) ? s : { broadcasts: keep(s.broadcasts, data) })));
-        on('try-this', (data) => set((s) => ({ tryThis: keep(s.tryThis, data) })));
+        on('broadcast', (data, eventId) => set((s) => ({ broadcasts: append(s.broadcasts, { ...data, eventId }) })));
+        on('try-this', (data) =>
+          set((s) => ({
+            tryThis: append(s.tryThis, data),
+            ...(data.goal ? { goal: data.goal, goalAttempt: null, roster: s.roster.map((r) => ({ ...r, goal: null })) } : {}),
+          })),
+        );
         on('faults', (data) => set({ faults: data.faults }));
-        on('capture', (data) => set((s) => ({ captures: keep(s.captures, data.request) })));
+        on('capture', (data) =>
+          set((s) => (data.scope === 'room' ? { roomCaptures: append(s.roomCaptures, data.request) } : { myCaptures: mergeCaptures(s.myCaptures, [data.request]) })),
+        );
         on('student-joined', (data) => set((s) => ({ roster: [...s.roster.filter((r) => r.studentId !== data.student.studentId), data.student], room: s.room ? { ...s.room, students: s.room.students + 1 } : s.room })));
         on('presence', (data) =>
           set((s) => ({ roster: s.roster.map((r) => (r.studentId === data.studentId ? { ...r, connected: data.connected, connections: data.connections } : r)) })),
@@ -166,9 +217,24 @@ export const useRoomStore = create<RoomStore>()(
         if (m) await roomCall(m, 'POST', 'broadcast', { transcript, ...(note ? { note } : {}) }).catch(reportError);
       },
 
-      push: async (draft, message) => {
+      push: async (draft, message) => get().pushGoal(draft, message, undefined),
+
+      pushGoal: async (draft, message, goal) => {
         const m = member('instructor');
-        if (m) await roomCall(m, 'POST', 'push', { draft, message }).catch(reportError);
+        if (m) await roomCall(m, 'POST', 'push', { draft, message, ...(goal ? { goal } : {}) }).catch(reportError);
+      },
+
+      checkGoal: (exchanges, summary) => {
+        const m = member('student');
+        const goal = get().goal;
+        if (!m || !goal) return;
+        const before = get().goalAttempt;
+        const attempt = before?.goalId === goal.id ? before : { goalId: goal.id, history: [], reached: false };
+        const history = [...attempt.history, ...exchanges].slice(-GOAL_HISTORY);
+        const reached = attempt.reached || checkGoal(goal.goal, history).passed;
+        set({ goalAttempt: { goalId: goal.id, history, reached } });
+        // Only where the student stands goes to the instructor: method, path with query, status.
+        if (!attempt.reached) void roomCall(m, 'POST', 'progress', { goal: { goalId: goal.id, reached, attempt: summary } }).catch(() => undefined);
       },
 
       setFaults: async (faults) => {
