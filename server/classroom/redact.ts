@@ -107,12 +107,12 @@ export class Redactor {
       const scheme = space === -1 ? '' : value.slice(0, space);
       const credentials = space === -1 ? value : value.slice(space + 1);
       if (credentials.trim() === '') return value;
-      this.#remember(credentials.trim(), `${name}: ${this.owner}'s ${scheme ? `${scheme} ` : ''}credentials`);
+      this.#remember(credentials.trim(), `${headerName(name)}: ${this.owner}'s ${scheme ? `${scheme} ` : ''}credentials`);
       return `${scheme ? `${scheme} ` : ''}${MASK} (hidden: ${this.owner}'s credentials)`;
     }
     if (KEY_HEADER.test(name)) {
       if (value.trim() === '') return value;
-      this.#remember(value.trim(), `${name}: ${this.owner}'s key`);
+      this.#remember(value.trim(), `${headerName(name)}: ${this.owner}'s key`);
       return `${MASK} (hidden: ${this.owner}'s key)`;
     }
     if (lower === 'cookie' && direction === 'request') return this.#cookieList(name, value);
@@ -129,7 +129,7 @@ export class Redactor {
       const cookieValue = part.slice(eq + 1).trim();
       if (!isSecretCookie(cookie, cookieValue) || cookieValue === '') return part;
       hidden.push(cookie);
-      this.#remember(cookieValue, `${name}: ${this.owner}'s ${describeCookie(cookie)}`);
+      this.#remember(cookieValue, `${headerName(name)}: ${this.owner}'s ${describeCookie(cookie)}`);
       return `${part.slice(0, eq + 1)}${MASK}`;
     });
     const masked = this.text(pairs.join(';'));
@@ -145,7 +145,7 @@ export class Redactor {
     const cookie = pair.slice(0, eq).trim();
     const cookieValue = pair.slice(eq + 1).trim();
     if (!isSecretCookie(cookie, cookieValue) || cookieValue === '') return this.text(value);
-    this.#remember(cookieValue, `${name}: ${this.owner}'s ${describeCookie(cookie)}`);
+    this.#remember(cookieValue, `${headerName(name)}: ${this.owner}'s ${describeCookie(cookie)}`);
     return `${pair.slice(0, eq + 1)}${MASK}${attributes} (hidden: ${this.owner}'s ${describeCookie(cookie)})`;
   }
 
@@ -197,7 +197,7 @@ export class Redactor {
       if (isSecretName(name) && (typeof field === 'string' || typeof field === 'number') && String(field) !== '') {
         const secret = String(field);
         // Short secrets (a 4-letter password) are masked in place below, by field name.
-        this.#remember(secret, `${name}: ${this.owner}'s ${name.toLowerCase().includes('pass') ? 'password' : 'secret'}`);
+        this.#remember(secret, fieldNote(name, this.owner));
       } else {
         this.#collectJson(field, depth + 1);
       }
@@ -222,7 +222,7 @@ export class Redactor {
         // Not whole JSON (cut short, or JSON lines): the field pattern below still applies.
       }
       text = maskJsonFields(text, (name, value) => {
-        this.#remember(value, `${name}: ${this.owner}'s ${name.toLowerCase().includes('pass') ? 'password' : 'secret'}`);
+        this.#remember(value, fieldNote(name, this.owner));
       });
     }
     return this.text(text);
@@ -264,6 +264,18 @@ export class Redactor {
     });
     return end === -1 ? lines.join('\r\n') : `${lines.join('\r\n')}\r\n\r\n${this.bodyText(body, contentType)}`;
   }
+}
+
+/** A header name as RFC 9110 writes it (Set-Cookie), whatever case it travelled in. */
+function headerName(name: string): string {
+  return name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1).toLowerCase())
+    .join('-');
+}
+
+function fieldNote(name: string, owner: string): string {
+  return `the "${name}" field: ${owner}'s ${name.toLowerCase().includes('pass') ? 'password' : 'secret'}`;
 }
 
 function describeCookie(name: string): string {

@@ -73,6 +73,8 @@ export interface OpenOptions {
 export class SseStream {
   readonly events: SseEvent[] = [];
   readonly comments: string[] = [];
+  /** Every byte of the stream so far, as text (to search what a client really received). */
+  raw = '';
   #read = 0;
   #waiters: (() => void)[] = [];
   #ended = false;
@@ -98,7 +100,11 @@ export class SseStream {
     this.parser = parser;
     this.ended = (async () => {
       try {
-        for await (const chunk of body) parser.push(chunk.toString('utf8'));
+        for await (const chunk of body) {
+          const text = chunk.toString('utf8');
+          this.raw += text;
+          parser.push(text);
+        }
       } catch {
         // aborted by close(), or the server cut the connection
       } finally {
