@@ -4,7 +4,11 @@
 // lesson gave for it, so the player can show the right hint rather than the next one in line.
 import type { Exchange, WireHeader } from '../protocol';
 
-/** A test on a named header or query parameter: present, absent, equal to a value, or containing text. */
+/**
+ * A test on a named header or query parameter: present, absent, equal to a value, or containing text.
+ * `{{response.Name}}` in `equals` or `contains` stands for the header Name of the latest earlier response
+ * that had one (an ETag to send back, a Location to follow), so a goal can pin the learner's own resource.
+ */
 export interface FieldTest {
   name: string;
   exists?: boolean;
@@ -38,7 +42,7 @@ export type Condition =
   | { statusClass: number }
   /** The request's method (case-insensitive). */
   | { method: string }
-  /** The request path (without the query) matches this regular expression. */
+  /** The request path (without the query) matches this regular expression; `{{response.Location}}` in it stands for the path of an earlier response's Location. */
   | { path: string }
   /** A query parameter of the request URL. */
   | { query: FieldTest }
@@ -124,12 +128,58 @@ function pathOf(exchange: Exchange): string {
   return parseUrl(exchange)?.pathname ?? exchange.request.url;
 }
 
-function fieldCheck(value: string | undefined, test: FieldTest, what: string): string | undefined {
+/** `{{response.Name}}`: the header Name of the latest response that had one (in goals and in check requests). */
+export const RESPONSE_REFERENCE = /\{\{\s*response\.([A-Za-z0-9-]+)\s*\}\}/g;
+
+/** Looks up a response header among the exchanges that came before the one being checked (latest first). */
+type Lookup = (headerName: string) => string | undefined;
+
+function lookupIn(exchanges: readonly Exchange[]): Lookup {
+  return (name) => {
+    for (let i = exchanges.length - 1; i >= 0; i -= 1) {
+      const value = findHeader(exchanges[i]!.response?.headers ?? [], name);
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  };
+}
+
+class MissingReference extends Error {
+  constructor(readonly headerName: string) {
+    super(`no earlier response had a ${headerName} header to compare with (send the request that gives it first)`);
+  }
+}
+
+/** Replaces each `{{response.Name}}` in text, through `map` (escaping for a regular expression, say). */
+function resolve(text: string, lookup: Lookup, map: (value: string, name: string) => string = (v) => v): string {
+  return text.replace(RESPONSE_REFERENCE, (_all, name: string) => {
+    const value = lookup(name);
+    if (value === undefined) throw new MissingReference(name);
+    return map(value, name);
+  });
+}
+
+/** A Location (or any URL) as the path a goal compares with, escaped for a regular expression. */
+function pathPattern(value: string, name: string): string {
+  let path = value;
+  if (name.toLowerCase() === 'location' || value.startsWith('/') || /^https?:/i.test(value)) {
+    try {
+      path = new URL(value, 'http://sandbox.invalid').pathname;
+    } catch {
+      path = value;
+    }
+  }
+  return path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function fieldCheck(value: string | undefined, test: FieldTest, what: string, lookup: Lookup): string | undefined {
   if (test.exists === false) return value === undefined ? undefined : `${what} should not be there`;
   if (value === undefined) return `${what} is missing`;
-  if (test.equals !== undefined && value !== test.equals) return `${what} is "${value}", not "${test.equals}"`;
-  if (test.contains !== undefined && !value.toLowerCase().includes(test.contains.toLowerCase())) {
-    return `${what} ("${value}") does not contain "${test.contains}"`;
+  const equals = test.equals === undefined ? undefined : resolve(test.equals, lookup);
+  const contains = test.contains === undefined ? undefined : resolve(test.contains, lookup);
+  if (equals !== undefined && value !== equals) return `${what} is "${value}", not "${equals}"`;
+  if (contains !== undefined && !value.toLowerCase().includes(contains.toLowerCase())) {
+    return `${what} ("${value}") does not contain "${contains}"`;
   }
   return undefined;
 }
@@ -152,14 +202,23 @@ export function interimStatuses(exchange: Exchange): number[] {
   return codes;
 }
 
+/** "{{response.ETag}}" as a reader would say it. */
+function spoken(text: string): string {
+  return text.replace(RESPONSE_REFERENCE, (_all, name: string) => `the ${name} you got`);
+}
+
 /** The goal in a few plain words ("status 201 and a Location response header"), for the player and messages. */
 export function describeGoal(goal: Goal): string {
-  if ('all' in goal) return goal.all.map(describeGoal).join(' and ');
-  if ('any' in goal) return `either ${goal.any.map(describeGoal).join(', or ')}`;
+  return spoken(describeCondition(goal));
+}
+
+function describeCondition(goal: Goal): string {
+  if ('all' in goal) return goal.all.map(describeCondition).join(' and ');
+  if ('any' in goal) return `either ${goal.any.map(describeCondition).join(', or ')}`;
   if ('status' in goal) return `status ${Array.isArray(goal.status) ? goal.status.join(' or ') : goal.status}`;
   if ('statusClass' in goal) return `a ${goal.statusClass}xx status`;
   if ('method' in goal) return `the method ${goal.method.toUpperCase()}`;
-  if ('path' in goal) return `a path matching ${goal.path}`;
+  if ('path' in goal) return /^\^\{\{\s*response\.Location\s*\}\}\$$/.test(goal.path) ? 'the URL in the Location you got' : `a path matching ${goal.path}`;
   if ('query' in goal) return describeField(goal.query, 'query parameter');
   if ('header' in goal) return describeField(goal.header, 'response header');
   if ('requestHeader' in goal) return describeField(goal.requestHeader, 'request header');
@@ -167,7 +226,7 @@ export function describeGoal(goal: Goal): string {
   if ('requestBodyContains' in goal) return `a request body containing "${goal.requestBodyContains}"`;
   if ('interim' in goal) return `an interim ${goal.interim} response before the final one`;
   if ('repeated' in goal) return `the same request sent ${goal.repeated.times} times in a row`;
-  if ('earlier' in goal) return `an earlier request with ${describeGoal(goal.earlier)}`;
+  if ('earlier' in goal) return `an earlier request with ${describeCondition(goal.earlier)}`;
   return 'a goal this version does not know';
 }
 
@@ -208,8 +267,18 @@ function repeatedFailure(test: RepeatedTest, history: readonly Exchange[]): stri
 }
 
 /** The message when a single condition fails on the last exchange, or undefined when it holds. */
-function leafFailure(goal: Goal, history: readonly Exchange[]): string | undefined {
+function leafFailure(goal: Goal, history: readonly Exchange[], before: readonly Exchange[]): string | undefined {
   const last = history.at(-1)!;
+  const lookup = lookupIn([...before, ...history.slice(0, -1)]);
+  try {
+    return leafMessage(goal, history, last, lookup);
+  } catch (error) {
+    if (error instanceof MissingReference) return error.message;
+    throw error;
+  }
+}
+
+function leafMessage(goal: Goal, history: readonly Exchange[], last: Exchange, lookup: Lookup): string | undefined {
   const response = last.response;
   const noResponse = `no response came back (${last.error?.message ?? 'the request failed'})`;
   if ('status' in goal) {
@@ -224,17 +293,21 @@ function leafFailure(goal: Goal, history: readonly Exchange[]): string | undefin
   if ('method' in goal) {
     return last.request.method.toUpperCase() === goal.method.toUpperCase() ? undefined : `the method is ${last.request.method}, not ${goal.method.toUpperCase()}`;
   }
-  if ('path' in goal) return new RegExp(goal.path).test(pathOf(last)) ? undefined : `the request went to ${pathOf(last)}`;
+  if ('path' in goal) {
+    const pattern = resolve(goal.path, lookup, pathPattern);
+    if (new RegExp(pattern).test(pathOf(last))) return undefined;
+    return goal.path.includes('{{') ? `the request went to ${pathOf(last)}, not to ${pattern.replaceAll('\\', '').replace(/^\^|\$$/g, '')}` : `the request went to ${pathOf(last)}`;
+  }
   if ('query' in goal) {
     const params = parseUrl(last)?.searchParams;
-    return fieldCheck(params?.has(goal.query.name) ? (params.get(goal.query.name) ?? '') : undefined, goal.query, `the query parameter ${goal.query.name}`);
+    return fieldCheck(params?.has(goal.query.name) ? (params.get(goal.query.name) ?? '') : undefined, goal.query, `the query parameter ${goal.query.name}`, lookup);
   }
   if ('header' in goal) {
     if (!response) return noResponse;
-    return fieldCheck(findHeader(response.headers, goal.header.name), goal.header, `the response header ${goal.header.name}`);
+    return fieldCheck(findHeader(response.headers, goal.header.name), goal.header, `the response header ${goal.header.name}`, lookup);
   }
   if ('requestHeader' in goal) {
-    return fieldCheck(findHeader(last.request.headers, goal.requestHeader.name), goal.requestHeader, `the request header ${goal.requestHeader.name}`);
+    return fieldCheck(findHeader(last.request.headers, goal.requestHeader.name), goal.requestHeader, `the request header ${goal.requestHeader.name}`, lookup);
   }
   if ('bodyContains' in goal) {
     if (!response) return noResponse;
@@ -253,31 +326,35 @@ function leafFailure(goal: Goal, history: readonly Exchange[]): string | undefin
   return 'the goal is not one this version understands';
 }
 
-function evaluate(goal: Goal, history: readonly Exchange[], at: string, hint: string | undefined): GoalFailure[] {
+function evaluate(goal: Goal, history: readonly Exchange[], before: readonly Exchange[], at: string, hint: string | undefined): GoalFailure[] {
   const ownHint = goal.hint ?? hint;
   const condition = kindOf(goal);
   const fail = (message: string): GoalFailure[] => [{ condition: condition ?? 'all', at, message, ...(ownHint ? { hint: ownHint } : {}) }];
-  if ('all' in goal) return goal.all.flatMap((g, i) => evaluate(g, history, `${at}.all[${i}]`, ownHint));
+  if ('all' in goal) return goal.all.flatMap((g, i) => evaluate(g, history, before, `${at}.all[${i}]`, ownHint));
   if ('any' in goal) {
-    const results = goal.any.map((g, i) => evaluate(g, history, `${at}.any[${i}]`, ownHint));
+    const results = goal.any.map((g, i) => evaluate(g, history, before, `${at}.any[${i}]`, ownHint));
     if (results.some((r) => r.length === 0)) return [];
     const firstHint = ownHint ?? results.flat().find((f) => f.hint)?.hint;
     return [{ condition: 'any', at, message: `none of these held: ${results.map((r) => r.map((f) => f.message).join(' and ')).join('; or ')}`, ...(firstHint ? { hint: firstHint } : {}) }];
   }
   if ('earlier' in goal) {
     for (let end = history.length - 1; end > 0; end -= 1) {
-      if (evaluate(goal.earlier, history.slice(0, end), `${at}.earlier`, ownHint).length === 0) return [];
+      if (evaluate(goal.earlier, history.slice(0, end), before, `${at}.earlier`, ownHint).length === 0) return [];
     }
     return fail(`no earlier request in this step had ${describeGoal(goal.earlier)}`);
   }
-  const message = leafFailure(goal, history);
+  const message = leafFailure(goal, history, before);
   return message === undefined ? [] : fail(message);
 }
 
-/** Checks a goal against the exchanges of a step (oldest first; the last one is the one just sent). */
-export function checkGoal(goal: Goal, history: readonly Exchange[]): GoalResult {
+/**
+ * Checks a goal against the exchanges of a step (oldest first; the last one is the one just sent).
+ * `before` holds exchanges from before the step began (the previous step's), only to resolve
+ * `{{response.Name}}` references, such as the Location of the book created one step earlier.
+ */
+export function checkGoal(goal: Goal, history: readonly Exchange[], before: readonly Exchange[] = []): GoalResult {
   const failed: GoalFailure[] =
-    history.length === 0 ? [{ condition: kindOf(goal) ?? 'all', at: 'goal', message: 'no request has been sent yet' }] : evaluate(goal, history, 'goal', undefined);
+    history.length === 0 ? [{ condition: kindOf(goal) ?? 'all', at: 'goal', message: 'no request has been sent yet' }] : evaluate(goal, history, before, 'goal', undefined);
   return { passed: failed.length === 0, failed, failures: failed.map((f) => f.message) };
 }
 
@@ -313,7 +390,7 @@ export function validateGoal(goal: unknown, at = 'goal'): string[] {
     if ('earlier' in g) visit(g.earlier, `${where}.earlier`, depth + 1);
     if ('path' in g) {
       try {
-        new RegExp(String(g.path));
+        new RegExp(String(g.path).replace(RESPONSE_REFERENCE, 'x'));
       } catch (error) {
         problems.push(`${where}.path is not a valid regular expression: ${(error as Error).message}`);
       }

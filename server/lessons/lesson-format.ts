@@ -1,7 +1,7 @@
 // The lesson file format: Markdown with YAML front matter, one file per lesson in lessons/walkthroughs.
 // Pure (no Node APIs): the client imports the types and helpers; the JSON Schema in lessons/schema and
 // lessonProblems() below check the files at start and in lessons:check. lessons/README.md explains it all.
-import { validateGoal, type Goal } from './goals';
+import { RESPONSE_REFERENCE, validateGoal, type Goal } from './goals';
 
 /** Limits on lesson files, so one oversized or runaway file cannot slow the start or the player. */
 export const LESSON_LIMITS = {
@@ -36,12 +36,27 @@ export interface LessonRequest {
 export interface LessonCheck {
   setup?: LessonRequest[];
   reference: LessonRequest[];
-  wrong: LessonRequest[];
+  /** The wrong attempts, each with the shortcut it tries; or (the short form) one attempt as a list of requests. */
+  wrong: WrongAttempt[] | LessonRequest[];
+}
+
+/** One way to miss the goal — a likely mistake or a shortcut — that lessons:check proves does not pass. */
+export interface WrongAttempt {
+  /** What the attempt tries, in a few words ("the status page instead of a real refusal"). */
+  shortcut: string;
+  requests: LessonRequest[];
+}
+
+/** A step's wrong attempts, whichever form the file uses. */
+export function wrongAttempts(check: LessonCheck): WrongAttempt[] {
+  const items = check.wrong as (WrongAttempt | LessonRequest)[];
+  if (items.every((item) => 'requests' in item)) return items as WrongAttempt[];
+  return [{ shortcut: 'the wrong attempt', requests: items as LessonRequest[] }];
 }
 
 export interface LessonStep {
   title: string;
-  /** What to try, in Markdown-light text (paragraphs; `code` in backticks; **bold**). */
+  /** What to try, in Markdown (rendered without raw HTML). */
   text: string;
   /** The request the step fills into the composer. */
   request?: LessonRequest;
@@ -96,7 +111,7 @@ export function splitFrontMatter(text: string): { frontMatter: string; body: str
   return match ? { frontMatter: match[1]!, body: (match[2] ?? '').trim() } : undefined;
 }
 
-const TEMPLATE = /\{\{\s*response\.([A-Za-z0-9-]+)\s*\}\}/g;
+const TEMPLATE = RESPONSE_REFERENCE;
 
 /**
  * A check request with each `{{response.Name}}` replaced by `latest(Name)`: that header of the latest
@@ -134,8 +149,12 @@ export function lessonProblems(lesson: Pick<Lesson, 'steps'>): string[] {
     if (step.request && usesTemplate(step.request)) {
       problems.push(`${where}.request uses {{response.…}}, which only check requests may use; write what the learner should paste instead, such as "paste the ETag here".`);
     }
-    for (const part of ['setup', 'reference', 'wrong'] as const) {
-      const requests = step.check[part] ?? [];
+    const runs: [string, LessonRequest[]][] = [
+      ['setup', step.check.setup ?? []],
+      ['reference', step.check.reference],
+      ...wrongAttempts(step.check).map((attempt, i): [string, LessonRequest[]] => [step.check.wrong.length > 0 && 'requests' in step.check.wrong[0]! ? `wrong[${i}].requests` : 'wrong', attempt.requests]),
+    ];
+    for (const [part, requests] of runs) {
       requests.forEach((request, i) => {
         const isFirstOfRun = part === 'setup' ? i === 0 : i === 0 && (step.check.setup ?? []).length === 0;
         if (isFirstOfRun && usesTemplate(request)) problems.push(`${where}.check.${part}[${i}] uses {{response.…}}, but no response came before it.`);

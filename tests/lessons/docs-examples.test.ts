@@ -9,6 +9,7 @@ import { PROJECT_ROOT } from '../../server/client-build';
 import { readSection } from '../../server/docs/readme-sections';
 import { checkGoal, validateGoal } from '../../server/lessons/goals';
 import { parseLesson } from '../../server/lessons/load-lessons';
+import { wrongAttempts } from '../../server/lessons/lesson-format';
 import { startServer, type TestServer } from '../helpers/server';
 import { runCheckPart } from './run-check';
 
@@ -46,8 +47,10 @@ describe.each(examples.map(([file, text], i) => [file, i, text] as const))('the 
   it.each(lesson.steps.map((step, n) => [n + 1, step] as const))('step %i: the reference reaches the goal, the wrong attempt misses it', async (_n, step) => {
     const reference = await runCheckPart(server, step.check.setup ?? [], step.check.reference);
     expect(checkGoal(step.goal, reference).failures).toEqual([]);
-    const wrong = await runCheckPart(server, step.check.setup ?? [], step.check.wrong);
-    expect(checkGoal(step.goal, wrong).passed).toBe(false);
+    for (const attempt of wrongAttempts(step.check)) {
+      const wrong = await runCheckPart(server, step.check.setup ?? [], attempt.requests);
+      expect(checkGoal(step.goal, wrong).passed).toBe(false);
+    }
   });
 });
 

@@ -173,3 +173,42 @@ describe('validating a goal written by an instructor', () => {
     expect(validateGoal({ all: [{ status: 201, hint: 'Log in first.' }, { earlier: { status: 201 } }] })).toEqual([]);
   });
 });
+
+describe('references to earlier responses ({{response.Name}})', () => {
+  const ownBook: Goal = { all: [{ method: 'GET' }, { path: '^{{response.Location}}$' }, { status: 200 }] };
+  const readBack = (url: string) => exchange({ url, status: 200 });
+
+  it.each<[string, Exchange[], Exchange[], boolean]>([
+    ['the book created in this step', [created, readBack('/api/books/13')], [], true],
+    ['the book created in the step before', [readBack('/api/books/13')], [created], true],
+    ['a seed book instead of the one created', [readBack('/api/books/1')], [created], false],
+    ['a longer path that starts the same', [readBack('/api/books/130')], [created], false],
+  ])('a path pinned to the Location: %s', (_name, history, before, passes) => {
+    expect(checkGoal(ownBook, history, before).passed).toBe(passes);
+  });
+
+  it('says what was expected when the path differs, and what is missing when nothing gave a Location', () => {
+    expect(checkGoal(ownBook, [readBack('/api/books/1')], [created]).failures).toEqual(['the request went to /api/books/1, not to /api/books/13']);
+    expect(checkGoal(ownBook, [readBack('/api/books/1')]).failures[0]).toMatch(/no earlier response had a Location header/);
+  });
+
+  it('takes the path of an absolute Location, and the latest response that had the header', () => {
+    const absolute = exchange({ method: 'POST', status: 201, headers: [['Location', 'http://127.0.0.1:3000/api/books/14']] });
+    expect(checkGoal(ownBook, [created, absolute, readBack('/api/books/14')]).passed).toBe(true);
+    expect(checkGoal(ownBook, [absolute, created, readBack('/api/books/14')]).passed).toBe(false);
+  });
+
+  it('compares a request header with an earlier ETag, so only the real tag revalidates', () => {
+    const goal: Goal = { requestHeader: { name: 'If-None-Match', equals: '{{response.ETag}}' } };
+    const read = exchange({ headers: [['ETag', '"v7"']] });
+    const withTag = (tag: string) => exchange({ requestHeaders: [['If-None-Match', tag]], status: 304 });
+    expect(checkGoal(goal, [read, withTag('"v7"')]).passed).toBe(true);
+    expect(checkGoal(goal, [read, withTag('"v6"')]).failures).toEqual(['the request header If-None-Match is ""v6"", not ""v7""']);
+  });
+
+  it('reads references out loud in descriptions, and accepts them in a valid path', () => {
+    expect(describeGoal(ownBook)).toBe('the method GET and the URL in the Location you got and status 200');
+    expect(describeGoal({ header: { name: 'ETag', equals: '{{response.ETag}}' } })).toBe('the response header ETag: the ETag you got');
+    expect(validateGoal({ path: '^{{response.Location}}$' })).toEqual([]);
+  });
+});

@@ -11,6 +11,7 @@ import { interimStatuses } from '../../server/lessons/goals';
 import { call, login, startServer, type TestServer } from '../helpers/server';
 import { runCheckPart, SandboxRun } from './run-check';
 import { loadLessons } from '../../server/lessons/load-lessons';
+import { wrongAttempts } from '../../server/lessons/lesson-format';
 import type { Goal } from '../../server/lessons/goals';
 import type { Exchange } from '../../server/protocol';
 
@@ -170,7 +171,7 @@ describe('headers a learner meets', () => {
     };
     for (const step of lessons.flatMap((l) => l.steps)) {
       fromGoal(step.goal);
-      const requests = [step.request, ...(step.check.setup ?? []), ...step.check.reference, ...step.check.wrong];
+      const requests = [step.request, ...(step.check.setup ?? []), ...step.check.reference, ...wrongAttempts(step.check).flatMap((a) => a.requests)];
       for (const request of requests) for (const [name] of request?.headers ?? []) named.add(name);
     }
     expect([...named].filter((name) => !known.has(name.toLowerCase()))).toEqual([]);

@@ -2,7 +2,8 @@
 // cookie jar as the browser keeps, in a fresh private sandbox per run — and returns every exchange
 // (each redirect hop on its own), so goals are checked against the same transcript the player sees.
 import type { Exchange, Transcript } from '../../server/protocol';
-import { fillFromResponse, type LessonRequest } from '../../server/lessons/lesson-format';
+import { fillFromResponse, wrongAttempts, type LessonRequest, type LessonStep, type WrongAttempt } from '../../server/lessons/lesson-format';
+import { checkGoal, type Goal } from '../../server/lessons/goals';
 import { cookieHeaderFor, storeCookies, type JarCookie } from '../../client/src/features/exchange/cookie-jar';
 import { call, type TestServer } from '../helpers/server';
 
@@ -52,7 +53,66 @@ export class SandboxRun {
 
 /** The exchanges of one part of a step's check, after its setup requests (which are not part of the step). */
 export async function runCheckPart(server: TestServer, setup: readonly LessonRequest[], part: readonly LessonRequest[]): Promise<Exchange[]> {
+  return (await runCheck(server, setup, part)).exchanges;
+}
+
+/** The same, with the setup's exchanges too: a goal may refer to their headers, as to the previous step's. */
+export async function runCheck(server: TestServer, setup: readonly LessonRequest[], part: readonly LessonRequest[]): Promise<{ before: Exchange[]; exchanges: Exchange[] }> {
   const run = new SandboxRun(server);
-  await run.send(setup);
-  return run.send(part);
+  const before = await run.send(setup);
+  return { before, exchanges: await run.send(part) };
+}
+
+/** Checks a goal against one part of a step's check, as the player would after the setup. */
+async function goalAfter(server: TestServer, step: LessonStep, part: readonly LessonRequest[]) {
+  const { before, exchanges } = await runCheck(server, step.check.setup ?? [], part);
+  return checkGoal(step.goal, exchanges, before);
+}
+
+/** Every status code a goal asks for, and every response header value it pins, wherever they sit in it. */
+function pinned(goal: Goal): { codes: number[]; headers: [string, string][] } {
+  const codes: number[] = [];
+  const headers: [string, string][] = [];
+  const visit = (g: Goal): void => {
+    if ('all' in g) g.all.forEach(visit);
+    else if ('any' in g) g.any.forEach(visit);
+    else if ('earlier' in g) visit(g.earlier);
+    else if ('status' in g) codes.push(...(Array.isArray(g.status) ? g.status : [g.status]));
+    else if ('header' in g && (g.header.equals ?? g.header.contains)) headers.push([g.header.name, (g.header.equals ?? g.header.contains)!]);
+  };
+  visit(goal);
+  return { codes: [...new Set(codes)], headers };
+}
+
+/**
+ * The shortcuts every step is tried with, besides the ones its file lists: asking /status/NNN for a
+ * status the goal wants, and /response-headers for a header it pins. A step that teaches one of those
+ * endpoints (its reference uses it) is not tried with it.
+ */
+export function automaticShortcuts(step: LessonStep): WrongAttempt[] {
+  const uses = (prefix: string) => step.check.reference.some((r) => r.url.startsWith(prefix));
+  const method = step.check.reference.at(-1)?.method ?? 'GET';
+  const { codes, headers } = pinned(step.goal);
+  const attempts: WrongAttempt[] = [];
+  if (!uses('/status/')) {
+    for (const code of codes.filter((c) => c >= 200)) attempts.push({ shortcut: `the status page /status/${code}`, requests: [{ method, url: `/status/${code}` }] });
+  }
+  if (!uses('/response-headers') && headers.length > 0) {
+    const query = headers.map(([n, v]) => `${encodeURIComponent(n)}=${encodeURIComponent(v)}`).join('&');
+    attempts.push({ shortcut: 'headers made up with /response-headers', requests: [{ method: 'GET', url: `/response-headers?${query}` }] });
+  }
+  return attempts;
+}
+
+/** What is wrong with a step's check, in plain words: an empty list when its reference passes and every wrong attempt and shortcut misses. */
+export async function checkStep(server: TestServer, step: LessonStep): Promise<string[]> {
+  const problems: string[] = [];
+  const reference = await goalAfter(server, step, step.check.reference);
+  if (!reference.passed) problems.push(`the reference requests miss the goal: ${reference.failures.join('; ')}`);
+  for (const attempt of [...wrongAttempts(step.check), ...automaticShortcuts(step)]) {
+    const result = await goalAfter(server, step, attempt.requests);
+    if (result.passed) problems.push(`a wrong attempt passes the goal: ${attempt.shortcut} (${attempt.requests.map((r) => `${r.method} ${r.url}`).join(', ')})`);
+    else if ((result.failed[0]?.message.length ?? 0) <= 10) problems.push(`${attempt.shortcut} misses the goal without saying why`);
+  }
+  return problems;
 }

@@ -16,10 +16,14 @@ export interface LessonProgress {
 
 export interface Attempt {
   history: Exchange[];
+  /** The exchanges sent before this step began (the previous step's), for goals that refer to their Location or ETag. */
+  before: Exchange[];
   hintsShown: number;
   passed: boolean;
   /** Why the last attempt missed the goal. */
   failures: string[];
+  /** The hint the lesson gave for the condition that failed first, shown before the step's general hints. */
+  conditionHint?: string;
 }
 
 export interface LessonStore {
@@ -37,7 +41,12 @@ export interface LessonStore {
   moreHint: () => void;
 }
 
-const FRESH: Attempt = { history: [], hintsShown: 0, passed: false, failures: [] };
+const FRESH: Attempt = { history: [], before: [], hintsShown: 0, passed: false, failures: [] };
+
+/** A fresh attempt at a step that remembers what was sent just before it. */
+function freshAfter(previous: Attempt): Attempt {
+  return { ...FRESH, before: [...previous.before, ...previous.history].slice(-KEEP) };
+}
 /** Exchanges kept per attempt (goals look at the last few). */
 const KEEP = 10;
 
@@ -83,7 +92,7 @@ export const useLessonStore = create<LessonStore>()(
         const id = get().openId;
         const lesson = id ? get().lessons[id] : undefined;
         if (!id || !lesson || step < 0 || step >= lesson.steps.length) return;
-        set((s) => ({ progress: { ...s.progress, [id]: { ...(s.progress[id] ?? { done: [] }), step } }, attempt: FRESH }));
+        set((s) => ({ progress: { ...s.progress, [id]: { ...(s.progress[id] ?? { done: [] }), step } }, attempt: freshAfter(s.attempt) }));
       },
       record: (exchanges) => {
         const { openId, lessons, progress, attempt } = get();
@@ -91,13 +100,15 @@ export const useLessonStore = create<LessonStore>()(
         if (!openId || !lesson || attempt.passed) return;
         const at = progress[openId]?.step ?? 0;
         const history = [...attempt.history, ...exchanges].slice(-KEEP);
-        const result = checkGoal(lesson.steps[at]!.goal, history);
+        const result = checkGoal(lesson.steps[at]!.goal, history, attempt.before);
         const done = result.passed ? [...new Set([...(progress[openId]?.done ?? []), at])] : (progress[openId]?.done ?? []);
         set({
           attempt: {
             history,
+            before: attempt.before,
             passed: result.passed,
             failures: result.failures,
+            ...(result.failed[0]?.hint ? { conditionHint: result.failed[0].hint } : {}),
             // A miss reveals the first hint; further hints only when asked.
             hintsShown: result.passed ? attempt.hintsShown : Math.max(1, attempt.hintsShown),
           },

@@ -115,12 +115,20 @@ function StepPanel() {
         attempt.history.length > 0 && (
           <div className="lesson-hint" role="status">
             <p>Not yet: {attempt.failures[0]}.</p>
-            {step.hints.slice(0, attempt.hintsShown).map((hint, i) => (
-              <p key={i}>
-                <span className="label">Hint {i + 1}:</span> <Text>{hint}</Text>
+            {attempt.conditionHint && (
+              <p>
+                <span className="label">For this mistake:</span> <Text>{attempt.conditionHint}</Text>
               </p>
-            ))}
-            {attempt.hintsShown < step.hints.length && (
+            )}
+            {step.hints
+              .filter((hint) => hint !== attempt.conditionHint)
+              .slice(0, attempt.conditionHint ? attempt.hintsShown - 1 : attempt.hintsShown)
+              .map((hint, i) => (
+                <p key={i}>
+                  <span className="label">Hint {i + 1}:</span> <Text>{hint}</Text>
+                </p>
+              ))}
+            {attempt.hintsShown - (attempt.conditionHint ? 1 : 0) < step.hints.filter((hint) => hint !== attempt.conditionHint).length && (
               <button type="button" className="secondary" onClick={moreHint}>
                 Another hint
               </button>
