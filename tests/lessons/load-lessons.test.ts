@@ -106,7 +106,10 @@ describe('the format', () => {
     const schema = JSON.parse(readFileSync(LESSON_SCHEMA_PATH, 'utf8'));
     expect(schema.properties.steps.maxItems).toBe(LESSON_LIMITS.steps);
     expect(schema.$defs.step.properties.hints.maxItems).toBe(LESSON_LIMITS.hints);
-    for (const part of ['setup', 'reference', 'wrong']) expect(schema.$defs.step.properties.check.properties[part].maxItems).toBe(LESSON_LIMITS.checkRequests);
+    for (const part of ['setup', 'reference']) expect(schema.$defs.step.properties.check.properties[part].maxItems).toBe(LESSON_LIMITS.checkRequests);
+    // wrong: up to 8 attempts, each of up to 8 requests (or the short form, one attempt of up to 8 requests).
+    for (const form of schema.$defs.step.properties.check.properties.wrong.oneOf) expect(form.maxItems).toBe(LESSON_LIMITS.checkRequests);
+    expect(schema.$defs.wrongAttempt.properties.requests.maxItems).toBe(LESSON_LIMITS.checkRequests);
   });
 
   it.each([
