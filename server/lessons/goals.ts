@@ -56,6 +56,8 @@ export type Condition =
   | { requestBodyContains: string }
   /** An interim (1xx) response with this code came before the final one, such as 103 Early Hints. */
   | { interim: number }
+  /** No complete response came back, and the error code is this one (ECONNRESET, UND_ERR_SOCKET…), or "*" for any. */
+  | { connectionError: string }
   /** The last `times` requests were the same request, and their answers compare as asked. */
   | { repeated: RepeatedTest }
   /** Some earlier exchange of this step (before the last one) met this goal. */
@@ -77,6 +79,7 @@ export const CONDITION_KINDS = [
   'bodyContains',
   'requestBodyContains',
   'interim',
+  'connectionError',
   'repeated',
   'earlier',
 ] as const;
@@ -225,6 +228,7 @@ function describeCondition(goal: Goal): string {
   if ('bodyContains' in goal) return `a response body containing "${goal.bodyContains}"`;
   if ('requestBodyContains' in goal) return `a request body containing "${goal.requestBodyContains}"`;
   if ('interim' in goal) return `an interim ${goal.interim} response before the final one`;
+  if ('connectionError' in goal) return goal.connectionError === '*' ? 'a connection that ends without a response' : `a connection that ends without a response (${goal.connectionError})`;
   if ('repeated' in goal) return `the same request sent ${goal.repeated.times} times in a row`;
   if ('earlier' in goal) return `an earlier request with ${describeCondition(goal.earlier)}`;
   return 'a goal this version does not know';
@@ -321,6 +325,11 @@ function leafMessage(goal: Goal, history: readonly Exchange[], last: Exchange, l
     const seen = interimStatuses(last);
     if (seen.includes(goal.interim)) return undefined;
     return seen.length === 0 ? `no interim response came before the final ${response.status}` : `the interim responses were ${seen.join(', ')}, not ${goal.interim}`;
+  }
+  if ('connectionError' in goal) {
+    if (response) return `a complete response came back (${response.status}): the connection did not break`;
+    const code = last.error?.code ?? 'unknown';
+    return goal.connectionError === '*' || code === goal.connectionError ? undefined : `the connection ended with ${code}, not ${goal.connectionError}`;
   }
   if ('repeated' in goal) return repeatedFailure(goal.repeated, history);
   return 'the goal is not one this version understands';

@@ -212,3 +212,15 @@ describe('references to earlier responses ({{response.Name}})', () => {
     expect(validateGoal({ path: '^{{response.Location}}$' })).toEqual([]);
   });
 });
+
+describe('connectionError', () => {
+  const broken = (code: string) => ({ ...exchange({ status: null }), error: { code, message: 'the server reset the connection' } });
+  it.each<[string, Goal, Exchange, string | undefined]>([
+    ['any error', { connectionError: '*' }, broken('UND_ERR_SOCKET'), undefined],
+    ['the named error', { connectionError: 'ECONNRESET' }, broken('ECONNRESET'), undefined],
+    ['another error', { connectionError: 'ECONNRESET' }, broken('UND_ERR_SOCKET'), 'the connection ended with UND_ERR_SOCKET, not ECONNRESET'],
+    ['a response', { connectionError: '*' }, exchange({ status: 502 }), 'a complete response came back (502): the connection did not break'],
+  ])('%s', (_name, goal, sent, message) => {
+    expect(checkGoal(goal, [sent]).failures).toEqual(message ? [message] : []);
+  });
+});
