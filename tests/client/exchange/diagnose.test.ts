@@ -50,13 +50,39 @@ describe('diagnose', () => {
 
   it.each([
     ['POST', 201, [['Location', '/api/books/13']] as WireHeader[], 'location', /Location/],
-    ['DELETE', 204, [] as WireHeader[], undefined, /DELETE again will get 404/],
+    ['DELETE', 204, [] as WireHeader[], undefined, /DELETE again changes nothing more/],
     ['GET', 304, [['ETag', '"x"']] as WireHeader[], 'etag', /still current/],
     ['GET', 308, [['Location', '/api/categories']] as WireHeader[], 'location', /redirect/],
   ])('explains a %s that got %i', (method, status, headers, header, summary) => {
     const d = diagnose(exchange(method, status, '', headers));
     expect(d.summary).toMatch(summary);
     if (header) expect(d.responseHeaders).toContain(header);
+  });
+
+  const at = (url: string, e: Exchange): Exchange => ({ ...e, request: { ...e.request, url: `http://localhost:3000${url}` } });
+
+  it.each([
+    ['/api/books/13', /gets 404, because the item is gone/],
+    ['/api/session', /answers 204 again/],
+  ])('after DELETE %s, says what the same DELETE again gets', (url, summary) => {
+    expect(diagnose(at(url, exchange('DELETE', 204, '', []))).summary).toMatch(summary);
+  });
+
+  it('suggests If-None-Match after a read, but If-Match (and 412) after a write', () => {
+    const etag: WireHeader[] = [['ETag', '"v2"']];
+    expect(diagnose(exchange('GET', 200, 'OK', etag)).summary).toMatch(/If-None-Match: "v2".*304/);
+    for (const method of ['PUT', 'PATCH']) {
+      const summary = diagnose(exchange(method, 200, 'OK', etag)).summary;
+      expect(summary).toMatch(/If-Match: "v2".*412/);
+      expect(summary).not.toMatch(/If-None-Match|304/);
+    }
+  });
+
+  it.each(['/api/books/', '/api/books/1/'])('explains the 308 of %s as the canonical URL without the slash', (url) => {
+    const location = url.replace(/\/$/, '');
+    const d = diagnose(at(url, exchange('GET', 308, 'Permanent Redirect', [['Location', location]])));
+    expect(d.summary).toMatch(new RegExp(`ends in a slash.*${location.replaceAll('/', '\\/')} without it.*308 keeps the method`));
+    expect(d.fixes).toEqual([{ label: 'Follow redirects', fix: { kind: 'follow-redirects' } }]);
   });
 
   it('explains an exchange that got no response', () => {

@@ -46,6 +46,21 @@ function empty(summary: string): Diagnosis {
   return { summary, composer: { headers: [], bodyFields: [], query: [] }, responseHeaders: [], fixes: [] };
 }
 
+function pathOf(url: string): string {
+  try {
+    return new URL(url, 'http://sandbox.invalid').pathname;
+  } catch {
+    return url;
+  }
+}
+
+/** What a 204 to DELETE means here, and what the same DELETE again would get: it depends on the resource. */
+function afterDelete(path: string): string {
+  if (/^\/api\/session\/?$/.test(path)) return 'Logged out: the session is gone, and Set-Cookie told the client to drop its cookie. Sending the same DELETE again answers 204 again: logging out twice leaves you logged out.';
+  if (/^\/api\/[a-z]+\/\d+$/.test(path)) return 'Deleted. There is no body to send back; the same DELETE again gets 404, because the item is gone.';
+  return 'Done, and there is no body to send back. Sending the same DELETE again changes nothing more (DELETE is idempotent), though the answer may differ.';
+}
+
 export function diagnose(exchange: Exchange): Diagnosis {
   const response = exchange.response;
   if (!response) {
@@ -127,7 +142,7 @@ export function diagnose(exchange: Exchange): Diagnosis {
     d.summary = `Accepted: the work goes on in the background.${location ? ` Poll ${location} to follow it.` : ''}`;
     d.responseHeaders.push('location', 'retry-after');
   } else if (status === 204) {
-    d.summary = method === 'DELETE' ? 'Deleted. There is no body to send back; the same DELETE again will get 404.' : 'Done, and there is no body to send back.';
+    d.summary = method === 'DELETE' ? afterDelete(pathOf(request.url)) : 'Done, and there is no body to send back.';
   } else if (status === 304) {
     d.summary = sentHeader('if-none-match')
       ? `Your copy is still current: the ETag you sent in If-None-Match matches, so the server sent no body.`
@@ -135,7 +150,11 @@ export function diagnose(exchange: Exchange): Diagnosis {
     d.composer.headers.push('if-none-match', 'if-modified-since');
     d.responseHeaders.push('etag', 'last-modified');
   } else if (status >= 300 && status < 400 && location) {
-    d.summary = `A redirect to ${location}. Redirects are not followed unless you switch on "Follow redirects".`;
+    const path = pathOf(request.url);
+    d.summary =
+      path.endsWith('/') && pathOf(location) === path.replace(/\/+$/, '')
+        ? `This URL ends in a slash, and the resource lives at ${location} without it: one canonical URL per resource.${status === 308 || status === 307 ? ' A 308 keeps the method and body when the client follows it.' : ''} Redirects are not followed unless you switch on "Follow redirects".`
+        : `A redirect to ${location}. Redirects are not followed unless you switch on "Follow redirects".`;
     d.responseHeaders.push('location');
     d.fixes.push({ label: 'Follow redirects', fix: { kind: 'follow-redirects' } });
   } else if (status === 429 || status === 503) {
@@ -150,7 +169,12 @@ export function diagnose(exchange: Exchange): Diagnosis {
       d.responseHeaders.push('x-total-count', 'link');
     }
     if (etag) {
-      parts.push(`Send If-None-Match: ${etag} next time to get 304 Not Modified while nothing has changed.`);
+      // A matching If-None-Match means 304 only on GET and HEAD; on a write it means 412 (RFC 9110 §13.1.2).
+      parts.push(
+        method === 'GET' || method === 'HEAD'
+          ? `Send If-None-Match: ${etag} next time to get 304 Not Modified while nothing has changed.`
+          : `This is the new version's ETag: to change it again without overwriting someone else's change, send If-Match: ${etag} (a version that no longer matches gets 412 Precondition Failed).`,
+      );
       d.responseHeaders.push('etag');
     }
     d.summary = parts.join(' ');
