@@ -87,8 +87,6 @@ const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, opt
       bodyBytes = Buffer.from(body.data, body.encoding === 'base64' ? 'base64' : 'utf8');
     }
     // A class pressing Send together waits its turn, lane by lane (one per learner); see send-queue.ts.
-    const left = new AbortController();
-    reply.raw.once('close', () => left.abort());
     const transcript = await queue.run(RateLimiter.clientKey(request), () => performSend(
       {
         method,
@@ -100,7 +98,7 @@ const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, opt
         timeoutMs: sendOptions.timeoutMs ?? SEND_LIMITS.defaultTimeoutMs,
       },
       { base: `http://${pageHost}`, ownHosts, allowOrigins, own: { host: ownHost, port }, deps },
-    ), left.signal).catch((error: unknown) => {
+    ), (withdraw) => reply.raw.once('close', withdraw)).catch((error: unknown) => {
       throw error instanceof SendRefusal ? sendRefusalProblem(error) : error;
     });
     return reply.header('cache-control', 'no-store').send(transcript);

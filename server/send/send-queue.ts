@@ -87,11 +87,12 @@ export class SendQueue {
 
   /**
    * Runs `job` once `client` has a turn. Rejects with SendRefusal when the client already has as many sends
-   * waiting as it may, when the queue is full, when the wait runs out, or when `signal` aborts (the client
-   * left) before the turn came.
+   * waiting as it may, when the queue is full, when the wait runs out, or when the client leaves before the
+   * turn came: `onLeave` is called only when the send has to wait, with the function that withdraws it (a
+   * send that starts at once costs no listener and no AbortController).
    */
-  async run<T>(client: string, job: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.#turn(client, signal);
+  async run<T>(client: string, job: () => Promise<T>, onLeave?: (withdraw: () => void) => void): Promise<T> {
+    await this.#turn(client, onLeave);
     try {
       return await job();
     } finally {
@@ -103,8 +104,7 @@ export class SendQueue {
     return this.#running < this.limits.concurrency && (this.#runningPerClient.get(client) ?? 0) < this.limits.perClientConcurrency;
   }
 
-  #turn(client: string, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(new SendRefusal('gone', this.limits));
+  #turn(client: string, onLeave?: (withdraw: () => void) => void): Promise<void> {
     // Start at once only when nobody of this client is waiting: a lane is first in, first out.
     if (!this.#lanes.has(client) && this.#canStart(client)) {
       this.#start(client);
@@ -114,25 +114,24 @@ export class SendQueue {
     if (lane.length >= this.limits.maxWaitingPerClient) return Promise.reject(new SendRefusal('client-flooding', this.limits));
     if (this.#waiting >= this.limits.maxWaiting) return Promise.reject(new SendRefusal('queue-full', this.limits));
     return new Promise<void>((resolve, reject) => {
-      const leave = () => {
-        this.#timers.clear(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
+      let settled = false;
       const waiter: Waiter = {
         client,
         start: () => {
-          leave();
+          settled = true;
+          this.#timers.clear(timer);
           resolve();
         },
         refuse: (reason) => {
-          leave();
+          if (settled) return;
+          settled = true;
+          this.#timers.clear(timer);
           this.#remove(waiter);
           reject(new SendRefusal(reason, this.limits));
         },
       };
       const timer = this.#timers.set(() => waiter.refuse('wait-expired'), this.limits.maxWaitMs);
-      const onAbort = () => waiter.refuse('gone');
-      signal?.addEventListener('abort', onAbort, { once: true });
+      onLeave?.(() => waiter.refuse('gone'));
       lane.push(waiter);
       this.#lanes.set(client, lane);
       this.#waiting += 1;

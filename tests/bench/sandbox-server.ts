@@ -1,10 +1,12 @@
 // The sandbox as the benchmark runs it: the real app (buildApp, production settings, no logging) in a
 // process of its own on a free loopback port. Also answers a memory probe on stdin.
 import { buildApp } from '../../server/app';
+import { readConfig } from '../../server/config';
 import { join } from 'node:path';
 
-// Run from the project folder (npm run bench does): the built client is in dist/client.
-const app = await buildApp({ clientDir: join(process.cwd(), 'dist', 'client'), logLevel: 'silent' });
+// Run from the project folder (npm run bench does): the built client is in dist/client. The limits are the
+// environment's (SEND_CONCURRENCY=16 npm run bench measures another setting); the port is always a free one.
+const app = await buildApp({ ...readConfig(), clientDir: join(process.cwd(), 'dist', 'client'), logLevel: 'silent' });
 await app.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write(`${JSON.stringify({ port: (app.server.address() as { port: number }).port })}\n`);
 

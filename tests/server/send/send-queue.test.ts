@@ -42,7 +42,7 @@ function harness(limits: Partial<SendQueueLimits> = {}) {
   const started: string[] = [];
   const finishers = new Map<string, () => void>();
   const outcomes = new Map<string, string>();
-  const submit = (client: string, name: string, signal?: AbortSignal) => {
+  const submit = (client: string, name: string, leave?: { on: (withdraw: () => void) => void }) => {
     const done = queue
       .run(
         client,
@@ -51,7 +51,7 @@ function harness(limits: Partial<SendQueueLimits> = {}) {
             started.push(name);
             finishers.set(name, () => resolve(name));
           }),
-        signal,
+        leave?.on,
       )
       .then(
         () => void outcomes.set(name, 'done'),
@@ -154,12 +154,12 @@ describe('SendQueue', () => {
 
   it('drops a waiting send whose learner left, without running it', async () => {
     const h = harness();
-    const left = new AbortController();
-    void h.submit('ada', 'ada1');
-    void h.submit('bo', 'bo1', left.signal);
+    let withdraw: (() => void) | undefined;
+    void h.submit('ada', 'ada1', { on: () => expect.unreachable('ada1 starts at once and needs no listener') });
+    void h.submit('bo', 'bo1', { on: (w) => (withdraw = w) });
     void h.submit('cy', 'cy1');
     await h.settle();
-    left.abort();
+    withdraw!();
     await h.settle();
     expect(h.outcomes.get('bo1')).toBe('gone');
     expect(h.timers.pending()).toBe(1);
