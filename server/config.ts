@@ -100,8 +100,9 @@ export const DEFAULT_CONFIG: Config = {
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
   // A lecture hall behind one NAT address shares it: ROOM_STUDENT_MAX (400) students × 5 sockets (an event
-  // stream plus the 4 more a browser may open while loading a page) ≈ 2,000. One script still cannot hold
-  // more than this, a tenth of a common descriptor limit (ulimit -n 20,000), nor fill STREAM_MAX alone.
+  // stream plus the 4 more a browser may open while loading a page) ≈ 2,000. One script still holds no
+  // more than this, about a tenth of this machine's descriptor limit (ulimit -n 20,000), and only 6 event
+  // streams per room key (STREAMS_PER_MEMBER in server/http/connection-limit.ts).
   maxConnectionsPerClient: 2_048,
   loginRatePerMinute: 30,
   sendRatePerMinute: 300,

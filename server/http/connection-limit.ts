@@ -1,6 +1,9 @@
 // A ceiling on open connections from one client address, so one misbehaving script cannot take every
 // socket, sized so that a lecture hall behind one NAT address still fits (MAX_CONNECTIONS_PER_CLIENT).
 //
+// An event stream holds its connection for the whole lesson, so streams are also counted per room member
+// (STREAMS_PER_MEMBER): a student's key opens a handful of tabs' worth, not a room's worth.
+//
 // Past the ceiling a connection is not cut silently: its first request is answered 503 Service
 // Unavailable (RFC 9110 §15.6.4) with Retry-After (§10.2.3), a problem body that says what to do, and
 // `Connection: close` (§9.6), so a browser shows why and a polite client backs off. Only a client that goes
@@ -78,4 +81,19 @@ export function limitConnectionsPerClient(app: FastifyInstance, max: number): Co
     if (counter.isOverLimit(request.raw.socket)) throw connectionLimitProblem(max);
   });
   return counter;
+}
+
+/** Event streams one room member (one key) may hold open. A browser keeps at most 6 connections to one
+ *  server over HTTP/1.1, so no person with tabs open needs more; a reload's new stream fits beside the old
+ *  one the server has not seen close yet. */
+export const STREAMS_PER_MEMBER = 6;
+
+/** Throws 503 with Retry-After when this member already holds STREAMS_PER_MEMBER event streams. */
+export function checkStreamsPerMember(open: number, who: string): void {
+  if (open < STREAMS_PER_MEMBER) return;
+  throw new HttpProblem(
+    'capacity-reached',
+    `${who} already has ${open} live event streams open, the most one key may hold. Close the other tabs or windows that show this room, then reload this one (or wait ${CONNECTION_LIMIT_RETRY_AFTER_S} s: the Retry-After header says so too).`,
+    { headers: { 'retry-after': String(CONNECTION_LIMIT_RETRY_AFTER_S) }, extra: { limit: STREAMS_PER_MEMBER } },
+  );
 }

@@ -32,6 +32,7 @@
  * then drop (connection closed), else 503, else 429 (both with Retry-After and X-Sandbox-Fault).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { checkStreamsPerMember } from '../http/connection-limit';
 import { HttpProblem } from '../http/problem';
 import { describeGoal, validateGoal, type Goal } from '../lessons/goals';
 import { checkDisplayName, checkRoomTitle } from '../classroom/display-name';
@@ -142,6 +143,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { room, member } = service.authorize(request, request.params.code, 'member', 'read the room');
       const channel = roomChannel(room.code);
+      checkStreamsPerMember(member.role === 'student' ? member.student.connections : room.instructorConnections, member.role === 'student' ? 'This student' : 'The instructor');
       const stream = streams.open(reply, channel, STREAMS_PER_ROOM, `room ${room.code}`);
       void service.presence(room, member, 1);
       stream.onClose(() => void service.presence(room, member, -1));

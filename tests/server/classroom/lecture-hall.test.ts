@@ -7,7 +7,8 @@ import type { RoomCreated, StudentJoined } from '../../../server/classroom/proto
 import { roomChannel } from '../../../server/classroom/rooms';
 import { DEFAULT_CONFIG } from '../../../server/config';
 import { call, startServer, type TestServer } from '../../helpers/server';
-import { bearer, createRoom } from './helpers';
+import { STREAMS_PER_MEMBER } from '../../../server/http/connection-limit';
+import { bearer, createRoom, joinRoom } from './helpers';
 import { SseStream } from './sse-client';
 
 const STUDENTS = 300;
@@ -59,5 +60,47 @@ describe('a lecture hall of 300 students behind one address', () => {
     expect(pushed.json.streams).toBe(STUDENTS);
     const received = await Promise.all(streams.map((s) => s.json('try-this')));
     expect(received.filter((event) => event.message === 'Everyone, send this now' && event.draft.url === '/api/books/3')).toHaveLength(STUDENTS);
+  });
+});
+
+describe('event streams per room member', () => {
+  it(`lets one key hold ${STREAMS_PER_MEMBER} streams (tabs), answers the next with 503 and Retry-After, and admits it again once a tab closes`, async () => {
+    const server = await startServer({ sseHeartbeatMs: 60_000 });
+    const opened: SseStream[] = [];
+    try {
+      const room = await createRoom(server, 'Tabs');
+      const student = await joinRoom(server, room.code, 'Many Tabs');
+      const teacher = await SseStream.open(server.origin, `/app/rooms/${room.code}/events`, { key: room.instructorKey });
+      opened.push(teacher);
+      for (let i = 0; i < STREAMS_PER_MEMBER; i += 1) {
+        const tab = await SseStream.open(server.origin, `/app/rooms/${room.code}/events`, { key: student.studentKey });
+        expect(tab.status).toBe(200);
+        opened.push(tab);
+      }
+      const refused = await call(server, `/app/rooms/${room.code}/events`, { headers: bearer(student.studentKey) });
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBeDefined();
+      expect(refused.json).toMatchObject({ type: '/problems/capacity-reached', limit: STREAMS_PER_MEMBER });
+      expect(refused.json.detail).toMatch(/Close the other tabs/);
+
+      // Another student of the same room, behind the same address, is not affected.
+      const other = await joinRoom(server, room.code, 'One Tab');
+      const otherTab = await SseStream.open(server.origin, `/app/rooms/${room.code}/events`, { key: other.studentKey });
+      opened.push(otherTab);
+      expect(otherTab.status).toBe(200);
+
+      // A tab closes; once the server has seen it go (the instructor's roster says so), a new one opens.
+      opened[1]!.close();
+      for (;;) {
+        const presence = await teacher.json('presence');
+        if (presence.studentId === student.studentId && presence.connections === STREAMS_PER_MEMBER - 1) break;
+      }
+      const again = await SseStream.open(server.origin, `/app/rooms/${room.code}/events`, { key: student.studentKey });
+      opened.push(again);
+      expect(again.status).toBe(200);
+    } finally {
+      for (const stream of opened) stream.close();
+      await server.close();
+    }
   });
 });
