@@ -6,6 +6,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { bodyFields, headersObject, multiDict, reconstructRaw } from '../echo/request-echo';
 import { HttpProblem } from '../http/problem';
 import { registerMoreEndpoints } from '../echo/more-endpoints';
+import { registerCourseEndpoints } from '../echo/course-endpoints';
 
 /** Largest body the echo reads (the cap is stated in the 413 problem). */
 export const ECHO_BODY_LIMIT = 100 * 1024;
@@ -156,6 +157,7 @@ const echo: FastifyPluginAsync = async (app) => {
     },
   );
   registerMoreEndpoints(define);
+  registerCourseEndpoints(define);
   define(
     { path: '/endpoints', methods: ['GET'], group: 'index', description: 'This list of echo endpoints.', teaches: 'An API can describe itself.', samples: ['/endpoints'] },
     (_request, reply) => sendJson(reply, endpoints),
