@@ -75,6 +75,10 @@ export function limitConnectionsPerClient(app: FastifyInstance, max: number): Co
     } else if (verdict === 'over') {
       // A socket that never sends its request must not hold a place in the allowance for long.
       socket.setTimeout(OVER_LIMIT_REQUEST_MS, () => socket.destroy());
+      // One line when an address crosses the ceiling, not one per refused request.
+      if (counter.count(socket.remoteAddress ?? 'unknown') === max + 1) {
+        app.log.info({ remoteAddress: socket.remoteAddress, limit: max }, 'one address reached MAX_CONNECTIONS_PER_CLIENT; its new connections get 503');
+      }
     }
   });
   app.addHook('onRequest', async (request) => {
