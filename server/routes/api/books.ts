@@ -15,6 +15,7 @@ import {
 import type { Book } from '../../protocol';
 import type { SandboxData, UserRecord } from '../../store/types';
 import { NoContent, declareResource, loggedIn, findOr404, problemResponses, sendList } from './collection';
+import { IdempotencyKeys } from './idempotency-keys';
 
 const BOOK = { root: 'book', item: 'book' };
 const BOOKS = { root: 'books', item: 'book' };
@@ -47,6 +48,7 @@ function bookUrl(id: number): string {
 }
 
 const books: FastifyPluginAsyncTypebox = async (app) => {
+  const createdBooks = new IdempotencyKeys<Book>();
   declareResource(app, '/books', ['GET', 'POST']);
   declareResource(app, '/books/:id', ['GET', 'PUT', 'PATCH', 'DELETE']);
 
@@ -108,6 +110,15 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
       const sandbox = app.sandboxes.forRequest(request);
       const user = loggedIn(request);
       const input = request.body;
+      // A retry with the same Idempotency-Key gets the first answer again, not a second book.
+      const key = IdempotencyKeys.keyOf(request);
+      const scope = `${sandbox.id}\n${user.id}`;
+      const fingerprint = JSON.stringify(input);
+      const replayed = key === undefined ? undefined : createdBooks.replay(scope, key, fingerprint);
+      if (replayed) {
+        reply.header('location', bookUrl(replayed.id));
+        return sendRepresentation(request, reply, replayed, { names: BOOK, status: 201, etag: true, lastModified: replayed.updatedAt });
+      }
       checkCategory(sandbox.data, input.categoryId);
       const book = sandbox.data.books.insert({
         title: input.title,
@@ -117,6 +128,7 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
         categoryId: input.categoryId ?? null,
         ownerId: user.id,
       });
+      if (key !== undefined) createdBooks.remember(scope, key, fingerprint, book);
       reply.header('location', bookUrl(book.id));
       return sendRepresentation(request, reply, book, { names: BOOK, status: 201, etag: true, lastModified: book.updatedAt });
     },

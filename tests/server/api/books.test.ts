@@ -347,3 +347,37 @@ describe('trailing slashes', () => {
     expect(response.headers.allow).toBe('GET, HEAD, POST, OPTIONS');
   });
 });
+
+describe('Idempotency-Key on POST /api/books', () => {
+  const book = { title: 'Retried', author: 'Ada', year: 2026 };
+
+  it('answers a retry with the same key with the first book, not a second one', async () => {
+    const first = await call(server, '/api/books', { method: 'POST', headers: asAda({ 'idempotency-key': '"retry-1"' }), json: book });
+    const retry = await call(server, '/api/books', { method: 'POST', headers: asAda({ 'idempotency-key': '"retry-1"' }), json: book });
+    expect([first.status, retry.status]).toEqual([201, 201]);
+    expect(retry.headers.location).toBe(first.headers.location);
+    expect(retry.json.id).toBe(first.json.id);
+  });
+
+  it('makes a new book for a new key, or for no key', async () => {
+    const a = await call(server, '/api/books', { method: 'POST', headers: asAda({ 'idempotency-key': 'retry-2' }), json: book });
+    const b = await call(server, '/api/books', { method: 'POST', headers: asAda({ 'idempotency-key': 'retry-3' }), json: book });
+    const c = await call(server, '/api/books', { method: 'POST', headers: asAda(), json: book });
+    expect(new Set([a.headers.location, b.headers.location, c.headers.location]).size).toBe(3);
+  });
+
+  it('refuses the same key with another body (422), and an empty key (400)', async () => {
+    await call(server, '/api/books', { method: 'POST', headers: asAda({ 'idempotency-key': 'retry-4' }), json: book });
+    const reused = await call(server, '/api/books', { method: 'POST', headers: asAda({ 'idempotency-key': 'retry-4' }), json: { ...book, title: 'Other' } });
+    expect(reused.status).toBe(422);
+    expect(reused.json.detail).toMatch(/already used for a different request body/);
+    expect((await call(server, '/api/books', { method: 'POST', headers: asAda({ 'idempotency-key': '""' }), json: book })).status).toBe(400);
+  });
+
+  it('keeps each user\'s keys apart', async () => {
+    const mine = await call(server, '/api/books', { method: 'POST', headers: asAda({ 'idempotency-key': 'shared-key' }), json: book });
+    const theirs = await call(server, '/api/books', { method: 'POST', headers: { ...SB, cookie: grace, 'idempotency-key': 'shared-key' }, json: book });
+    expect(theirs.status).toBe(201);
+    expect(theirs.headers.location).not.toBe(mine.headers.location);
+  });
+});
