@@ -131,8 +131,23 @@ function pathOf(exchange: Exchange): string {
   return parseUrl(exchange)?.pathname ?? exchange.request.url;
 }
 
-/** `{{response.Name}}`: the header Name of the latest response that had one (in goals and in check requests). */
-export const RESPONSE_REFERENCE = /\{\{\s*response\.([A-Za-z0-9-]+)\s*\}\}/g;
+/**
+ * `{{response.Name}}`: the header Name of the latest response that had one; `{{response.body.field}}`: the
+ * top-level field of the latest JSON response body that had it (a token, an inbox URL). In goals and in
+ * check requests.
+ */
+export const RESPONSE_REFERENCE = /\{\{\s*response\.((?:body\.)?[A-Za-z0-9_-]+)\s*\}\}/g;
+
+/** A top-level string or number field of a JSON body, as text. */
+export function bodyField(body: { encoding: string; data: string } | null | undefined, field: string): string | undefined {
+  if (body?.encoding !== 'text' || !body.data.trimStart().startsWith('{')) return undefined;
+  try {
+    const value = (JSON.parse(body.data) as Record<string, unknown>)[field];
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Looks up a response header among the exchanges that came before the one being checked (latest first). */
 type Lookup = (headerName: string) => string | undefined;
@@ -140,7 +155,8 @@ type Lookup = (headerName: string) => string | undefined;
 function lookupIn(exchanges: readonly Exchange[]): Lookup {
   return (name) => {
     for (let i = exchanges.length - 1; i >= 0; i -= 1) {
-      const value = findHeader(exchanges[i]!.response?.headers ?? [], name);
+      const response = exchanges[i]!.response;
+      const value = name.startsWith('body.') ? bodyField(response?.body, name.slice('body.'.length)) : findHeader(response?.headers ?? [], name);
       if (value !== undefined) return value;
     }
     return undefined;
@@ -149,7 +165,11 @@ function lookupIn(exchanges: readonly Exchange[]): Lookup {
 
 class MissingReference extends Error {
   constructor(readonly headerName: string) {
-    super(`no earlier response had a ${headerName} header to compare with (send the request that gives it first)`);
+    super(
+      headerName.startsWith('body.')
+        ? `no earlier response had a "${headerName.slice(5)}" field in its body to compare with (send the request that gives it first)`
+        : `no earlier response had a ${headerName} header to compare with (send the request that gives it first)`,
+    );
   }
 }
 
@@ -207,7 +227,7 @@ export function interimStatuses(exchange: Exchange): number[] {
 
 /** "{{response.ETag}}" as a reader would say it. */
 function spoken(text: string): string {
-  return text.replace(RESPONSE_REFERENCE, (_all, name: string) => `the ${name} you got`);
+  return text.replace(RESPONSE_REFERENCE, (_all, name: string) => `the ${name.replace(/^body\./, '')} you got`);
 }
 
 /** The goal in a few plain words ("status 201 and a Location response header"), for the player and messages. */

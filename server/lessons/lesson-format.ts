@@ -31,7 +31,8 @@ export interface LessonRequest {
  * Requests lessons:check sends for a step, each in a fresh sandbox with its own cookie jar: `setup` first
  * (its exchanges are not part of the step), then `reference` must reach the goal and `wrong` must not.
  * In check requests, `{{response.Name}}` stands for the header Name of the latest response that had one
- * (for example `{{response.Location}}` or `{{response.ETag}}`), since ids and tags are only known at run time.
+ * (for example `{{response.Location}}` or `{{response.ETag}}`), and `{{response.body.field}}` for a field of
+ * the latest JSON body that had it (`{{response.body.token}}`), since ids and tags are only known at run time.
  */
 export interface LessonCheck {
   setup?: LessonRequest[];
@@ -121,7 +122,7 @@ export function fillFromResponse(request: LessonRequest, latest: (headerName: st
   const fill = (text: string) =>
     text.replace(TEMPLATE, (_all, name: string) => {
       const value = latest(name);
-      if (value === undefined) throw new Error(`{{response.${name}}}: no response so far had a ${name} header`);
+      if (value === undefined) throw new Error(`{{response.${name}}}: no response so far had ${name.startsWith('body.') ? `a "${name.slice(5)}" field in its JSON body` : `a ${name} header`}`);
       return value;
     });
   return {

@@ -224,3 +224,21 @@ describe('connectionError', () => {
     expect(checkGoal(goal, [sent]).failures).toEqual(message ? [message] : []);
   });
 });
+
+describe('references to fields of an earlier JSON body ({{response.body.field}})', () => {
+  const issued = exchange({ method: 'POST', status: 201, body: '{"token": "t_abc", "expiresIn": 3600}' });
+  const goal: Goal = { requestHeader: { name: 'Authorization', equals: 'Bearer {{response.body.token}}' } };
+  const using = (value: string) => exchange({ requestHeaders: [['Authorization', value]] });
+
+  it.each<[string, Exchange[], boolean]>([
+    ['the token that was issued', [issued, using('Bearer t_abc')], true],
+    ['another token', [issued, using('Bearer t_old')], false],
+  ])('%s', (_name, history, passes) => {
+    expect(checkGoal(goal, history).passed).toBe(passes);
+  });
+
+  it('says what is missing when no body had the field', () => {
+    expect(checkGoal(goal, [using('Bearer t_abc')]).failures[0]).toMatch(/no earlier response had a "token" field in its body/);
+    expect(describeGoal(goal)).toBe('the request header Authorization: Bearer the token you got');
+  });
+});

@@ -3,7 +3,16 @@
 // (each redirect hop on its own), so goals are checked against the same transcript the player sees.
 import type { Exchange, Transcript } from '../../server/protocol';
 import { fillFromResponse, wrongAttempts, type LessonRequest, type LessonStep, type WrongAttempt } from '../../server/lessons/lesson-format';
-import { checkGoal, type Goal } from '../../server/lessons/goals';
+import { bodyField, checkGoal, type Goal } from '../../server/lessons/goals';
+
+function safeJson(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
 import { cookieHeaderFor, storeCookies, type JarCookie } from '../../client/src/features/exchange/cookie-jar';
 import { call, type TestServer } from '../helpers/server';
 
@@ -45,6 +54,13 @@ export class SandboxRun {
         this.#jar = storeCookies(this.#jar, setCookies, new URL(exchange.request.url));
         exchanges.push(exchange);
         for (const [name, value] of exchange.response?.headers ?? []) this.#latest.set(name.toLowerCase(), value);
+        const body = exchange.response?.body;
+        if (body?.encoding === 'text' && body.data.trimStart().startsWith('{')) {
+          for (const field of Object.keys(safeJson(body.data))) {
+            const value = bodyField(body, field);
+            if (value !== undefined) this.#latest.set(`body.${field}`.toLowerCase(), value);
+          }
+        }
       }
     }
     return exchanges;
