@@ -29,6 +29,8 @@ export interface SendBurstResult {
   maxMs: number;
   /** The slowest burst's last answer, ms: how long the whole class waited. */
   slowestBurstMs: number;
+  /** Each burst's last answer, ms, in order (the first meets a server that has not sent for anyone yet). */
+  burstMs: number[];
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -49,7 +51,7 @@ export async function runSendBurst(spec: SendBurstSpec): Promise<SendBurstResult
   let served = 0;
   let refused = 0;
   let failed = 0;
-  let slowestBurstMs = 0;
+  const burstMs: number[] = [];
   try {
     await Promise.all(
       browsers.map(async (pool, i) => {
@@ -89,7 +91,7 @@ export async function runSendBurst(spec: SendBurstSpec): Promise<SendBurstResult
           }
         }),
       );
-      slowestBurstMs = Math.max(slowestBurstMs, performance.now() - started);
+      burstMs.push(round2(performance.now() - started));
     }
   } finally {
     await Promise.all(browsers.map((pool) => pool.destroy()));
@@ -105,7 +107,8 @@ export async function runSendBurst(spec: SendBurstSpec): Promise<SendBurstResult
     p50Ms: round2(percentile(latencies, 50)),
     p99Ms: round2(percentile(latencies, 99)),
     maxMs: round2(latencies.at(-1) ?? 0),
-    slowestBurstMs: round2(slowestBurstMs),
+    slowestBurstMs: Math.max(...burstMs),
+    burstMs,
   };
 }
 
