@@ -98,15 +98,14 @@ function cors(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const allowed = origin !== undefined && (origin === own || (CORS_ALLOWED_ORIGINS as readonly string[]).includes(origin));
   // The answer depends on Origin, so caches must key on it (Fetch standard #cors-protocol-and-http-caches).
   reply.header('vary', 'Origin');
-  if (allowed) reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('access-control-expose-headers', 'X-Policy');
-  reply.header('x-policy', `origins allowed: ${[own, ...CORS_ALLOWED_ORIGINS].join(', ')}`);
+  if (allowed) reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true');
   const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
   if (preflight) {
     if (allowed) reply.header('access-control-allow-methods', CORS_METHODS).header('access-control-allow-headers', CORS_HEADERS).header('access-control-max-age', '600');
     return reply.code(204).send();
   }
   // Not sendJson: its Access-Control-Allow-Origin: * would allow every origin, which is what this endpoint must not do.
-  const answer = { method: request.method, origin: origin ?? null, allowed, note: allowed ? 'This origin may read the answer.' : 'No Access-Control-Allow-Origin for this origin: a browser will not let its page read the answer — but the request did reach the server.' };
+  const answer = { method: request.method, origin: origin ?? null, allowed, allowedOrigins: [own, ...CORS_ALLOWED_ORIGINS], note: allowed ? 'This origin may read the answer.' : 'No Access-Control-Allow-Origin for this origin: a browser will not let its page read the answer — but the request did reach the server.' };
   return reply.type('application/json; charset=utf-8').send(`${JSON.stringify(answer, null, 2)}\n`);
 }
 

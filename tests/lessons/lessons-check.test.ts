@@ -15,7 +15,7 @@ let server: TestServer;
 
 beforeAll(async () => {
   // Checks log in and send far more often than one learner; the limits themselves are tested elsewhere.
-  server = await startServer({ loginRatePerMinute: 10_000, sendRatePerMinute: 100_000 });
+  server = await startServer({ loginRatePerMinute: 10_000, sendRatePerMinute: 100_000, classroomCreatePerMinute: 10_000 });
 });
 afterAll(() => server.close());
 
@@ -23,7 +23,7 @@ describe('the course', () => {
   // (An instructor checking their own folder with LESSONS_DIR may have fewer.)
   it.skipIf(ownFolder !== undefined)('has its lessons, in order, covering the curriculum', () => {
     expect(lessons.map((l) => l.id)).toEqual(
-      expect.arrayContaining(['anatomy', 'methods-crud', 'status-codes', 'headers', 'content-negotiation', 'rest-collections', 'cookies-sessions', 'authn-authz', 'idempotency', 'caching', 'redirects', 'errors-async', 'security-basics', 'wire']),
+      expect.arrayContaining(['anatomy', 'methods-crud', 'status-codes', 'headers', 'content-negotiation', 'rest-collections', 'cookies-sessions', 'authn-authz', 'idempotency', 'caching', 'redirects', 'errors-async', 'security-basics', 'wire', 'rest-safe-methods', 'https', 'proxies-gateways', 'cors', 'caching-layers', 'webhooks']),
     );
     expect(lessons.map((l) => l.order)).toEqual([...lessons.map((l) => l.order)].sort((a, b) => a - b));
   });
