@@ -169,7 +169,7 @@ const INT_RULES: IntRule[] = [
   { key: 'sendConcurrency', env: 'SEND_CONCURRENCY', min: 1, max: 1_024 },
   { key: 'sendClientConcurrency', env: 'SEND_CLIENT_CONCURRENCY', min: 1, max: 1_024 },
   { key: 'sendQueueMax', env: 'SEND_QUEUE_MAX', min: 0, max: 100_000 },
-  { key: 'sendQueuePerClient', env: 'SEND_QUEUE_PER_CLIENT', min: 0, max: 10_000 },
+  { key: 'sendQueuePerClient', env: 'SEND_QUEUE_PER_CLIENT', min: 1, max: 10_000 },
   { key: 'sendQueueWaitMs', env: 'SEND_QUEUE_WAIT_MS', min: 100, max: 120_000 },
   { key: 'snapshotIntervalMs', env: 'SNAPSHOT_INTERVAL_MS', min: 100, max: 3_600_000 },
 ];

@@ -10,6 +10,7 @@
 // client past its own ceiling is flooding: 429 Too Many Requests (RFC 6585 §4). A full queue or a wait that
 // ran out means the server is overloaded: 503 Service Unavailable (RFC 9110 §15.6.4). Both carry
 // Retry-After (RFC 9110 §10.2.3).
+import { deliberately } from '../http/deliberate-answers';
 import { HttpProblem } from '../http/problem';
 
 export interface SendQueueLimits {
@@ -201,9 +202,13 @@ export function sendRefusalProblem(refusal: SendRefusal): HttpProblem {
         { headers: { 'retry-after': String(OVERLOAD_RETRY_AFTER_S) }, extra: { limit: limits.maxWaiting, retryAfter: OVERLOAD_RETRY_AFTER_S } },
       );
     case 'gone':
-      return new HttpProblem('capacity-reached', 'The connection closed while the request waited for its turn, so it was not sent.', {
-        headers: { 'retry-after': String(OVERLOAD_RETRY_AFTER_S) },
-      });
+      // Nobody reads this answer (the connection is gone); the log line says what happened.
+      return deliberately(
+        new HttpProblem('capacity-reached', 'The connection closed while the request waited for its turn, so it was not sent.', {
+          headers: { 'retry-after': String(OVERLOAD_RETRY_AFTER_S) },
+        }),
+        'the client left while its send waited for a turn',
+      );
     case 'wait-expired':
       return new HttpProblem(
         'capacity-reached',

@@ -99,6 +99,7 @@ describe('connections per client address', () => {
     ['SEND_CONCURRENCY', '0'],
     ['SEND_CLIENT_CONCURRENCY', 'many'],
     ['SEND_QUEUE_MAX', '-1'],
+    ['SEND_QUEUE_PER_CLIENT', '0'],
     ['SEND_QUEUE_PER_CLIENT', '1.5'],
     ['SEND_QUEUE_WAIT_MS', '10'],
   ])('refuses %s=%s at start, naming the variable', (name, value) => {
