@@ -13,6 +13,10 @@ test.describe('a self-paced learner', () => {
     await page.getByLabel('URL').fill('/api/bookz');
     await page.getByLabel('URL').press('Control+Enter');
     await expect(lessons.getByText('Not yet: the request went to /api/bookz.')).toBeVisible();
+    // The hint for the condition that failed comes first; the step's general hints on request.
+    await expect(lessons.getByText('For this mistake: Check the path: it is /api/books, plural, all lower case, with no slash at the end.')).toBeVisible();
+    await expect(lessons.getByText(/Hint 1:/)).toBeHidden();
+    await lessons.getByRole('button', { name: 'Another hint' }).click();
     await expect(lessons.getByText('Hint 1: Use the method GET and the URL /api/books.')).toBeVisible();
     await lessons.getByRole('button', { name: 'Another hint' }).click();
     await expect(lessons.getByText(/Hint 2:/)).toBeVisible();

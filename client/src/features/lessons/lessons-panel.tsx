@@ -1,20 +1,13 @@
 // The lesson player: a list with progress, and the current step beside the composer. Every exchange the
 // learner sends is checked against the step's goal; a miss shows a hint, success the explanation.
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { emptyDraft, row } from '../composer/draft';
 import { useDraftStore } from '../composer/draft-store';
 import { useExchangeStore } from '../exchange/exchange-store';
 import { usePresenterStore } from '../presenter/presenter-store';
+import { LessonMarkdown } from './lesson-markdown';
 import { lessonPath, useLessonStore } from './lesson-store';
-
-/** Renders `code` and **bold** spans of lesson text; everything else is plain text (never HTML). */
-function Text({ children }: { children: string }) {
-  const parts: ReactNode[] = children.split('`').flatMap((part, i) =>
-    i % 2 === 1 ? [<code key={i}>{part}</code>] : part.split('**').map((piece, j) => (j % 2 === 1 ? <strong key={`${i}-${j}`}>{piece}</strong> : piece)),
-  );
-  return <>{parts}</>;
-}
 
 /** /lessons/<id>/<step> → { id, step (0-based) } */
 export function lessonFromLocation(): { id: string; step?: number } | undefined {
@@ -89,10 +82,12 @@ function StepPanel() {
         Step {at + 1} of {lesson.steps.length}: {step.title}
         {progress.done.includes(at) ? ' ✓' : ''}
       </h2>
-      {at === 0 && <p className="lesson-intro"><Text>{lesson.intro.replace(/^# .*\n+/, '')}</Text></p>}
-      <p>
-        <Text>{step.text}</Text>
-      </p>
+      {at === 0 && (
+        <div className="lesson-intro">
+          <LessonMarkdown>{lesson.intro.replace(/^# .*\n+/, '')}</LessonMarkdown>
+        </div>
+      )}
+      <LessonMarkdown>{step.text}</LessonMarkdown>
       {step.request && (
         <button type="button" className="secondary" onClick={fill}>
           Fill in the request
@@ -101,8 +96,9 @@ function StepPanel() {
       {attempt.passed ? (
         <div className="lesson-success" role="status">
           <p>
-            <strong>Well done.</strong> <Text>{step.explanation}</Text>
+            <strong>Well done.</strong>
           </p>
+          <LessonMarkdown>{step.explanation}</LessonMarkdown>
           {at + 1 < lesson.steps.length ? (
             <button type="button" onClick={() => goTo(at + 1)}>
               Next step
@@ -117,7 +113,7 @@ function StepPanel() {
             <p>Not yet: {attempt.failures[0]}.</p>
             {attempt.conditionHint && (
               <p>
-                <span className="label">For this mistake:</span> <Text>{attempt.conditionHint}</Text>
+                <span className="label">For this mistake:</span> <LessonMarkdown inline>{attempt.conditionHint}</LessonMarkdown>
               </p>
             )}
             {step.hints
@@ -125,7 +121,7 @@ function StepPanel() {
               .slice(0, attempt.conditionHint ? attempt.hintsShown - 1 : attempt.hintsShown)
               .map((hint, i) => (
                 <p key={i}>
-                  <span className="label">Hint {i + 1}:</span> <Text>{hint}</Text>
+                  <span className="label">Hint {i + 1}:</span> <LessonMarkdown inline>{hint}</LessonMarkdown>
                 </p>
               ))}
             {attempt.hintsShown - (attempt.conditionHint ? 1 : 0) < step.hints.filter((hint) => hint !== attempt.conditionHint).length && (
