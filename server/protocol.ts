@@ -134,6 +134,10 @@ export interface StatusCodeEntry {
   unused?: boolean;
   /** A request to this sandbox that really gets this code. */
   readyRequest?: { method: string; url: string; headers?: [string, string][]; body?: string };
+  /** Headers (or body rules) that must, should or may come with it, each citing its section. */
+  accompany?: string[];
+  /** Cacheable without explicit freshness (RFC 9110 §15.1). */
+  cacheableByDefault?: boolean;
 }
 
 export interface HeaderEntry {

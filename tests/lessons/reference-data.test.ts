@@ -65,6 +65,19 @@ describe('status codes', () => {
     expect(byCode.get(422)?.meaning).toMatch(/Unprocessable Entity.*RFC 9112 §4/);
   });
 
+  it('marks the codes cacheable by default (RFC 9110 §15.1, and 451 by RFC 7725 §3), and no others', () => {
+    const cacheable = data.statusCodes.filter((e) => e.cacheableByDefault).map((e) => e.code);
+    expect(cacheable).toEqual([200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 451, 501]);
+    expect(data.statusCodes.every((e) => typeof e.cacheableByDefault === 'boolean')).toBe(true);
+  });
+
+  it.each([
+    [401, 'WWW-Authenticate'], [405, 'Allow'], [201, 'Location'], [301, 'Location'], [308, 'Location'],
+    [206, 'Content-Range'], [416, 'Content-Range'], [429, 'Retry-After'], [503, 'Retry-After'],
+  ])('says what must or should come with %i: %s', (code, header) => {
+    expect(byCode.get(code)?.accompany?.join(' ')).toContain(header);
+  });
+
   it('marks 102 deprecated and keeps 400 as the generic client error', () => {
     expect(byCode.get(102)?.meaning).toMatch(/^Deprecated/);
     expect(byCode.get(400)?.mistake).not.toMatch(/that is 422/);
