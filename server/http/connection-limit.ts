@@ -6,9 +6,9 @@
 //
 // Past the ceiling a connection is not cut silently: its first request is answered 503 Service
 // Unavailable (RFC 9110 §15.6.4) with Retry-After (§10.2.3), a problem body that says what to do, and
-// `Connection: close` (RFC 9112 §9.6), so a browser shows why and a polite client backs off. Only a client that goes
-// on opening sockets past that small allowance has them closed as soon as they open: answering each one
-// would itself cost a socket.
+// `Connection: close` (RFC 9112 §9.6), so a browser shows why and a polite client backs off. Only a client
+// that goes on opening sockets past that small allowance has them closed as soon as they open: answering
+// each one would itself cost a socket.
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { HttpProblem } from './problem';
