@@ -25,7 +25,7 @@ test.describe('a student reading exchanges', () => {
 
     await expect(response.getByRole('heading', { level: 2 })).toContainText('201 Created');
     // The status is annotated from the lessons dataset, and so is each header name (on focus too).
-    await expect(response.getByText('A new resource was created; Location says where it is.')).toBeVisible();
+    await expect(response.getByText(/^A new resource was created\. Location, when present, says where it is/)).toBeVisible();
     await expect(response.getByText('Next: Follow the Location header to the new resource.')).toBeVisible();
     await expect(response.getByRole('note', { name: 'Why this response' })).toContainText('The Location header says where the new resource lives');
     await response.getByRole('tab', { name: /Headers/ }).click();
@@ -50,7 +50,7 @@ test.describe('a student reading exchanges', () => {
 
     await page.getByLabel('URL').press('Control+Enter');
     await expect(response.getByRole('heading', { level: 2 })).toContainText('204 No Content');
-    await expect(response.getByRole('note', { name: 'Why this response' })).toContainText('the same DELETE again will get 404');
+    await expect(response.getByRole('note', { name: 'Why this response' })).toContainText('the same DELETE again gets 404');
     await expect(response.getByText('No body: 204 No Content never has one.')).toBeVisible();
 
     await page.getByLabel('URL').press('Control+Enter');
@@ -58,20 +58,32 @@ test.describe('a student reading exchanges', () => {
     await expect(response.getByRole('note', { name: 'Why this response' })).toContainText('Book 3 does not exist');
   });
 
-  test('imports a curl command and copies the request back as curl', async ({ page, sandboxServer, context }) => {
+  test('imports a curl command and copies the request back as curl, with the page’s sandbox', async ({ page, sandboxServer, context }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.goto(sandboxServer.origin);
     await page.getByRole('button', { name: 'Import curl' }).click();
-    await page.getByLabel('Paste a curl command').fill(`curl -X PATCH '${sandboxServer.origin}/api/books/2' -H 'Content-Type: application/merge-patch+json' -d '{"status":"read"}'`);
+    await page.getByLabel('Paste a curl command').fill(`curl -X PATCH '${sandboxServer.origin}/api/books/2' -H 'Content-Type: application/merge-patch+json' -d '{"status":"read"}' -o out.json`);
     await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Imported the curl command.' })).toBeVisible();
+    const status = page.getByRole('status').filter({ hasText: 'Imported the curl command' });
+    await expect(status).toBeVisible();
+    // What the import left out is said, not dropped silently.
+    await expect(status).toContainText('Ignored -o');
     await expect(page.getByLabel('Method')).toHaveValue('PATCH');
-    await expect(page.getByLabel('URL')).toHaveValue(`${sandboxServer.origin}/api/books/2`);
+    // A URL on this sandbox becomes a path.
+    await expect(page.getByLabel('URL')).toHaveValue('/api/books/2');
 
+    await expect(page.getByText('The copy sends your sandbox cookie')).toBeVisible();
     await page.getByRole('button', { name: 'Copy as curl' }).click();
     const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const sandbox = /Cookie: sandbox=([a-z0-9]+)/.exec(copied)?.[1];
+    expect(sandbox).toBeTruthy();
     expect(copied).toBe(
-      `curl -i -X PATCH -H 'Content-Type: application/merge-patch+json' --data-raw '{"status":"read"}' ${sandboxServer.origin}/api/books/2`,
+      [
+        `curl -i -X PATCH ${sandboxServer.origin}/api/books/2 \\`,
+        "  -H 'Content-Type: application/merge-patch+json' \\",
+        `  -H 'Cookie: sandbox=${sandbox}' \\`,
+        `  --data-raw '{"status":"read"}'`,
+      ].join('\n'),
     );
     await expect(page.getByLabel('Code to copy')).toHaveText(copied);
   });

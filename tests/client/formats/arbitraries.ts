@@ -26,3 +26,16 @@ export const requestArbitrary: fc.Arbitrary<OutgoingRequest> = fc.record({
       .map((bytes) => ({ encoding: 'base64' as const, data: bytesToBase64(Uint8Array.from(bytes)) })),
   ),
 });
+
+// Requests as the sandbox really sends them: a path on the sandbox, and header values the send endpoint
+// accepts (tab and visible ASCII; it refuses line breaks and characters beyond Latin-1, and undici writes
+// Latin-1 as single bytes where a terminal would write UTF-8).
+const asciiValue = fc
+  .string({ unit: fc.constantFrom(...'"\'\\$`;:@=!*?[]{}()&|<> %\tabcXYZ019-_/.,~#^'.split('')), maxLength: 30 })
+  .map((v) => v.trim());
+export const composerRequestArbitrary: fc.Arbitrary<OutgoingRequest> = fc.record({
+  method: requestArbitrary.map((r) => r.method),
+  url: urlPath.map((p) => `/${p}`),
+  headers: fc.array(fc.tuple(token, asciiValue), { maxLength: 6 }),
+  body: requestArbitrary.map((r) => r.body),
+});

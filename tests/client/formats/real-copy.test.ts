@@ -1,4 +1,4 @@
-// "Copy as" is checked by running what it produces: bash + curl, Python requests and Node's fetch send
+// "Copy as" is checked by running what it produces: bash + curl, HTTPie, Python requests and Node's fetch send
 // to a capture server on 127.0.0.1, which must receive the composed request — same method, target,
 // headers in order and body bytes — plus only the headers each client adds on its own.
 import fc from 'fast-check';
@@ -10,7 +10,8 @@ import { toFetch } from '../../../client/src/features/composer/formats/to-fetch'
 import { toPython } from '../../../client/src/features/composer/formats/to-python';
 import { requestArbitrary } from './arbitraries';
 import { startCaptureServer, type CapturedRequest, type CaptureServer } from './capture-server';
-import { CLIENT_DEFAULTS, composedPart, HAS_CURL, HAS_PYTHON_REQUESTS, run } from './real-tools';
+import { toHttpie } from '../../../client/src/features/composer/formats/to-httpie';
+import { CLIENT_DEFAULTS, composedPart, describeWithTool, HAS_CURL, HAS_HTTPIE, HAS_PYTHON_REQUESTS, run } from './real-tools';
 
 const REQUESTS: [string, OutgoingRequest][] = [
   ['GET with a query', { method: 'GET', url: '/api/books?page=2&q=le%20guin', headers: [['Accept', 'application/json']], body: null }],
@@ -56,7 +57,7 @@ async function capture(send: () => Promise<unknown>): Promise<CapturedRequest> {
   return server.requests[0]!;
 }
 
-describe.skipIf(!HAS_CURL)('copy as curl, run in bash', () => {
+describeWithTool('curl', HAS_CURL, 'copy as curl, run in bash', () => {
   it.each(REQUESTS)('%s', async (_name, request) => {
     for (const multiline of [false, true]) {
       const command = toCurl(request, { origin: server.origin, multiline });
@@ -85,7 +86,7 @@ describe.skipIf(!HAS_CURL)('copy as curl, run in bash', () => {
   });
 });
 
-describe.skipIf(!HAS_PYTHON_REQUESTS)('copy as Python requests, run by python3', () => {
+describeWithTool('python3 with requests', HAS_PYTHON_REQUESTS, 'copy as Python requests, run by python3', () => {
   // requests keeps one value per name: repeated headers arrive joined, as the script's comment says.
   it.each(REQUESTS.filter(([name]) => name !== 'repeated and empty headers'))('%s', async (_name, request) => {
     const captured = await capture(() => run('python3', ['-c', toPython(request, { origin: server.origin })]));
@@ -99,6 +100,16 @@ describe.skipIf(!HAS_PYTHON_REQUESTS)('copy as Python requests, run by python3',
       ['X-Dup', 'one, two'],
       ['X-Empty', ''],
     ]);
+  });
+});
+
+describeWithTool('HTTPie', HAS_HTTPIE, 'copy as HTTPie, run in bash', () => {
+  it.each(REQUESTS)('%s', async (_name, request) => {
+    const captured = await capture(() => run('bash', ['-c', `${toHttpie(request, { origin: server.origin })} > /dev/null`]));
+    // HTTPie sends repeated headers next to each other (the copy says so in a comment).
+    const grouped = (headers: [string, string][]) => headers.map((h, i) => ({ h, first: headers.findIndex(([n]) => n.toLowerCase() === h[0].toLowerCase()), i })).sort((a, b) => a.first - b.first || a.i - b.i).map(({ h }) => h);
+    const want = expected(request);
+    expect(received(captured, request, CLIENT_DEFAULTS.httpie)).toEqual({ ...want, headers: grouped(want.headers) });
   });
 });
 

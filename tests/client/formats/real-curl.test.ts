@@ -1,6 +1,6 @@
 // parseCurl is checked against curl itself: bash runs each command, real curl sends it to a capture
 // server on 127.0.0.1, and the imported draft must send the same method, target, headers and body.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildOutgoing } from '../../../client/src/features/composer/draft';
 import { bodyBytes } from '../../../client/src/features/composer/formats/bytes';
 import { multipartBoundaryOf, multipartRowsOf } from '../../../client/src/features/composer/formats/multipart-body';
@@ -8,7 +8,7 @@ import { parseCurl } from '../../../client/src/features/composer/formats/parse-c
 import { readCurlCommand } from '../../../client/src/features/composer/formats/read-curl';
 import { startCaptureServer, type CaptureServer } from './capture-server';
 import { CURL_COMMANDS } from './curl-commands';
-import { composedPart, HAS_CURL, run } from './real-tools';
+import { composedPart, describeWithTool, HAS_CURL, run } from './real-tools';
 
 
 function target(url: string, origin: string): string {
@@ -20,7 +20,7 @@ function withoutAuthorization(headers: readonly [string, string][]): [string, st
   return headers.filter(([name]) => name.toLowerCase() !== 'authorization');
 }
 
-describe.skipIf(!HAS_CURL)('import from curl sends what curl sends (real curl, bash)', () => {
+describeWithTool('curl', HAS_CURL, 'import from curl sends what curl sends (real curl, bash)', () => {
   let server: CaptureServer;
   beforeAll(async () => {
     server = await startCaptureServer();

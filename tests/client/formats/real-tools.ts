@@ -1,15 +1,32 @@
-// Runs real programs (bash + curl, Python requests, Node) against the capture server on 127.0.0.1, so
-// tests can check generated code by what it actually sends. Tests skip when a program is missing.
+// Runs real programs (bash + curl, HTTPie, Python requests, Node) against the capture server on 127.0.0.1,
+// so tests can check generated code by what it actually sends. A missing program skips its tests on a
+// developer's machine, and fails them under CI (CI=true), where .ci/run installs every one.
 import { execFile, spawnSync } from 'node:child_process';
-import type { CapturedRequest } from './capture-server';
+import { describe, it } from 'vitest';
 
 export const HAS_CURL = spawnSync('curl', ['--version']).status === 0;
 export const HAS_PYTHON_REQUESTS = spawnSync('python3', ['-c', 'import requests']).status === 0;
+export const HAS_HTTPIE = spawnSync('http', ['--version']).status === 0;
+
+/**
+ * describe() for tests that need a program: skipped when it is missing, except under CI, where a missing
+ * program is a failing test that names it.
+ */
+export function describeWithTool(tool: string, present: boolean, name: string, body: () => void): void {
+  if (present) describe(name, body);
+  else if (process.env.CI) {
+    describe(name, () => {
+      it(`needs ${tool}`, () => {
+        throw new Error(`${tool} is not installed; .ci/run installs it (apt-get install curl python3-requests httpie).`);
+      });
+    });
+  } else describe.skip(`${name} (${tool} is not installed)`, body);
+}
 
 /** Runs a program and resolves with its stdout; rejects with stderr when it fails. */
-export function run(file: string, args: string[], input?: string): Promise<string> {
+export function run(file: string, args: string[], input?: string, timeout = 10_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(file, args, { timeout: 10_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NO_PROXY: '*', no_proxy: '*' } }, (error, stdout, stderr) => {
+    const child = execFile(file, args, { timeout, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NO_PROXY: '*', no_proxy: '*' } }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${file} failed: ${stderr || error.message}`));
       else resolve(stdout);
     });
@@ -25,6 +42,7 @@ const ALWAYS_ADDED = ['host', 'content-length', 'transfer-encoding', 'expect', '
 export const CLIENT_DEFAULTS = {
   curl: ['user-agent', 'accept'],
   python: ['user-agent', 'accept', 'accept-encoding'],
+  httpie: ['user-agent', 'accept', 'accept-encoding'],
   node: ['user-agent', 'accept', 'accept-encoding', 'accept-language', 'sec-fetch-mode'],
 } as const;
 

@@ -108,14 +108,14 @@ describe('copy as JavaScript fetch', () => {
 
 describe('copy as HTTPie', () => {
   it.each<[string, OutgoingRequest, string]>([
-    ['GET with a query', GET_WITH_QUERY, `http GET 'http://localhost:3000/api/books?page=2&q=le%20guin' Accept:application/json`],
-    ['JSON POST with auth', JSON_WITH_AUTH, `http --raw '{"title":"Kindred"}' POST http://localhost:3000/api/books Content-Type:application/json 'Authorization:Basic YWRhOmxvdmVsYWNl'`],
-    ['form', FORM, `http --raw 'name=Ada+Lovelace&note=it'\\''s' POST http://localhost:3000/anything Content-Type:application/x-www-form-urlencoded Cookie:a=1 Cookie:b=2`],
-    ['binary', BINARY, `printf '\\000\\001\\377%%' | http PUT http://localhost:3000/put Host:example.test Transfer-Encoding:chunked Content-Type:`],
+    ['GET with a query', GET_WITH_QUERY, `http --print=hb --ignore-stdin GET 'http://localhost:3000/api/books?page=2&q=le%20guin' Accept:application/json`],
+    ['JSON POST with auth', JSON_WITH_AUTH, `http --print=hb --ignore-stdin --raw '{"title":"Kindred"}' POST http://localhost:3000/api/books Content-Type:application/json 'Authorization:Basic YWRhOmxvdmVsYWNl'`],
+    ['form', FORM, `http --print=hb --ignore-stdin --raw 'name=Ada+Lovelace&note=it'\\''s' POST http://localhost:3000/anything Content-Type:application/x-www-form-urlencoded Cookie:a=1 Cookie:b=2`],
+    ['binary', BINARY, `printf '\\000\\001\\377%%' | http --print=hb PUT http://localhost:3000/put Host:example.test Transfer-Encoding:chunked Content-Type:`],
     [
       'escapes, an empty value, following redirects',
       { method: 'GET', url: '/', headers: [['X-A', '=x\\y'], ['X-B', '@home'], ['X-E', '']], body: null },
-      `http --follow GET http://localhost:3000/ 'X-A:\\=x\\\\y' 'X-B:\\@home' 'X-E;'`,
+      `http --print=hb --follow --ignore-stdin GET http://localhost:3000/ 'X-A:\\=x\\y' 'X-B:\\@home' 'X-E;'`,
     ],
   ])('%s', (_name, request, command) => {
     const followRedirects = command.includes('--follow');

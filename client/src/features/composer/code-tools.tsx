@@ -1,22 +1,14 @@
-import { useId, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { create } from 'zustand';
+import { DEMO_LOGIN } from '../exchange/apply-fix';
 import { useExchangeStore } from '../exchange/exchange-store';
-import { buildOutgoing } from './draft';
+import { requestToSend } from '../exchange/request-to-send';
+import type { OutgoingRequest } from './draft';
 import { useDraftStore } from './draft-store';
+import { COPY_FORMATS, copyRequest, type CopyFormat, type SecretChoice } from './copy-request';
+import { hasSecrets, PASSWORD_PLACEHOLDER, secretsIn, type CopySecrets } from './formats/copy-auth';
 import { CurlParseError } from './formats/curl-parse-error';
 import { parseCurl } from './formats/parse-curl';
-import { toCurl } from './formats/to-curl';
-import { toFetch } from './formats/to-fetch';
-import { toHttpie } from './formats/to-httpie';
-import { toPython } from './formats/to-python';
-
-const FORMATS = {
-  curl: 'curl',
-  fetch: 'JavaScript fetch',
-  httpie: 'HTTPie',
-  python: 'Python requests',
-} as const;
-type Format = keyof typeof FORMATS;
 
 export interface CodeStatus {
   ok: boolean;
@@ -25,28 +17,78 @@ export interface CodeStatus {
   details?: string[];
 }
 
-/** The last message of "Copy as" / "Import curl" (also set when a curl command is pasted into the URL bar). */
-export const useCodeStatusStore = create<{ status?: CodeStatus; setStatus: (status?: CodeStatus) => void }>()((set) => ({
+interface CodeToolsStore {
+  /** The last message of "Copy as" / "Import curl" (also set when a curl command is pasted into the URL bar). */
+  status?: CodeStatus;
+  setStatus: (status?: CodeStatus) => void;
+  secretChoice: SecretChoice;
+  setSecretChoice: (choice: SecretChoice) => void;
+}
+
+export const useCodeStatusStore = create<CodeToolsStore>()((set) => ({
   status: undefined,
   setStatus: (status) => set({ status }),
+  secretChoice: 'include',
+  setSecretChoice: (secretChoice) => set({ secretChoice }),
 }));
 
-/** The current draft as code, to copy into a terminal or a program. */
-export function codeFor(format: Format): string {
-  const draft = useDraftStore.getState().draft;
-  const { options } = useExchangeStore.getState();
-  const outgoing = buildOutgoing(draft);
-  const codeOptions = { origin: window.location.origin, followRedirects: options.followRedirects };
-  switch (format) {
-    case 'curl':
-      return toCurl(outgoing, { ...codeOptions, multiline: true });
-    case 'fetch':
-      return toFetch(outgoing, codeOptions);
-    case 'httpie':
-      return toHttpie(outgoing, codeOptions);
-    case 'python':
-      return toPython(outgoing, codeOptions);
-  }
+/** The request the composer would send (draft and the page's cookies), and what in it is secret. */
+function currentRequest(
+  draft = useDraftStore.getState().draft,
+  jar = useExchangeStore.getState().jar,
+  useCookies = useExchangeStore.getState().options.useCookies,
+): { request: OutgoingRequest; secrets: CopySecrets; sandbox: boolean } {
+  const { outgoing } = requestToSend(draft, { jar, useCookies, origin: window.location.origin });
+  const sandbox = outgoing.headers.some(([name, value]) => name.toLowerCase() === 'cookie' && /(?:^|;\s*)sandbox=/.test(value));
+  return { request: outgoing, secrets: secretsIn(outgoing), sandbox };
+}
+
+/** The current request as code, to copy into a terminal or a program: exactly what Send sends. */
+export function codeFor(format: CopyFormat, secrets: SecretChoice = useCodeStatusStore.getState().secretChoice): string {
+  const { options, login } = useExchangeStore.getState();
+  const origin = window.location.origin;
+  const username = login?.origin === origin ? login.username : undefined;
+  return copyRequest(format, {
+    request: currentRequest().request,
+    origin,
+    followRedirects: options.followRedirects,
+    secrets,
+    login: { username, password: username === DEMO_LOGIN.username ? DEMO_LOGIN.password : undefined },
+  });
+}
+
+/** What the copy carries that matters outside the page, and the choice for secrets, beside the button. */
+function CopyNote() {
+  const draft = useDraftStore((s) => s.draft);
+  const jar = useExchangeStore((s) => s.jar);
+  const useCookies = useExchangeStore((s) => s.options.useCookies);
+  const { secrets, sandbox } = useMemo(() => currentRequest(draft, jar, useCookies), [draft, jar, useCookies]);
+  const login = useExchangeStore((s) => s.login);
+  const choice = useCodeStatusStore((s) => s.secretChoice);
+  const setChoice = useCodeStatusStore((s) => s.setSecretChoice);
+  const name = useId();
+  const what = [secrets.sessionCookie && 'your session cookie (sid)', secrets.bearer && 'a bearer token'].filter(Boolean).join(' and ');
+  const who = login ? `as ${login.username}` : 'as you';
+  const knownPassword = login?.username === DEMO_LOGIN.username;
+  return (
+    <div className="copy-note">
+      {sandbox && <p className="muted">The copy sends your sandbox cookie, so it reads and writes the same data as this page.</p>}
+      {hasSecrets(secrets) && (
+        <fieldset className="copy-secret">
+          <legend>
+            The copy would carry {what}: anyone who gets it can act {who} until it expires.
+          </legend>
+          <label>
+            <input type="radio" name={name} value="include" checked={choice === 'include'} onChange={() => setChoice('include')} /> Include it (the copy works as it is)
+          </label>
+          <label>
+            <input type="radio" name={name} value="placeholder" checked={choice === 'placeholder'} onChange={() => setChoice('placeholder')} /> Leave it out: the copy logs in for a new token first
+            {knownPassword ? ' (with the public demo password)' : ` (put your password in place of ${PASSWORD_PLACEHOLDER})`}
+          </label>
+        </fieldset>
+      )}
+    </div>
+  );
 }
 
 /** Imports a curl command into the composer; the result is also shown under the code tools. */
@@ -67,7 +109,7 @@ export function importCurl(command: string): CodeStatus {
 
 /** "Copy as …" and "Import curl", under the request line. */
 export function CodeTools() {
-  const [format, setFormat] = useState<Format>('curl');
+  const [format, setFormat] = useState<CopyFormat>('curl');
   const [shown, setShown] = useState<string>();
   const [importing, setImporting] = useState(false);
   const [command, setCommand] = useState('');
@@ -80,7 +122,7 @@ export function CodeTools() {
     setShown(code);
     try {
       await navigator.clipboard.writeText(code);
-      setStatus({ ok: true, message: `Copied as ${FORMATS[format]}.` });
+      setStatus({ ok: true, message: `Copied as ${COPY_FORMATS[format]}.` });
     } catch {
       setStatus({ ok: true, message: 'Select the code below and copy it.' });
     }
@@ -92,20 +134,21 @@ export function CodeTools() {
         <label htmlFor={ids.format} className="visually-hidden">
           Code format
         </label>
-        <select id={ids.format} value={format} onChange={(e) => setFormat(e.target.value as Format)}>
-          {Object.entries(FORMATS).map(([id, label]) => (
+        <select id={ids.format} value={format} onChange={(e) => setFormat(e.target.value as CopyFormat)}>
+          {Object.entries(COPY_FORMATS).map(([id, label]) => (
             <option key={id} value={id}>
               {label}
             </option>
           ))}
         </select>
         <button type="button" className="secondary" onClick={() => void copy()}>
-          Copy as {FORMATS[format]}
+          Copy as {COPY_FORMATS[format]}
         </button>
         <button type="button" className="secondary" aria-expanded={importing} onClick={() => setImporting(!importing)}>
           Import curl
         </button>
       </div>
+      <CopyNote />
       {importing && (
         <div className="curl-import">
           <label htmlFor={ids.curl}>Paste a curl command</label>

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Tabs } from '../../components/ui/tabs';
 import { useExchangeStore } from '../exchange/exchange-store';
 import { useDiagnosis } from '../exchange/use-diagnosis';
@@ -16,6 +16,27 @@ export async function sendCurrentDraft(): Promise<void> {
   const draft = useDraftStore.getState().draft;
   const transcript = await useExchangeStore.getState().send(draft);
   if (transcript) useHistoryStore.getState().add(draft, transcript);
+}
+
+/** Sends the draft unless a send is under way or the method is empty. */
+function sendIfReady(): void {
+  if (useExchangeStore.getState().phase === 'sending' || useDraftStore.getState().draft.method === '') return;
+  void sendCurrentDraft();
+}
+
+/** Ctrl/Cmd+Enter sends from anywhere on the page, from the first load (not only inside the composer). */
+function useSendShortcut(): void {
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey) || event.altKey || event.repeat) return;
+      // The curl import box has its own button; Ctrl+Enter there should not send the old request.
+      if ((event.target as HTMLElement | null)?.closest?.('.curl-import')) return;
+      event.preventDefault();
+      sendIfReady();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 }
 
 /** The request composer: request line, then query, headers, body and auth; Ctrl/Cmd+Enter sends. */
@@ -46,17 +67,14 @@ export function Composer({ urlList }: { urlList?: string }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [diagnosis]);
 
+  useSendShortcut();
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
-    if (phase === 'sending' || draft.method === '') return;
-    void sendCurrentDraft();
-  };
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) submit(event);
+    sendIfReady();
   };
 
   return (
-    <form className="composer" aria-label="Request composer" onSubmit={submit} onKeyDown={onKeyDown}>
+    <form className="composer" aria-label="Request composer" onSubmit={submit}>
       <p id={hintId} className="hint">
         Press <kbd>Ctrl</kbd>+<kbd>Enter</kbd> or Send to send this request, then read what came back.
       </p>

@@ -25,7 +25,7 @@ export interface DraftStore {
   addRow: (list: RowList, name?: string, value?: string) => void;
   updateRow: (list: RowList, id: string, patch: Partial<MultipartRow>) => void;
   removeRow: (list: RowList, id: string) => void;
-  /** Sets a header, replacing the first enabled one of that name (case-insensitive) or adding it. */
+  /** Sets a header: the first enabled row of that name (case-insensitive), else an unticked one (ticked again), else a new row. */
   setHeader: (name: string, value: string) => void;
   setBodyType: (bodyType: BodyType) => void;
   setBody: (body: string) => void;
@@ -48,9 +48,12 @@ export const useDraftStore = create<DraftStore>()((set) => {
     removeRow: (list, id) => change((d) => ({ [list]: (d[list] as KeyValueRow[]).filter((r) => r.id !== id) })),
     setHeader: (name, value) =>
       change((d) => {
-        const index = d.headers.findIndex((h) => h.enabled && h.name.trim().toLowerCase() === name.toLowerCase());
+        const named = (h: KeyValueRow) => h.name.trim().toLowerCase() === name.toLowerCase();
+        // An unticked row of that name is ticked again rather than doubled.
+        let index = d.headers.findIndex((h) => h.enabled && named(h));
+        if (index === -1) index = d.headers.findIndex(named);
         if (index === -1) return { headers: [...d.headers, row(name, value)] };
-        return { headers: d.headers.map((h, i) => (i === index ? { ...h, name, value } : h)) };
+        return { headers: d.headers.map((h, i) => (i === index ? { ...h, name, value, enabled: true } : h)) };
       }),
     setBodyType: (bodyType) => change(() => ({ bodyType })),
     setBody: (body) => change(() => ({ body })),

@@ -79,6 +79,8 @@ export function RequestLine({ sending, hintId, urlList, highlightMethod }: Reque
           importCurl(text);
         }}
         list={urlList}
+        // The URL is what a learner changes first: ready for typing on load.
+        autoFocus
         spellCheck={false}
         autoComplete="off"
         aria-describedby={hintId}

@@ -2,7 +2,17 @@
 import { emptyDraft, row, type Draft } from '../composer/draft';
 import { useDraftStore } from '../composer/draft-store';
 import type { Fix } from './diagnose';
+import { useHistoryStore } from '../history/history-store';
 import { useExchangeStore } from './exchange-store';
+
+/** Sends a request the page makes for the learner (a login, a reset) as its own exchange, kept in history. */
+async function sendForLearner(draft: Draft): Promise<void> {
+  const transcript = await useExchangeStore.getState().send(draft);
+  if (transcript) useHistoryStore.getState().add(draft, transcript);
+}
+
+/** The demo account the 401 fix logs in with; its password is public (problem bodies and lessons quote it). */
+export const DEMO_LOGIN = { username: 'ada', password: 'lovelace' } as const;
 
 /** The demo login the 401 fix sends: the same request a learner could type. */
 export function loginDraft(): Draft {
@@ -12,7 +22,7 @@ export function loginDraft(): Draft {
     url: '/api/session',
     headers: [row('Content-Type', 'application/json')],
     bodyType: 'json',
-    body: JSON.stringify({ username: 'ada', password: 'lovelace' }, null, 2),
+    body: JSON.stringify(DEMO_LOGIN, null, 2),
   };
 }
 
@@ -36,10 +46,10 @@ export function applyFix(fix: Fix): void {
       return;
     case 'login':
       // Sends the login as its own exchange (so the learner sees the Set-Cookie), keeping their draft.
-      void exchange.send(loginDraft());
+      void sendForLearner(loginDraft());
       return;
     case 'reset-sandbox':
-      void exchange.send({ ...emptyDraft(), method: 'POST', url: '/api/sandbox/reset', headers: [] });
+      void sendForLearner({ ...emptyDraft(), method: 'POST', url: '/api/sandbox/reset', headers: [] });
       return;
   }
 }

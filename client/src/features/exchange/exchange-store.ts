@@ -5,7 +5,8 @@ import { persist } from 'zustand/middleware';
 import type { ProblemDetails, Transcript } from '../../../../server/protocol';
 import { ApiError, postJson } from '../../lib/api-client';
 import { buildOutgoing, type Draft, type OutgoingRequest } from '../composer/draft';
-import { cookieHeaderFor, storeCookies, type JarCookie } from './cookie-jar';
+import { storeCookies, type JarCookie } from './cookie-jar';
+import { requestToSend } from './request-to-send';
 
 export const SEND_ENDPOINT = '/app/send';
 
@@ -18,6 +19,38 @@ export interface SendOptions {
 export interface SentRequest {
   draft: Draft;
   outgoing: OutgoingRequest;
+  /** Indexes into outgoing.headers of those the page added (the jar's cookies), not the learner. */
+  addedByPage: number[];
+}
+
+/** Who the page's session cookie logs in as, learnt from the answer to POST /api/session. */
+export interface PageLogin {
+  origin: string;
+  username: string;
+}
+
+/** The login a transcript shows: 201 to POST …/api/session names the user; 204 to DELETE logs out (null). */
+export function loginFrom(transcript: Transcript): PageLogin | null | undefined {
+  let login: PageLogin | null | undefined;
+  for (const { request, response } of transcript.exchanges) {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      continue;
+    }
+    if (url.pathname !== '/api/session' || !response) continue;
+    if (request.method === 'DELETE' && response.status === 204) login = null;
+    if (request.method === 'POST' && response.status === 201 && response.body?.encoding === 'text') {
+      try {
+        const username = (JSON.parse(response.body.data) as { user?: { username?: unknown } }).user?.username;
+        if (typeof username === 'string') login = { origin: url.origin, username };
+      } catch {
+        // Not the toy API's answer: nothing learnt.
+      }
+    }
+  }
+  return login;
 }
 
 export interface ExchangeStore {
@@ -29,6 +62,7 @@ export interface ExchangeStore {
   problem: ProblemDetails | null;
   options: SendOptions;
   jar: JarCookie[];
+  login: PageLogin | null;
   setOption: <K extends keyof SendOptions>(key: K, value: SendOptions[K]) => void;
   clearCookies: () => void;
   /** Seeds the jar with this page's sandbox, so the composer's requests use the learner's own data. */
@@ -36,10 +70,6 @@ export interface ExchangeStore {
   send: (draft: Draft) => Promise<Transcript | null>;
   /** Shows an earlier exchange again (from history). */
   show: (transcript: Transcript, draft: Draft) => void;
-}
-
-function absolute(url: string): URL {
-  return new URL(url, window.location.origin);
 }
 
 export const useExchangeStore = create<ExchangeStore>()(
@@ -52,28 +82,19 @@ export const useExchangeStore = create<ExchangeStore>()(
       problem: null,
       options: { followRedirects: false, useCookies: true },
       jar: [],
+      login: null,
       setOption: (key, value) => set((s) => ({ options: { ...s.options, [key]: value } })),
-      clearCookies: () => set({ jar: [] }),
+      clearCookies: () => set({ jar: [], login: null }),
       adoptSandbox: (id) => {
         const origin = window.location.origin;
         const others = get().jar.filter((c) => !(c.name === 'sandbox' && c.origin === origin));
         set({ jar: [...others, { name: 'sandbox', value: id, origin, path: '/', httpOnly: true }] });
       },
-      show: (transcript, draft) => set({ phase: 'done', transcript, problem: null, sent: { draft, outgoing: buildOutgoing(draft) } }),
+      show: (transcript, draft) => set({ phase: 'done', transcript, problem: null, sent: { draft, outgoing: buildOutgoing(draft), addedByPage: [] } }),
       send: async (draft) => {
-        const outgoing = buildOutgoing(draft);
-        let target: URL | undefined;
-        try {
-          target = absolute(outgoing.url);
-        } catch {
-          target = undefined;
-        }
         const { options, jar } = get();
-        if (options.useCookies && target && !outgoing.headers.some(([n]) => n.toLowerCase() === 'cookie')) {
-          const cookie = cookieHeaderFor(jar, target);
-          if (cookie) outgoing.headers.push(['Cookie', cookie]);
-        }
-        set({ phase: 'sending', problem: null, sent: { draft, outgoing } });
+        const { outgoing, addedByPage } = requestToSend(draft, { jar, useCookies: options.useCookies, origin: window.location.origin });
+        set({ phase: 'sending', problem: null, sent: { draft, outgoing, addedByPage } });
         try {
           const transcript = await postJson<Transcript>(SEND_ENDPOINT, {
             ...outgoing,
@@ -84,7 +105,8 @@ export const useExchangeStore = create<ExchangeStore>()(
             const setCookies = (exchange.response?.headers ?? []).filter(([n]) => n.toLowerCase() === 'set-cookie').map(([, v]) => v);
             if (setCookies.length > 0) nextJar = storeCookies(nextJar, setCookies, new URL(exchange.request.url));
           }
-          set((s) => ({ phase: 'done', transcript, jar: nextJar, sentCount: s.sentCount + 1 }));
+          const login = loginFrom(transcript);
+          set((s) => ({ phase: 'done', transcript, jar: nextJar, sentCount: s.sentCount + 1, login: login === undefined ? s.login : login }));
           return transcript;
         } catch (error) {
           const problem =
@@ -100,7 +122,7 @@ export const useExchangeStore = create<ExchangeStore>()(
       name: 'http-sandbox:exchange',
       version: 1,
       // Only the settings and the cookie jar survive a reload; the transcript lives in history.
-      partialize: (state) => ({ options: state.options, jar: state.jar }),
+      partialize: (state) => ({ options: state.options, jar: state.jar, login: state.login }),
     },
   ),
 );

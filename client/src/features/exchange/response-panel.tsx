@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { Tabs } from '../../components/ui/tabs';
 import { applyFix } from './apply-fix';
 import { BodyView } from './body-view';
@@ -20,8 +21,26 @@ function emptyBodyReason(status: number, method: string): string {
   return 'The response has an empty body.';
 }
 
+/** Where the response sits below the composer (one column), a new answer is out of sight unless brought into view. */
+const ONE_COLUMN = '(max-width: 800px)';
+
+/**
+ * After each send, the status line: on one-column screens it takes focus (which scrolls it into view and
+ * tells a screen reader what came back); side by side it is already in view, and the learner keeps typing.
+ */
+function useStatusAfterSend() {
+  const status = useRef<HTMLHeadingElement>(null);
+  const sentCount = useExchangeStore((s) => s.sentCount);
+  useEffect(() => {
+    if (sentCount === 0 || !window.matchMedia(ONE_COLUMN).matches) return;
+    status.current?.focus();
+  }, [sentCount]);
+  return status;
+}
+
 /** The final response of the latest exchange: status explained, why this request got it, and its parts. */
 export function ResponsePanel() {
+  const status = useStatusAfterSend();
   const phase = useExchangeStore((s) => s.phase);
   const transcript = useExchangeStore((s) => s.transcript);
   const problem = useExchangeStore((s) => s.problem);
@@ -53,7 +72,7 @@ export function ResponsePanel() {
   return (
     <section className="response" aria-label="Response" aria-busy={phase === 'sending'}>
       {response ? (
-        <h2 className={`status status-${String(response.status)[0]}xx`}>
+        <h2 ref={status} tabIndex={-1} className={`status status-${String(response.status)[0]}xx`}>
           <span className="status-code">{response.status}</span> {response.reason}
           <small className="muted">
             {' '}
@@ -61,7 +80,9 @@ export function ResponsePanel() {
           </small>
         </h2>
       ) : (
-        <h2 className="status status-error">No response</h2>
+        <h2 ref={status} tabIndex={-1} className="status status-error">
+          No response
+        </h2>
       )}
       {response && <StatusAnnotation status={response.status} />}
       {diagnosis && (diagnosis.summary || diagnosis.fixes.length > 0) && (

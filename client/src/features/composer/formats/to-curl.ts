@@ -14,8 +14,11 @@
 //    (curl would remove them).
 //  - curl also sends Host, Content-Length, and its own User-Agent and Accept: */* unless the request
 //    sets them; omitCurlDefaults: true removes the last two, for a byte-for-byte comparison.
+//  - With a token step (instead of a session cookie or token in the copy), a first line logs in with
+//    curl -s and keeps the answer's token in $TOKEN; the header is written in double quotes so bash
+//    puts the token in.
 import type { OutgoingRequest } from '../draft';
-import { absoluteUrl, type CodeOptions } from './absolute-url';
+import { absoluteUrl, LOGIN_COMMENT_SHELL, SED_TOKEN, TOKEN_VARIABLE, type CodeOptions } from './absolute-url';
 import { bodyBytes } from './bytes';
 import { canQuoteForShell, printfBytes, quoteBytesForShell, quoteForShell } from './shell-quote';
 
@@ -24,6 +27,8 @@ export interface ToCurlOptions extends CodeOptions {
   multiline?: boolean;
   /** Remove curl's own User-Agent and Accept when the request has none. */
   omitCurlDefaults?: boolean;
+  /** Print only the response body (-s), not the status and headers (-i): for a command whose output is read. */
+  bodyOnly?: boolean;
 }
 
 function has(request: OutgoingRequest, name: string): boolean {
@@ -38,7 +43,7 @@ export function toCurl(request: OutgoingRequest, options: ToCurlOptions = {}): s
   const first: string[] = ['curl'];
   const groups: string[][] = [];
   if (method === 'HEAD' && !body) first.push('--head');
-  else first.push('-i');
+  else first.push(options.bodyOnly ? '-s' : '-i');
   if (!(method === 'GET' && !body) && !(method === 'POST' && body) && !(method === 'HEAD' && !body)) first.push('-X', quoteForShell(method));
   if (options.followRedirects) first.push('-L');
   if (/[[\]{}]/.test(url)) first.push('--globoff');
@@ -46,7 +51,10 @@ export function toCurl(request: OutgoingRequest, options: ToCurlOptions = {}): s
   first.push(quoteForShell(url));
 
   // curl's way to send a header with an empty value is "Name;" ("Name:" would remove the header).
-  for (const [name, value] of request.headers) groups.push(['-H', quoteForShell(value.trim() === '' ? `${name};` : `${name}: ${value}`)]);
+  request.headers.forEach(([name, value], index) => {
+    if (index === options.token?.header) groups.push(['-H', `"${name}: Bearer $${TOKEN_VARIABLE.shell}"`]);
+    else groups.push(['-H', quoteForShell(value.trim() === '' ? `${name};` : `${name}: ${value}`)]);
+  });
   if (options.omitCurlDefaults) {
     if (!has(request, 'user-agent')) groups.push(['-H', quoteForShell('User-Agent:')]);
     if (!has(request, 'accept')) groups.push(['-H', quoteForShell('Accept:')]);
@@ -62,9 +70,10 @@ export function toCurl(request: OutgoingRequest, options: ToCurlOptions = {}): s
     }
   }
 
+  const login = options.token ? `${LOGIN_COMMENT_SHELL}\n${TOKEN_VARIABLE.shell}=$(${toCurl(options.token.login, { origin: options.origin, bodyOnly: true })} | ${SED_TOKEN})\n` : '';
   if (options.multiline) {
     const lines = [first.join(' '), ...groups.map((g) => `  ${g.join(' ')}`)];
-    return `${input ? `${input}\n` : ''}${lines.join(' \\\n')}`;
+    return `${login}${input ? `${input}\n` : ''}${lines.join(' \\\n')}`;
   }
-  return [input, ...first, ...groups.flat()].filter(Boolean).join(' ');
+  return `${login}${[input, ...first, ...groups.flat()].filter(Boolean).join(' ')}`;
 }

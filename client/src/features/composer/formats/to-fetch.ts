@@ -11,7 +11,7 @@
 //  - A text body with no Content-Type goes as bytes, because a string body makes fetch add
 //    Content-Type: text/plain;charset=UTF-8.
 import type { OutgoingRequest } from '../draft';
-import { absoluteUrl, type CodeOptions } from './absolute-url';
+import { absoluteUrl, LOGIN_TEXT, TOKEN_VARIABLE, type CodeOptions } from './absolute-url';
 import { isForbiddenBrowserHeader } from './browser-forbidden-headers';
 
 /** Method names fetch() normalises to upper case (Fetch standard, "normalize a method"). */
@@ -51,13 +51,28 @@ export function toFetch(request: OutgoingRequest, options: CodeOptions = {}): st
   }
   if (repeated.size > 0) comments.push(`fetch() joins repeated headers into one line (${[...repeated].join(', ')}: a, b).`);
 
-  const lines: string[] = [`const response = await fetch(${js(absoluteUrl(request.url, options.origin))}, {`, `  method: ${js(method)},`];
+  const lines = fetchCall(request, options, 'response', comments);
+  lines.push(
+    'console.log(response.status, response.statusText);',
+    'for (const [name, value] of response.headers) console.log(`${name}: ${value}`);',
+    'console.log(await response.text());',
+  );
+  const login = options.token
+    ? [`// ${LOGIN_TEXT}`, ...fetchCall(options.token.login, { origin: options.origin }, 'login', []), `const { ${TOKEN_VARIABLE.program} } = await login.json();`, '']
+    : [];
+  return [...comments.map((c) => `// ${c}`), ...login, ...lines].join('\n');
+}
+
+/** `const <variable> = await fetch(…);` for the request; what fetch cannot send as given goes to `comments`. */
+function fetchCall(request: OutgoingRequest, options: CodeOptions, variable: string, comments: string[]): string[] {
+  const upper = request.method.toUpperCase();
+  const lines: string[] = [`const ${variable} = await fetch(${js(absoluteUrl(request.url, options.origin))}, {`, `  method: ${js(request.method)},`];
   if (request.headers.length > 0) {
     lines.push('  headers: [');
-    for (const [name, value] of request.headers) {
-      const entry = `[${js(name)}, ${js(value)}],`;
+    request.headers.forEach(([name, value], index) => {
+      const entry = index === options.token?.header ? `[${js(name)}, "Bearer " + ${TOKEN_VARIABLE.program}],` : `[${js(name)}, ${js(value)}],`;
       lines.push(nodeRefuses(name, value) ? `    // ${entry} fetch() cannot send this header (browsers drop it, Node.js throws)` : `    ${entry}`);
-    }
+    });
     lines.push('  ],');
   }
   if (request.body) {
@@ -73,11 +88,6 @@ export function toFetch(request: OutgoingRequest, options: CodeOptions = {}): st
     }
   }
   if (!options.followRedirects) lines.push("  redirect: 'manual', // show a redirect instead of following it (a browser reports it as status 0)");
-  lines.push(
-    '});',
-    'console.log(response.status, response.statusText);',
-    'for (const [name, value] of response.headers) console.log(`${name}: ${value}`);',
-    'console.log(await response.text());',
-  );
-  return [...comments.map((c) => `// ${c}`), ...lines].join('\n');
+  lines.push('});');
+  return lines;
 }
