@@ -13,6 +13,11 @@ import { CopyLinkButton, useSharedDraftFromLocation } from './features/share/sha
 
 const ClassroomPanel = lazy(() => import('./features/classroom/classroom-panel'));
 const LessonsPanel = lazy(() => import('./features/lessons/lessons-panel'));
+const ReferenceView = lazy(() => import('./features/reference/reference-view'));
+const InboxView = lazy(() => import('./features/classroom/inbox-view'));
+
+/** The inbox a /inbox-view/<id> page shows. */
+const inboxOnPage = /^\/inbox-view\/([a-z0-9]{1,40})\/?$/.exec(window.location.pathname)?.[1];
 
 /** Whether this tab is in a room, without loading the classroom code (its store persists here). */
 function inRoomAlready(): boolean {
@@ -52,6 +57,7 @@ export function App() {
   const shareError = useSharedDraftFromLocation();
   const [classroom, setClassroom] = useState(() => window.location.pathname.startsWith('/room/') || inRoomAlready());
   const [lessons, setLessons] = useState(() => window.location.pathname.startsWith('/lessons'));
+  const [reference, setReference] = useState(() => window.location.pathname.startsWith('/reference'));
   usePresenterKeys(presenting);
 
   useEffect(() => {
@@ -80,6 +86,9 @@ export function App() {
           <button type="button" className="secondary" aria-pressed={lessons} onClick={() => setLessons(!lessons)}>
             Lessons
           </button>
+          <button type="button" className="secondary" aria-pressed={reference} onClick={() => setReference(!reference)}>
+            Reference
+          </button>
           <button type="button" className="secondary" aria-pressed={classroom} onClick={() => setClassroom(!classroom)}>
             Classroom
           </button>
@@ -93,6 +102,11 @@ export function App() {
           {shareError}
         </p>
       )}
+      {inboxOnPage && (
+        <Suspense fallback={<p className="muted classroom">Loading the inbox…</p>}>
+          <InboxView id={inboxOnPage} />
+        </Suspense>
+      )}
       {classroom && (
         <Suspense fallback={<p className="muted classroom">Loading the classroom…</p>}>
           <ClassroomPanel />
@@ -101,6 +115,11 @@ export function App() {
       {lessons && (
         <Suspense fallback={<p className="muted lessons">Loading the lessons…</p>}>
           <LessonsPanel />
+        </Suspense>
+      )}
+      {reference && (
+        <Suspense fallback={<p className="muted reference">Loading the reference…</p>}>
+          <ReferenceView />
         </Suspense>
       )}
       <main className="workspace">

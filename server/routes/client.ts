@@ -34,7 +34,7 @@ export const PAGE_SECURITY_HEADERS: Record<string, string> = {
 };
 
 /** Client-side pages that load index.html (the React app picks the view from the path). */
-export const APP_PAGES = ['/', '/lessons', '/lessons/*', '/room/*', '/inbox-view/*'];
+export const APP_PAGES = ['/', '/lessons', '/lessons/*', '/reference', '/room/*', '/inbox-view/*'];
 
 const client: FastifyPluginAsync<ClientRoutesOptions> = async (app, { clientDir }) => {
   app.addHook('onSend', async (_request, reply) => {

@@ -53,7 +53,7 @@ test.describe('the course lessons, wrong then right', () => {
     await expect(lessons.getByRole('heading', { name: /Step 1 of 3: A cross-origin read/ })).toBeVisible();
     // The introduction is Markdown: inline code renders as code, not as backticks.
     await expect(lessons.locator('code', { hasText: 'Access-Control-*' }).first()).toBeVisible();
-    await wrongThenRight(page, lessons, () => send(page, '/cors'), /For this mistake: Add the header Origin: http:\/\/app\.example/);
+    await wrongThenRight(page, lessons, () => send(page, '/cors'), /For this mistake: Add the header Origin: http:\/\/app\.example — scheme and host/);
 
     await lessons.getByRole('button', { name: 'Next step', exact: true }).click();
     await expect(lessons.getByRole('heading', { name: /Step 2 of 3: The preflight/ })).toBeVisible();

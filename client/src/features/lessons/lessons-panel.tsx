@@ -2,7 +2,7 @@
 // learner sends is checked against the step's goal; a miss shows a hint, success the explanation.
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { emptyDraft, row } from '../composer/draft';
+import { requestDraft } from '../reference/request-draft';
 import { useDraftStore } from '../composer/draft-store';
 import { useExchangeStore } from '../exchange/exchange-store';
 import { usePresenterStore } from '../presenter/presenter-store';
@@ -59,16 +59,7 @@ function StepPanel() {
   const at = progress.step;
   const step = lesson.steps[at]!;
   const fill = () => {
-    if (!step.request) return;
-    const headers = step.request.headers ?? [];
-    loadDraft({
-      ...emptyDraft(),
-      method: step.request.method,
-      url: step.request.url,
-      headers: headers.length ? headers.map(([n, v]) => row(n, v)) : [row('Accept', 'application/json')],
-      bodyType: step.request.body === undefined ? 'none' : /json/i.test(headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? '') ? 'json' : 'text',
-      body: step.request.body ?? '',
-    });
+    if (step.request) loadDraft(requestDraft(step.request));
   };
   return (
     <div className="lesson-step">

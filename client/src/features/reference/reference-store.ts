@@ -3,7 +3,7 @@
 import { create } from 'zustand';
 import { apiFetch } from '../../lib/api-client';
 
-import type { HeaderEntry, StatusCodeEntry } from '../../../../server/protocol';
+import type { HeaderEntry, MethodEntry, StatusCodeEntry } from '../../../../server/protocol';
 import type { LessonSummary } from '../../../../server/lessons/lesson-format';
 
 export type StatusCodeInfo = StatusCodeEntry;
@@ -13,6 +13,10 @@ export interface ReferenceStore {
   status: 'idle' | 'loading' | 'ready' | 'failed';
   statusCodes: Map<number, StatusCodeInfo>;
   headers: Map<string, HeaderInfo>;
+  /** The nine methods, in the order of the data (GET first). */
+  methods: MethodEntry[];
+  /** What a client does with a code it does not know, and why reason phrases do not matter. */
+  unknownCodes: string;
   /** The lessons, to link a status code to the lesson that teaches it. */
   lessons: LessonSummary[];
   load: () => Promise<void>;
@@ -21,6 +25,7 @@ export interface ReferenceStore {
 export const REFERENCE_URLS = {
   statusCodes: '/app/reference/status-codes',
   headers: '/app/reference/headers',
+  methods: '/app/reference/methods',
 };
 
 function list<T>(value: unknown, key: string): T[] {
@@ -35,20 +40,25 @@ export const useReferenceStore = create<ReferenceStore>()((set, get) => ({
   status: 'idle',
   statusCodes: new Map(),
   headers: new Map(),
+  methods: [],
+  unknownCodes: '',
   lessons: [],
   load: async () => {
     if (get().status === 'loading' || get().status === 'ready') return;
     set({ status: 'loading' });
     try {
-      const [codes, headers, lessons] = await Promise.all([
+      const [codes, headers, methods, lessons] = await Promise.all([
         apiFetch<unknown>(REFERENCE_URLS.statusCodes),
         apiFetch<unknown>(REFERENCE_URLS.headers),
+        apiFetch<unknown>(REFERENCE_URLS.methods).catch(() => ({ methods: [] })),
         apiFetch<LessonSummary[]>('/app/lessons').catch(() => []),
       ]);
       set({
         status: 'ready',
         statusCodes: new Map(list<StatusCodeInfo>(codes, 'statusCodes').map((c) => [c.code, c])),
         headers: new Map(list<HeaderInfo>(headers, 'headers').map((h) => [h.name.toLowerCase(), h])),
+        methods: list<MethodEntry>(methods, 'methods'),
+        unknownCodes: typeof (codes as { unknownCodes?: unknown })?.unknownCodes === 'string' ? (codes as { unknownCodes: string }).unknownCodes : '',
         lessons,
       });
     } catch {
