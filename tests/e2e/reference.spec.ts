@@ -12,7 +12,7 @@ test.describe('the reference', () => {
       ['3xx Redirection', '9 registered'],
       ['4xx Client error', '28 registered, plus 418'],
       ['5xx Server error', '11 registered'],
-    ]) {
+    ] as const) {
       await expect(reference.getByRole('heading', { name: new RegExp(`^${klass}`) })).toContainText(text);
     }
 
