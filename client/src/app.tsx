@@ -14,6 +14,10 @@ import { CopyLinkButton, useSharedDraftFromLocation } from './features/share/sha
 const ClassroomPanel = lazy(() => import('./features/classroom/classroom-panel'));
 const LessonsPanel = lazy(() => import('./features/lessons/lessons-panel'));
 const ReferenceView = lazy(() => import('./features/reference/reference-view'));
+const InboxView = lazy(() => import('./features/classroom/inbox-view'));
+
+/** The inbox a /inbox-view/<id> page shows. */
+const inboxOnPage = /^\/inbox-view\/([a-z0-9]{1,40})\/?$/.exec(window.location.pathname)?.[1];
 
 /** Whether this tab is in a room, without loading the classroom code (its store persists here). */
 function inRoomAlready(): boolean {
@@ -97,6 +101,11 @@ export function App() {
         <p role="alert" className="banner-error">
           {shareError}
         </p>
+      )}
+      {inboxOnPage && (
+        <Suspense fallback={<p className="muted classroom">Loading the inbox…</p>}>
+          <InboxView id={inboxOnPage} />
+        </Suspense>
       )}
       {classroom && (
         <Suspense fallback={<p className="muted classroom">Loading the classroom…</p>}>

@@ -230,12 +230,13 @@ export class Redactor {
 
   /** Any text: every secret seen so far, and the sandbox's session ids and tokens, masked. */
   text(value: string): string {
-    let out = value.replace(SANDBOX_CREDENTIAL, () => {
+    let out = value;
+    for (const secret of this.#values) if (out.includes(secret)) out = out.split(secret).join(MASK);
+    // What is left is a credential no header or field announced (already noted ones are masked above).
+    return out.replace(SANDBOX_CREDENTIAL, () => {
       this.#notes.add(`a session id or token of ${this.owner}`);
       return MASK;
     });
-    for (const secret of this.#values) if (out.includes(secret)) out = out.split(secret).join(MASK);
-    return out;
   }
 
   headers(headers: readonly WireHeader[], direction: 'request' | 'response'): WireHeader[] {
@@ -321,7 +322,17 @@ function redactExchange(exchange: Exchange, redactor: Redactor): Exchange {
     if (exchange.error.received !== undefined) out.error.received = redactor.raw(exchange.error.received, 'response', undefined);
   }
   if (exchange.warnings) out.warnings = exchange.warnings.map((warning) => redactor.text(warning));
-  return out;
+  // Every other string too (fields added to the transcript later, such as typed-vs-sent, included):
+  // each secret seen above, and every session id or token, masked wherever it stands.
+  return everyString(out, (value) => redactor.text(value)) as Exchange;
+}
+
+/** A copy of a JSON value with `map` applied to every string in it. */
+function everyString(value: unknown, map: (value: string) => string, depth = 0): unknown {
+  if (typeof value === 'string') return map(value);
+  if (value === null || typeof value !== 'object' || depth > 32) return value;
+  if (Array.isArray(value)) return value.map((item) => everyString(item, map, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, everyString(item, map, depth + 1)]));
 }
 
 /** A transcript as other people may see it, with a note of what was hidden. */

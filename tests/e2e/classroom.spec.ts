@@ -29,22 +29,25 @@ test.describe('a live classroom', () => {
     await expect(feed).toContainText('DELETE /api/books/3');
     await expect(feed).toContainText('401');
 
-    // A plain HTTP client sends to the student's inbox; it appears on the student's page without reload.
-    const inbox = (await student.locator('.captures code').first().textContent())!;
-    expect(inbox).toMatch(/\/inbox\/[\w-]+\/$/);
+    // A plain HTTP client sends to the student's own inbox; it appears on the student's page without reload.
+    await student.getByText('Your own inbox (0)').click();
+    const own = student.getByRole('region', { name: 'Your inbox' });
+    const command = (await own.getByLabel('Terminal command for your inbox').textContent())!;
+    const inbox = /(http:\/\/\S+\/inbox\/[\w-]+\/)/.exec(command)![1]!;
     const sent = await request(`${inbox}hello?from=terminal`, { method: 'POST', headers: { 'user-agent': 'curl/8.5.0', 'x-first': '1' }, body: 'hi' });
     await sent.body.dump();
-    const captures = student.getByRole('list', { name: 'Captured requests' });
+    const captures = own.getByRole('list', { name: 'Captured requests' });
     await expect(captures).toContainText('POST');
     await expect(captures).toContainText('curl/8.5.0');
 
     // The student chooses to share progress; the roster shows their last exchange.
     await student.getByLabel('Share my last exchange with the instructor').check();
+    await student.getByLabel('URL').fill('/api/books?page=1');
     await student.getByLabel('URL').press('Control+Enter');
-    await expect(teacher.getByRole('table', { name: 'Roster' })).toContainText('GET /api/books → 200');
+    await expect(teacher.getByRole('table', { name: 'Roster' })).toContainText('GET /api/books?page=1 → 200');
 
     // The student makes the inbox answer 418; a client now gets that.
-    await student.getByText('What the inbox answers').click();
+    await own.getByText('What the inbox answers').click();
     await student.getByLabel('Status', { exact: true }).fill('418');
     await student.getByRole('button', { name: "Save the inbox's answer" }).click();
     await expect(student.getByText('Saved: the inbox now answers 418.')).toBeVisible();
@@ -53,9 +56,25 @@ test.describe('a live classroom', () => {
     expect(teapot.statusCode).toBe(418);
 
     // Fault switch: the student sees it while it is on.
-    await teacher.getByLabel('Server overloaded (503 + Retry-After)').check();
+    await teacher.getByRole('switch', { name: 'Server overloaded (503 + Retry-After)' }).check();
     await expect(student.getByText(/switched on a fault: the server answers 503/)).toBeVisible();
-    await teacher.getByLabel('Server overloaded (503 + Retry-After)').uncheck();
+    await teacher.getByRole('switch', { name: 'Server overloaded (503 + Retry-After)' }).uncheck();
     await expect(student.getByText(/switched on a fault/)).toBeHidden();
+
+    // The inbox on a page of its own: what arrived so far, then new captures live.
+    const view = await student.context().newPage();
+    await view.goto(`${inbox.replace('/inbox/', '/inbox-view/').replace(/\/$/, '')}`);
+    const page = view.getByRole('region', { name: 'Inbox' });
+    await expect(page.getByRole('list', { name: 'Captured requests' }).getByRole('listitem')).toHaveCount(2);
+    await expect(page.getByText('Live: new requests appear as they arrive.')).toBeVisible();
+    const third = await request(`${inbox}third`, { method: 'PUT', body: 'three' });
+    await third.body.dump();
+    await expect(page.getByRole('list', { name: 'Captured requests' }).getByRole('listitem')).toHaveCount(3);
+    await expect(page.getByLabel('Raw request #3')).toContainText('PUT /inbox/');
+    // Without the key (another browser), the page asks for it and shows nothing.
+    const stranger = await (await browser.newContext()).newPage();
+    await stranger.goto(view.url());
+    await expect(stranger.getByLabel("The inbox's key (only its owner can read it)")).toBeVisible();
+    await expect(stranger.getByRole('list', { name: 'Captured requests' })).toHaveCount(0);
   });
 });

@@ -160,3 +160,15 @@ describe('redactUrl and isSecretName', () => {
     expect(isSecretName(name)).toBe(false);
   });
 });
+
+describe('fields the redactor does not know by name', () => {
+  it('masks a secret seen in a header wherever else it stands in the exchange, new fields included', () => {
+    const cookie = `sandbox=room-kxmp; sid=${SID}`;
+    const withExtra = {
+      ...exchange({ headers: [['Cookie', cookie]], raw: `GET / HTTP/1.1\r\nCookie: ${cookie}\r\n\r\n` }, null),
+      typedVsSent: [{ name: 'Cookie', sent: cookie.replace(SID, 'abcdefghij-plain-secret'), note: `sent ${SID}` }],
+    } as Exchange;
+    const { transcript } = redactTranscript(transcriptOf(withExtra), 'the instructor');
+    expect(JSON.stringify(transcript)).not.toContain(SID);
+  });
+});

@@ -153,7 +153,7 @@ function FeedItem({ broadcast }: { broadcast: Broadcast }) {
           const draft = useDraftStore.getState().draft;
           const next = { ...draft, method: first.request.method, url: path };
           load(next);
-          show(broadcast.transcript, next);
+          show(broadcast.transcript);
         }}
       >
         Look at #{broadcast.seq}
@@ -188,7 +188,7 @@ function InboxAddress({ url, who }: { url: string; who: string }) {
       <p>
         Send anything to <code>{full}</code> (any method, any path below it): it appears here with its raw headers.
       </p>
-      <CopyableCurl label={`A curl command for ${who}`} command={`curl -i -X POST ${full}hello -H 'Content-Type: text/plain' -d 'hello from my terminal'`} />
+      <CopyableCurl label={`Terminal command for ${who}`} command={`curl -i -X POST ${full}hello -H 'Content-Type: text/plain' -d 'hello from my terminal'`} />
     </div>
   );
 }

@@ -54,7 +54,8 @@ export interface RoomStore {
   createRoom: (title?: string) => Promise<void>;
   joinRoom: (code: string, name: string) => Promise<void>;
   leave: () => void;
-  connect: () => void;
+  /** Opens the room's event stream; `resume` continues after the last event this page saw. */
+  connect: (resume?: boolean) => void;
   disconnect: () => void;
   setBroadcastAll: (on: boolean) => void;
   broadcast: (transcript: Transcript, note?: string) => Promise<void>;
@@ -69,6 +70,14 @@ export interface RoomStore {
 }
 
 let source: EventSource | null = null;
+/** Id of the last room event this page received, to resume after the browser gave up on a stream. */
+let lastEventId = '';
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+let retryDelayMs = 0;
+/** How long to wait before reopening a stream the browser closed (a 503 when the server is full, a
+ *  restart): doubling from 2 s to at most 30 s, so a full server is not hammered by a whole class. */
+const RETRY_FIRST_MS = 2_000;
+const RETRY_MAX_MS = 30_000;
 
 /** A call to one of the room's endpoints with this member's key. */
 function roomCall<T = unknown>(member: Membership, method: 'POST' | 'PUT', action: string, body: unknown): Promise<T> {
@@ -143,17 +152,22 @@ export const useRoomStore = create<RoomStore>()(
         set({ membership: null, room: null, broadcasts: [], roomCaptures: [], myCaptures: [], tryThis: [], roster: [], faults: null, goal: null, goalAttempt: null, connection: 'offline' });
       },
 
-      connect: () => {
+      connect: (resume = false) => {
         const membership = get().membership;
         if (!membership) return;
         source?.close();
+        clearTimeout(retryTimer);
         set({ connection: 'connecting' });
         // EventSource cannot send headers, so the key goes in the query; it reconnects by itself and
-        // sends Last-Event-ID, and the server replays what was missed.
-        source = new EventSource(`/app/rooms/${membership.code}/events?key=${encodeURIComponent(membership.key)}`);
+        // sends Last-Event-ID, and the server replays what was missed. When the browser gives up (the
+        // server answered 503, or restarted), the page opens a new stream from the last event it saw.
+        if (!resume) lastEventId = '';
+        const from = resume && lastEventId ? `&lastEventId=${encodeURIComponent(lastEventId)}` : '';
+        source = new EventSource(`/app/rooms/${membership.code}/events?key=${encodeURIComponent(membership.key)}${from}`);
         const on = <K extends keyof RoomEvents>(name: K, handle: (data: RoomEvents[K], eventId: string) => void) => {
           source!.addEventListener(name, (event) => {
             const message = event as MessageEvent<string>;
+            lastEventId = message.lastEventId;
             handle(JSON.parse(message.data) as RoomEvents[K], message.lastEventId);
           });
         };
@@ -165,9 +179,19 @@ export const useRoomStore = create<RoomStore>()(
             () => undefined,
           );
         }
-        source.onopen = () => set({ connection: 'live' });
+        source.onopen = () => {
+          retryDelayMs = 0;
+          set({ connection: 'live' });
+        };
         source.onerror = () => {
-          if (get().connection !== 'closed') set({ connection: source?.readyState === EventSource.CLOSED ? 'offline' : 'connecting' });
+          if (get().connection === 'closed') return;
+          if (source?.readyState !== EventSource.CLOSED) {
+            set({ connection: 'connecting' });
+            return;
+          }
+          retryDelayMs = Math.min(RETRY_MAX_MS, retryDelayMs === 0 ? RETRY_FIRST_MS : retryDelayMs * 2);
+          set({ connection: 'offline' });
+          retryTimer = setTimeout(() => get().connect(true), retryDelayMs);
         };
         // `state` starts every fresh connection (and follows a gap): it is the whole truth, so it replaces
         // what the page had. Events after it continue the lists; a reconnect replays only what was missed.
@@ -207,6 +231,7 @@ export const useRoomStore = create<RoomStore>()(
       disconnect: () => {
         source?.close();
         source = null;
+        clearTimeout(retryTimer);
         set({ connection: 'offline' });
       },
 
