@@ -107,6 +107,19 @@ export interface Exchange {
   };
   /** What went out differently from what was typed, or what a lesson would point out (a body on GET). */
   warnings?: string[];
+  /** Each header as typed next to the header as sent, and why they differ (server/send/typed-vs-sent.ts). */
+  typedVsSent?: HeaderComparison[];
+}
+
+/** One row of "typed vs sent". */
+export interface HeaderComparison {
+  /** As typed when the learner typed it, otherwise as sent. */
+  name: string;
+  typed?: string;
+  sent?: string;
+  kind: 'same' | 'added-by-client' | 'added-by-page' | 'changed' | 'dropped';
+  /** Why, in a sentence or two, when there is something to learn. */
+  note?: string;
 }
 
 /** What the send endpoint returns: every hop, the last one being the final answer. */

@@ -44,6 +44,12 @@ const SendRequestSchema = Type.Object(
         ],
       }),
     ),
+    addedByPage: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 0, maximum: 99 }), {
+        maxItems: 100,
+        description: 'Indexes into headers of those the page added for the learner (its cookie jar), shown as such in typed vs sent.',
+      }),
+    ),
     options: Type.Optional(
       Type.Object(
         {
@@ -76,7 +82,7 @@ const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, opt
     const pageHost = URL.canParse(`http://${givenHost}/`) ? new URL(`http://${givenHost}/`).host : loopbackHost;
     const ownHosts = new Set([pageHost, `localhost:${port}`, loopbackHost, `[::1]:${port}`]);
 
-    const { method, url, headers, body, options: sendOptions = {} } = request.body;
+    const { method, url, headers, body, addedByPage = [], options: sendOptions = {} } = request.body;
     let bodyBytes: Buffer | null = null;
     if (body) {
       if (body.encoding === 'base64' && !/^[A-Za-z0-9+/]*={0,2}$/.test(body.data)) {
@@ -92,6 +98,7 @@ const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, opt
         method,
         url,
         headers: headers as [string, string][],
+        pageHeaders: new Set(addedByPage.flatMap((index) => (headers[index] ? [headers[index] as [string, string]] : []))),
         body: bodyBytes,
         followRedirects: sendOptions.followRedirects ?? false,
         maxRedirects: sendOptions.maxRedirects ?? SEND_LIMITS.defaultRedirects,

@@ -6,6 +6,7 @@ import type { Exchange, Transcript, WireHeader } from '../protocol';
 import { HttpProblem } from '../http/problem';
 import { decodeBody } from './body-decode';
 import { checkSendable, sendWarnings } from './request-rules';
+import { compareTypedWithSent } from './typed-vs-sent';
 import { decideTarget, type Target, type TargetContext } from './target-policy';
 import { bodyView, finalResponseHead, parseChunkedTrailers, parseHead, rawText } from './wire-format';
 import { newRecording, wireConnector, type ConnectorDeps, type WireRecording } from './wire-connector';
@@ -34,6 +35,8 @@ export interface SendInput {
   method: string;
   url: string;
   headers: WireHeader[];
+  /** Those of `headers` (the same tuples) that the page added for the learner, not typed: its cookies. */
+  pageHeaders?: ReadonlySet<WireHeader>;
   body: Buffer | null;
   followRedirects: boolean;
   maxRedirects: number;
@@ -234,6 +237,7 @@ async function performHop(input: SendInput, target: Target, context: SendContext
     if (!exchange.response && read.length > 0) exchange.error.received = rawText(read, read.length, SEND_LIMITS.keepBodyBytes, recording.read.total);
   }
   if (warnings.length) exchange.warnings = warnings;
+  if (requestHead) exchange.typedVsSent = compareTypedWithSent(input, requestHead.headers, input.pageHeaders);
   return exchange;
 }
 

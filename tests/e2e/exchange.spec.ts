@@ -88,6 +88,30 @@ test.describe('a student reading exchanges', () => {
     await expect(page.getByLabel('Code to copy')).toHaveText(copied);
   });
 
+  test('what went out differently and what went wrong are shown: a body on GET, a closed connection, typed vs sent', async ({ page, sandboxServer }) => {
+    await page.goto(sandboxServer.origin);
+    const response = page.getByRole('region', { name: 'Response' });
+    await page.getByLabel('URL').fill('/anything');
+    await page.getByRole('form', { name: 'Request composer' }).getByRole('tab', { name: /Body/ }).click();
+    await page.getByLabel('Body type').selectOption('text');
+    await page.getByLabel('Body', { exact: true }).fill('a body on GET');
+    await page.keyboard.press('Control+Enter');
+    await expect(response.getByRole('heading', { level: 2 })).toContainText('200');
+    await expect(response.getByRole('list', { name: 'What went out differently' })).toContainText('This GET request carries a body of 13 bytes');
+
+    await response.getByRole('tab', { name: 'Typed vs sent' }).click();
+    const table = response.getByRole('table', { name: 'Typed versus sent headers' });
+    await expect(table.getByRole('row', { name: /^host/i })).toContainText('added by the client');
+    await expect(table.getByRole('row', { name: /^Cookie/ })).toContainText('added by the page');
+    await expect(table.getByRole('row', { name: /^Cookie/ })).toContainText('sandbox picks your own sandbox');
+
+    await page.getByLabel('Body type').selectOption('none');
+    await page.getByLabel('URL').fill('/error/close');
+    await page.keyboard.press('Control+Enter');
+    await expect(response.getByRole('heading', { level: 2 })).toContainText('No response');
+    await expect(response.getByRole('alert')).toContainText('closed the connection');
+  });
+
   test('a damaged share link says so; a good one restores the request', async ({ page, sandboxServer, context }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.goto(`${sandboxServer.origin}/#r=1.broken`);

@@ -4,7 +4,7 @@ import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import type { ProblemDetails, Transcript } from '../../../../server/protocol';
 import { ApiError, postJson } from '../../lib/api-client';
-import { buildOutgoing, type Draft, type OutgoingRequest } from '../composer/draft';
+import type { Draft } from '../composer/draft';
 import { storeCookies, type JarCookie } from './cookie-jar';
 import { requestToSend } from './request-to-send';
 
@@ -14,13 +14,6 @@ export interface SendOptions {
   followRedirects: boolean;
   /** Send cookies from the jar (like a browser does). */
   useCookies: boolean;
-}
-
-export interface SentRequest {
-  draft: Draft;
-  outgoing: OutgoingRequest;
-  /** Indexes into outgoing.headers of those the page added (the jar's cookies), not the learner. */
-  addedByPage: number[];
 }
 
 /** Who the page's session cookie logs in as, learnt from the answer to POST /api/session. */
@@ -58,7 +51,6 @@ export interface ExchangeStore {
   transcript: Transcript | null;
   /** Counts completed sends (not history views), so other features can react to each new exchange. */
   sentCount: number;
-  sent: SentRequest | null;
   problem: ProblemDetails | null;
   options: SendOptions;
   jar: JarCookie[];
@@ -69,7 +61,7 @@ export interface ExchangeStore {
   adoptSandbox: (id: string) => void;
   send: (draft: Draft) => Promise<Transcript | null>;
   /** Shows an earlier exchange again (from history). */
-  show: (transcript: Transcript, draft: Draft) => void;
+  show: (transcript: Transcript) => void;
 }
 
 export const useExchangeStore = create<ExchangeStore>()(
@@ -78,7 +70,6 @@ export const useExchangeStore = create<ExchangeStore>()(
       phase: 'idle',
       transcript: null,
       sentCount: 0,
-      sent: null,
       problem: null,
       options: { followRedirects: false, useCookies: true },
       jar: [],
@@ -90,14 +81,15 @@ export const useExchangeStore = create<ExchangeStore>()(
         const others = get().jar.filter((c) => !(c.name === 'sandbox' && c.origin === origin));
         set({ jar: [...others, { name: 'sandbox', value: id, origin, path: '/', httpOnly: true }] });
       },
-      show: (transcript, draft) => set({ phase: 'done', transcript, problem: null, sent: { draft, outgoing: buildOutgoing(draft), addedByPage: [] } }),
+      show: (transcript) => set({ phase: 'done', transcript, problem: null }),
       send: async (draft) => {
         const { options, jar } = get();
         const { outgoing, addedByPage } = requestToSend(draft, { jar, useCookies: options.useCookies, origin: window.location.origin });
-        set({ phase: 'sending', problem: null, sent: { draft, outgoing, addedByPage } });
+        set({ phase: 'sending', problem: null });
         try {
           const transcript = await postJson<Transcript>(SEND_ENDPOINT, {
             ...outgoing,
+            addedByPage,
             options: { followRedirects: options.followRedirects },
           });
           let nextJar = get().jar;

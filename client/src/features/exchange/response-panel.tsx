@@ -44,7 +44,6 @@ export function ResponsePanel() {
   const phase = useExchangeStore((s) => s.phase);
   const transcript = useExchangeStore((s) => s.transcript);
   const problem = useExchangeStore((s) => s.problem);
-  const sent = useExchangeStore((s) => s.sent);
   const diagnosis = useDiagnosis();
   const view = useResponseViewStore((s) => s.view);
   const setView = useResponseViewStore((s) => s.setView);
@@ -84,6 +83,26 @@ export function ResponsePanel() {
           No response
         </h2>
       )}
+      {exchange.error && (
+        <div role="alert" className="send-problem">
+          <p>{exchange.error.message}</p>
+          {exchange.error.received !== undefined && (
+            <figure className="received">
+              <figcaption>What arrived before the connection ended ({exchange.error.received.length} characters), as received:</figcaption>
+              <pre aria-label="Bytes received">{exchange.error.received}</pre>
+            </figure>
+          )}
+        </div>
+      )}
+      {exchange.warnings && exchange.warnings.length > 0 && (
+        <ul className="warnings" aria-label="What went out differently">
+          {exchange.warnings.map((warning) => (
+            <li key={warning} className="warning">
+              {warning}
+            </li>
+          ))}
+        </ul>
+      )}
       {response && <StatusAnnotation status={response.status} />}
       {diagnosis && (diagnosis.summary || diagnosis.fixes.length > 0) && (
         <div className="diagnosis" role="note" aria-label="Why this response">
@@ -117,7 +136,7 @@ export function ResponsePanel() {
           (response ? (
             <BodyView body={response.body} contentType={headerValue(response.headers, 'content-type')} emptyReason={emptyBodyReason(response.status, exchange.request.method)} />
           ) : (
-            <p>{exchange.error?.message}</p>
+            <p className="muted">No response arrived, so there is no body; what happened is said above.</p>
           ))}
         {view === 'headers' && (
           <>
@@ -141,7 +160,17 @@ export function ResponsePanel() {
               <WireView exchange={hop} />
             </div>
           ))}
-        {view === 'sent' && sent && <TypedVsSent typed={sent.outgoing} sent={transcript.exchanges[0]!.request.headers} />}
+        {view === 'sent' &&
+          transcript.exchanges.map((hop, index) => (
+            <div key={index}>
+              {hops > 1 && <h3>Hop {index + 1}</h3>}
+              {hop.typedVsSent ? (
+                <TypedVsSent rows={hop.typedVsSent} />
+              ) : (
+                <p className="muted">{hop.error ? 'Nothing went on the wire, so there is nothing to compare.' : 'This exchange was recorded before the sandbox kept typed and sent side by side; send it again to see them.'}</p>
+              )}
+            </div>
+          ))}
         {view === 'timing' && <TimingChart timings={exchange.timings} />}
       </Tabs>
     </section>

@@ -1,17 +1,15 @@
-import type { WireHeader } from '../../../../server/protocol';
-import type { OutgoingRequest } from '../composer/draft';
-import { compareTypedWithSent } from '../composer/formats/typed-vs-sent';
+import type { HeaderComparison } from '../../../../server/protocol';
 
-const KIND_WORDS = {
+const KIND_WORDS: Record<HeaderComparison['kind'], string> = {
   same: 'as typed',
-  'added-by-client': 'added',
+  'added-by-client': 'added by the client',
+  'added-by-page': 'added by the page',
   changed: 'changed',
   dropped: 'not sent',
-} as const;
+};
 
-/** Each header: what the learner typed, what went on the wire, and why they differ. */
-export function TypedVsSent({ typed, sent }: { typed: OutgoingRequest; sent: readonly WireHeader[] }) {
-  const rows = compareTypedWithSent(typed, sent);
+/** Each header: what the learner typed, what went on the wire, and why they differ (rows from the server). */
+export function TypedVsSent({ rows }: { rows: readonly HeaderComparison[] }) {
   return (
     <table className="headers typed-vs-sent" aria-label="Typed versus sent headers">
       <thead>
@@ -26,9 +24,9 @@ export function TypedVsSent({ typed, sent }: { typed: OutgoingRequest; sent: rea
         {rows.map((row, index) => (
           <tr key={`${row.name}-${index}`} className={`diff-${row.kind}`}>
             <th scope="row">{row.name}</th>
-            <td>{row.typed ?? '—'}</td>
-            <td>{row.sent ?? '—'}</td>
-            <td>
+            <td data-label="You typed">{row.typed ?? '—'}</td>
+            <td data-label="On the wire">{row.sent ?? '—'}</td>
+            <td data-label="Why">
               <strong>{KIND_WORDS[row.kind]}</strong>
               {row.note ? `: ${row.note}` : ''}
             </td>

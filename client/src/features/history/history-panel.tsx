@@ -21,7 +21,7 @@ export function HistoryPanel() {
 
   const open = (entry: HistoryEntry) => {
     load(entry.draft);
-    show(entry.transcript, entry.draft);
+    show(entry.transcript);
   };
 
   return (

@@ -1,6 +1,7 @@
 // Request headers a page's fetch() may not set: the Fetch standard's "forbidden request-header" rule
 // (fetch.spec.whatwg.org, §2.2.2). The browser drops them silently and sends its own (or none) — one
 // reason the sandbox sends requests from its server, where every header can be what the learner typed.
+// Pure data and one function, used by the server's typed-vs-sent notes and by the page's "copy as fetch".
 
 /** Forbidden request-header names, lower case. */
 export const FORBIDDEN_BROWSER_HEADERS: readonly string[] = [

@@ -1,14 +1,14 @@
 import { Client } from 'undici';
 import { describe, expect, it } from 'vitest';
-import type { OutgoingRequest } from '../../../client/src/features/composer/draft';
-import { compareTypedWithSent, type HeaderComparison } from '../../../client/src/features/composer/formats/typed-vs-sent';
-import { startCaptureServer } from './capture-server';
+import type { HeaderComparison, Transcript } from '../../../server/protocol';
+import { compareTypedWithSent, type TypedRequest } from '../../../server/send/typed-vs-sent';
+import { startCaptureServer } from '../../client/formats/capture-server';
+import { call, startServer } from '../../helpers/server';
 
-const request = (headers: [string, string][], body: string | null = null, url = 'http://localhost:3000/api/books'): OutgoingRequest => ({
-  method: body ? 'POST' : 'GET',
+const request = (headers: [string, string][], body: string | null = null, url = 'http://localhost:3000/api/books'): TypedRequest => ({
   url,
   headers,
-  body: body === null ? null : { encoding: 'text', data: body },
+  body: body === null ? null : Buffer.from(body),
 });
 
 const brief = (rows: HeaderComparison[]) => rows.map((r) => [r.kind, r.name, r.typed, r.sent]);
@@ -125,6 +125,39 @@ describe('typed vs sent', () => {
       expect(rows[0]!.note).toMatch(/^Sent as host: header names are case-insensitive/);
     } finally {
       await client.close();
+      await server.close();
+    }
+  });
+
+  it('shows the cookies the page added as added by the page, saying what each is for', () => {
+    const cookie: [string, string] = ['Cookie', 'sandbox=maya; sid=s3cret'];
+    const rows = compareTypedWithSent(request([['Accept', '*/*'], cookie]), [['host', 'localhost:3000'], ['Accept', '*/*'], ['Cookie', 'sandbox=maya; sid=s3cret']], new Set([cookie]));
+    expect(brief(rows)).toEqual([
+      ['added-by-client', 'host', undefined, 'localhost:3000'],
+      ['same', 'Accept', '*/*', '*/*'],
+      ['added-by-page', 'Cookie', undefined, 'sandbox=maya; sid=s3cret'],
+    ]);
+    expect(rows[2]!.note).toBe(
+      'The page sent the cookies its jar holds for this server, as a browser would (RFC 6265 §5.4): sandbox picks your own sandbox, so your changes stay yours; sid is your login (from POST /api/session). You did not type them.',
+    );
+  });
+
+  it('comes in the transcript of POST /app/send, once per hop, with the page’s additions marked', async () => {
+    const server = await startServer();
+    try {
+      const response = await call(server, '/app/send', {
+        method: 'POST',
+        json: { method: 'GET', url: '/api/books', headers: [['Accept', 'application/json'], ['Cookie', 'sandbox=maya']], addedByPage: [1] },
+      });
+      expect(response.status).toBe(200);
+      const rows = (response.json as Transcript).exchanges[0]!.typedVsSent!;
+      expect(rows.map((r) => [r.kind, r.name.toLowerCase()])).toEqual([
+        ['added-by-client', 'host'],
+        ['added-by-client', 'connection'],
+        ['same', 'accept'],
+        ['added-by-page', 'cookie'],
+      ]);
+    } finally {
       await server.close();
     }
   });

@@ -1,37 +1,33 @@
-// "Typed vs sent": the headers the learner composed next to the headers that went on the wire — which
-// the client (undici) added (Host, Content-Length, Connection…), changed or left out, and which of them a
-// browser's fetch() would have refused to send.
+// "Typed vs sent", computed once, here, where both are known: the headers the learner composed next to the
+// headers that went on the wire — which the client (undici) added (Host, Content-Length, Connection…),
+// changed or left out, which the page added for the learner (the cookies its jar holds: the sandbox, the
+// login), and which of them a browser's fetch() would have refused to send. The transcript carries the
+// rows (Exchange.typedVsSent); the page only shows them.
 //
 // Names are compared without regard to case (RFC 9110 §5.1). Repeated headers are paired in order: the
 // first typed X-A with the first X-A sent, and so on. Rows come in wire order, with a header that was
 // not sent placed after the typed header before it.
-import type { OutgoingRequest } from '../draft';
+import type { HeaderComparison, WireHeader } from '../protocol';
 import { isForbiddenBrowserHeader } from './browser-forbidden-headers';
-import { bodyBytes } from './bytes';
 
-export type HeaderChangeKind = 'same' | 'added-by-client' | 'changed' | 'dropped';
-
-export interface HeaderComparison {
-  /** As typed when the learner typed it, otherwise as sent. */
-  name: string;
-  typed?: string;
-  sent?: string;
-  kind: HeaderChangeKind;
-  /** Why, in a sentence or two, when there is something to learn. */
-  note?: string;
+/** The request as composed: method, URL, headers in order, body bytes. */
+export interface TypedRequest {
+  url: string;
+  headers: readonly WireHeader[];
+  body: Buffer | null;
 }
 
 type Header = readonly [string, string];
 
-function bodySize(request: OutgoingRequest): number {
-  return request.body ? bodyBytes(request.body).length : 0;
+function bodySize(request: TypedRequest): number {
+  return request.body?.length ?? 0;
 }
 
 function hostOf(url: string): string | undefined {
   return /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?([^/?#]*)/i.exec(url)?.[1];
 }
 
-function addedNote(name: string, value: string, typed: OutgoingRequest): string {
+function addedNote(name: string, value: string, typed: TypedRequest): string {
   const size = bodySize(typed);
   const host = hostOf(typed.url);
   switch (name.toLowerCase()) {
@@ -62,7 +58,7 @@ function addedNote(name: string, value: string, typed: OutgoingRequest): string 
   }
 }
 
-function changedNote(name: string, typedValue: string, sentValue: string, typed: OutgoingRequest): string {
+function changedNote(name: string, typedValue: string, sentValue: string, typed: TypedRequest): string {
   switch (name.toLowerCase()) {
     case 'content-length':
       return `The client counts the body itself: ${bodySize(typed)} bytes, whatever was typed.`;
@@ -92,7 +88,22 @@ function joinNotes(...notes: (string | undefined)[]): string | undefined {
   return text || undefined;
 }
 
-export function compareTypedWithSent(typed: OutgoingRequest, sentHeaders: readonly Header[]): HeaderComparison[] {
+/** What the page's own additions are for, by cookie name (RFC 6265 §5.4: a browser sends what its jar holds). */
+function pageNote(name: string, value: string): string {
+  if (name.toLowerCase() !== 'cookie') return 'The page added this header for you.';
+  const names = value.split(';').map((pair) => pair.split('=')[0]!.trim());
+  const parts = [
+    names.includes('sandbox') && 'sandbox picks your own sandbox, so your changes stay yours',
+    names.includes('sid') && 'sid is your login (from POST /api/session)',
+  ].filter(Boolean);
+  return `The page sent the cookies its jar holds for this server, as a browser would (RFC 6265 §5.4)${parts.length ? `: ${parts.join('; ')}` : ''}. You did not type them.`;
+}
+
+/**
+ * The rows for one exchange. `pageHeaders` are the typed headers the page added (the same tuples as in
+ * typed.headers): they are shown as added by the page, not as typed.
+ */
+export function compareTypedWithSent(typed: TypedRequest, sentHeaders: readonly Header[], pageHeaders: ReadonlySet<WireHeader> = new Set()): HeaderComparison[] {
   const typedHeaders = typed.headers;
   // Pair typed and sent headers of the same name, in order.
   const typedFor = new Map<number, number>(); // sent index → typed index
@@ -120,6 +131,12 @@ export function compareTypedWithSent(typed: OutgoingRequest, sentHeaders: readon
     }
     const [typedName, typedValue] = typedHeaders[t]!;
     const same = typedValue.trim() === sentValue.trim();
+    if (pageHeaders.has(typedHeaders[t]!)) {
+      const row: HeaderComparison = { name: typedName, sent: sentValue, kind: 'added-by-page', note: pageNote(typedName, typedValue) };
+      rows.push(row);
+      rowOfTyped.set(t, row);
+      return;
+    }
     const notes: (string | undefined)[] = [];
     if (same && typedValue !== sentValue) notes.push('The spaces around a value are not part of it (RFC 9110 §5.5).');
     if (typedName !== sentName) notes.push(`Sent as ${sentName}: header names are case-insensitive (RFC 9110 §5.1).`);
