@@ -23,20 +23,30 @@ export function useSharedDraftFromLocation(): string | undefined {
 /** "Copy link": the whole draft in a URL that restores it exactly. */
 export function CopyLinkButton() {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const [left, setLeft] = useState<string[]>([]);
   const copy = async () => {
-    const url = await shareUrl(useDraftStore.getState().draft, window.location.origin + window.location.pathname);
+    const shared = await shareUrl(useDraftStore.getState().draft, window.location.origin + window.location.pathname);
+    setLeft(shared.left);
     try {
-      await navigator.clipboard.writeText(url);
+      await navigator.clipboard.writeText(shared.url);
       setState('copied');
     } catch {
-      window.prompt('Copy this link:', url);
+      window.prompt('Copy this link:', shared.url);
       setState('failed');
     }
-    window.setTimeout(() => setState('idle'), 2000);
+    // Long enough to read what the link leaves out.
+    window.setTimeout(() => setState('idle'), shared.left.length > 0 ? 8000 : 2000);
   };
   return (
-    <button type="button" className="secondary" onClick={() => void copy()}>
-      {state === 'copied' ? 'Link copied' : 'Copy link'}
-    </button>
+    <>
+      <button type="button" className="secondary" onClick={() => void copy()}>
+        {state === 'copied' ? 'Link copied' : 'Copy link'}
+      </button>
+      {state !== 'idle' && left.length > 0 && (
+        <span role="status" className="share-left-out">
+          The link leaves out {left.join(', ')}: credentials stay yours, and whoever opens it fills in their own.
+        </span>
+      )}
+    </>
   );
 }
