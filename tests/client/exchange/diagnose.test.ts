@@ -90,3 +90,12 @@ describe('diagnose', () => {
     expect(diagnose(e).summary).toBe('No response: The server closed the connection.');
   });
 });
+
+describe('diagnose a refusal that says when to come back', () => {
+  it('points at Retry-After on a 429 problem, and keeps its detail', () => {
+    const body = JSON.stringify({ type: 'about:blank', title: 'Too Many Requests', status: 429, detail: 'Wait 3 seconds (Retry-After).' });
+    const d = diagnose(exchange('GET', 429, 'Too Many Requests', [['content-type', 'application/problem+json'], ['retry-after', '3']], body));
+    expect(d.summary).toBe('Wait 3 seconds (Retry-After).');
+    expect(d.responseHeaders).toEqual(['retry-after']);
+  });
+});

@@ -132,7 +132,11 @@ export function diagnose(exchange: Exchange): Diagnosis {
       return d;
   }
 
-  if (problem) return d;
+  if (problem) {
+    // A rate limit or an overloaded server says when to come back (RFC 9110 §10.2.3).
+    if ((status === 429 || status === 503) && headerValue(response.headers, 'retry-after')) d.responseHeaders.push('retry-after');
+    return d;
+  }
   const method = request.method.toUpperCase();
   const location = headerValue(response.headers, 'location');
   if (status === 201) {

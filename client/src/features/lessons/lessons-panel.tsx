@@ -55,11 +55,15 @@ function StepPanel() {
   const close = useLessonStore((s) => s.close);
   const moreHint = useLessonStore((s) => s.moreHint);
   const loadDraft = useDraftStore((s) => s.load);
+  const setOption = useExchangeStore((s) => s.setOption);
   if (!openId || !lesson || !progress) return null;
   const at = progress.step;
   const step = lesson.steps[at]!;
   const fill = () => {
-    if (step.request) loadDraft(requestDraft(step.request));
+    if (!step.request) return;
+    loadDraft(requestDraft(step.request));
+    // The step's request includes whether redirects are followed (a 308 step needs them off).
+    setOption('followRedirects', step.request.followRedirects === true);
   };
   return (
     <div className="lesson-step">
