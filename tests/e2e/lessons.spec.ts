@@ -1,3 +1,8 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLIENT_DIST, PROJECT_ROOT } from '../../server/client-build';
+import { startServer } from '../helpers/server';
 import { expect, test } from './fixtures';
 
 test.describe('a self-paced learner', () => {
@@ -43,5 +48,47 @@ test.describe('a self-paced learner', () => {
   test('a deep link opens the step it names', async ({ page, sandboxServer }) => {
     await page.goto(`${sandboxServer.origin}/lessons/caching/3`);
     await expect(page.getByRole('region', { name: 'Lessons' }).getByRole('heading', { name: /Step 3 of \d+/ })).toBeVisible();
+  });
+});
+
+test.describe('lesson text', () => {
+  test('renders Markdown — lists, tables, emphasis, code, links — and shows raw HTML as text, running nothing', async ({ browser }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'markdown-lessons-'));
+    cpSync(join(PROJECT_ROOT, 'lessons'), dir, { recursive: true });
+    const file = join(dir, 'walkthroughs', '01-anatomy.md');
+    const intro = [
+      'A *short* introduction with **bold** text and `code`:',
+      '',
+      '- first item',
+      '- second item',
+      '',
+      '| Part | Example |',
+      '|---|---|',
+      '| start line | `GET / HTTP/1.1` |',
+      '',
+      'See [RFC 9112](https://www.rfc-editor.org/rfc/rfc9112) and [this](javascript:window.__xss=1).',
+      '',
+      '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>',
+    ].join('\n');
+    writeFileSync(file, `${readFileSync(file, 'utf8').split('\n# Anatomy')[0]}\n# Anatomy\n\n${intro}\n`);
+    const server = await startServer({ clientDir: CLIENT_DIST, lessonsDir: dir });
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.origin}/lessons/anatomy/1`);
+    const intro$ = page.getByRole('region', { name: 'Lessons' }).locator('.lesson-intro');
+    await expect(intro$.locator('em', { hasText: 'short' })).toBeVisible();
+    await expect(intro$.locator('strong', { hasText: 'bold' })).toBeVisible();
+    await expect(intro$.getByRole('listitem')).toHaveText(['first item', 'second item']);
+    await expect(intro$.getByRole('table').getByRole('cell', { name: 'GET / HTTP/1.1' })).toBeVisible();
+    await expect(intro$.getByRole('link', { name: 'RFC 9112' })).toHaveAttribute('href', 'https://www.rfc-editor.org/rfc/rfc9112');
+    await expect(intro$.getByRole('link', { name: 'RFC 9112' })).toHaveAttribute('rel', 'noopener noreferrer');
+    // The javascript: link loses its URL, and raw HTML is shown as text, not turned into elements.
+    expect(await intro$.getByText('this', { exact: true }).getAttribute('href')).not.toMatch(/javascript/i);
+    await expect(intro$).toContainText('<img src=x onerror=');
+    await expect(intro$.locator('img, script')).toHaveCount(0);
+    await intro$.getByText('this', { exact: true }).click();
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    await page.close();
+    server.app.server.closeAllConnections();
+    await server.close();
   });
 });
