@@ -83,6 +83,10 @@ export interface MemoryHubOptions {
   maxBytes?: number;
   /** Bytes kept by all channels together. */
   maxTotalBytes?: number;
+  /** Id of the first event of every channel (default 1). The server starts it at the clock's milliseconds,
+   *  so ids keep growing across a restart: a browser that reconnects with an id from before the restart is
+   *  never handed this process's events as if they were the ones it missed. */
+  firstId?: number;
 }
 
 export class MemoryHub implements Hub {
@@ -91,6 +95,7 @@ export class MemoryHub implements Hub {
   readonly #maxEvents: number;
   readonly #maxBytes: number;
   readonly #maxTotalBytes: number;
+  readonly #firstId: number;
   /** Every kept event of every channel in publish order, so the oldest anywhere can go first. */
   #all: Kept[] = [];
   #allStart = 0;
@@ -103,6 +108,7 @@ export class MemoryHub implements Hub {
     this.#maxEvents = options.maxEvents ?? REPLAY_EVENTS;
     this.#maxBytes = options.maxBytes ?? REPLAY_BYTES;
     this.#maxTotalBytes = options.maxTotalBytes ?? REPLAY_BYTES_TOTAL;
+    this.#firstId = options.firstId ?? 1;
   }
 
   /** Bytes kept for replay by all channels. */
@@ -145,7 +151,7 @@ export class MemoryHub implements Hub {
   #channel(name: string): Channel {
     let channel = this.#channels.get(name);
     if (!channel) {
-      channel = { next: 1, events: [], bytes: 0, listeners: new Set() };
+      channel = { next: this.#firstId, events: [], bytes: 0, listeners: new Set() };
       this.#channels.set(name, channel);
     }
     return channel;
@@ -186,11 +192,13 @@ export class MemoryHub implements Hub {
 
   async replay(name: string, lastId: string): Promise<Replay> {
     const channel = this.#channels.get(name);
-    const newest = channel ? channel.next - 1 : 0;
+    const newest = channel ? channel.next - 1 : this.#firstId - 1;
     const last = Number(lastId);
-    // An id from the future comes from before a restart (or another server): the client must start over.
+    // An id from the future comes from another server: the client must start over.
     if (last > newest) return { kind: 'gap' };
-    if (!channel || last === newest) return { kind: 'events', events: [] };
+    if (last === newest) return { kind: 'events', events: [] };
+    // Older than anything this process published: from before a restart.
+    if (!channel) return { kind: 'gap' };
     const oldest = channel.events.length > 0 ? Number(channel.events[0]!.event.id) : channel.next;
     if (last < oldest - 1) return { kind: 'gap' };
     return { kind: 'events', events: channel.events.filter(({ event }) => Number(event.id) > last).map(({ event }) => event) };
@@ -198,7 +206,7 @@ export class MemoryHub implements Hub {
 
   async lastId(name: string): Promise<string> {
     const channel = this.#channels.get(name);
-    return String(channel ? channel.next - 1 : 0);
+    return String(channel ? channel.next - 1 : this.#firstId - 1);
   }
 
   async drop(name: string): Promise<void> {

@@ -56,7 +56,7 @@ declare module 'fastify' {
 export default fp<ClassroomOptions>(
   async (app, { settings: options, ...rest }) => {
     const now = rest.now ?? (() => new Date());
-    const hub = rest.hub ?? new MemoryHub({ now });
+    const hub = rest.hub ?? new MemoryHub({ now, firstId: Date.now() });
     const streams = new StreamRegistry({ max: options.streamMax, heartbeatMs: options.sseHeartbeatMs });
     const inboxes = new InboxService({
       hub,

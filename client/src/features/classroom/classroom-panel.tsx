@@ -174,7 +174,7 @@ function Feed() {
   return (
     <ol className="feed" aria-label="Live exchanges" ref={list}>
       {broadcasts.map((b) => (
-        <FeedItem key={b.eventId ?? `seq-${b.seq}`} broadcast={b} />
+        <FeedItem key={b.seq} broadcast={b} />
       ))}
     </ol>
   );
