@@ -45,6 +45,45 @@ test.describe('a self-paced learner', () => {
     await expect(lessons.getByRole('list', { name: 'Lessons' })).toContainText(/2\/\d+ steps/);
   });
 
+  test('a redirect chain counts every hop, and the filled request follows redirects as the step needs', async ({ page, sandboxServer }) => {
+    await page.goto(`${sandboxServer.origin}/lessons/redirects/3`);
+    const lessons = page.getByRole('region', { name: 'Lessons' });
+    await expect(lessons.getByRole('heading', { name: /Step 3 of \d+: Follow a chain/ })).toBeVisible();
+    // Not following: the first 302 is the final answer.
+    await page.getByRole('combobox', { name: 'URL' }).fill('/redirect/3');
+    await page.getByRole('combobox', { name: 'URL' }).press('Control+Enter');
+    await expect(lessons.getByText(/^Not yet:/)).toBeVisible();
+    await lessons.getByRole('button', { name: 'Fill in the request' }).click();
+    await expect(page.getByRole('checkbox', { name: 'Follow redirects' })).toBeChecked();
+    await page.getByRole('combobox', { name: 'URL' }).press('Control+Enter');
+    await expect(lessons.getByText('Well done.')).toBeVisible();
+  });
+
+  test('a book created before the step counts as the one to read back', async ({ page, sandboxServer }) => {
+    await page.goto(`${sandboxServer.origin}/lessons/methods-crud/1`);
+    const lessons = page.getByRole('region', { name: 'Lessons' });
+    const url = page.getByRole('combobox', { name: 'URL' });
+    await expect(lessons.getByRole('heading', { name: /Step 1 of \d+: Log in first/ })).toBeVisible();
+    await lessons.getByRole('button', { name: 'Fill in the request' }).click();
+    await url.press('Control+Enter');
+    await expect(lessons.getByText('Well done.')).toBeVisible();
+    await lessons.getByRole('button', { name: 'Next step', exact: true }).click();
+    await lessons.getByRole('button', { name: 'Fill in the request' }).click();
+    await url.press('Control+Enter');
+    await expect(lessons.getByText('Well done.')).toBeVisible();
+    await lessons.getByRole('button', { name: 'Next step', exact: true }).click();
+    // A seed book is not the one created: the hint says so; the created book's Location passes.
+    await page.getByRole('combobox', { name: 'Method' }).selectOption('GET');
+    await url.fill('/api/books/1');
+    await url.press('Control+Enter');
+    await expect(lessons.getByText(/Not yet: the request went to \/api\/books\/1, not to \/api\/books\/\d+/)).toBeVisible();
+    await expect(lessons.getByText(/For this mistake: Use the path from the Location header/)).toBeVisible();
+    const created = (await lessons.getByText(/not to \/api\/books\/\d+/).textContent())!.match(/\/api\/books\/\d+(?=\.?$)/)![0];
+    await url.fill(created);
+    await url.press('Control+Enter');
+    await expect(lessons.getByText('Well done.')).toBeVisible();
+  });
+
   test('a deep link opens the step it names', async ({ page, sandboxServer }) => {
     await page.goto(`${sandboxServer.origin}/lessons/caching/3`);
     await expect(page.getByRole('region', { name: 'Lessons' }).getByRole('heading', { name: /Step 3 of \d+/ })).toBeVisible();

@@ -32,6 +32,8 @@ export interface LessonStore {
   openId: string | null;
   progress: Record<string, LessonProgress>;
   attempt: Attempt;
+  /** The latest exchanges sent from this page, in a lesson or not (not kept across reloads). */
+  recent: Exchange[];
   error: string | null;
   loadList: () => Promise<void>;
   open: (id: string, step?: number) => Promise<void>;
@@ -42,11 +44,6 @@ export interface LessonStore {
 }
 
 const FRESH: Attempt = { history: [], before: [], hintsShown: 0, passed: false, failures: [] };
-
-/** A fresh attempt at a step that remembers what was sent just before it. */
-function freshAfter(previous: Attempt): Attempt {
-  return { ...FRESH, before: [...previous.before, ...previous.history].slice(-KEEP) };
-}
 /** Exchanges kept per attempt (goals look at the last few). */
 const KEEP = 10;
 
@@ -63,6 +60,7 @@ export const useLessonStore = create<LessonStore>()(
       openId: null,
       progress: {},
       attempt: FRESH,
+      recent: [],
       error: null,
       loadList: async () => {
         try {
@@ -80,7 +78,8 @@ export const useLessonStore = create<LessonStore>()(
             lessons: { ...s.lessons, [id]: lesson },
             openId: id,
             progress: { ...s.progress, [id]: { ...saved, step: at } },
-            attempt: FRESH,
+            // What was sent before the step began (a book created in the composer) counts for its references.
+            attempt: { ...FRESH, before: s.recent },
             error: null,
           }));
         } catch (error) {
@@ -92,12 +91,16 @@ export const useLessonStore = create<LessonStore>()(
         const id = get().openId;
         const lesson = id ? get().lessons[id] : undefined;
         if (!id || !lesson || step < 0 || step >= lesson.steps.length) return;
-        set((s) => ({ progress: { ...s.progress, [id]: { ...(s.progress[id] ?? { done: [] }), step } }, attempt: freshAfter(s.attempt) }));
+        set((s) => ({ progress: { ...s.progress, [id]: { ...(s.progress[id] ?? { done: [] }), step } }, attempt: { ...FRESH, before: s.recent } }));
       },
       record: (exchanges) => {
         const { openId, lessons, progress, attempt } = get();
         const lesson = openId ? lessons[openId] : undefined;
-        if (!openId || !lesson || attempt.passed) return;
+        const recent = [...get().recent, ...exchanges].slice(-KEEP);
+        if (!openId || !lesson || attempt.passed) {
+          set({ recent });
+          return;
+        }
         const at = progress[openId]?.step ?? 0;
         const history = [...attempt.history, ...exchanges].slice(-KEEP);
         const result = checkGoal(lesson.steps[at]!.goal, history, attempt.before);
@@ -113,6 +116,7 @@ export const useLessonStore = create<LessonStore>()(
             hintsShown: result.passed ? attempt.hintsShown : Math.max(1, attempt.hintsShown),
           },
           progress: { ...progress, [openId]: { step: at, done } },
+          recent,
         });
       },
       moreHint: () => set((s) => ({ attempt: { ...s.attempt, hintsShown: s.attempt.hintsShown + 1 } })),

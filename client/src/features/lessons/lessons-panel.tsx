@@ -151,7 +151,8 @@ function useLessonSync() {
   useEffect(
     () =>
       useExchangeStore.subscribe((state, previous) => {
-        if (state.sentCount !== previous.sentCount && state.transcript) useLessonStore.getState().record(state.transcript.exchanges.slice(-1));
+        // Every hop of the send, so a goal can look at the redirects before the final answer (earlier).
+        if (state.sentCount !== previous.sentCount && state.transcript) useLessonStore.getState().record(state.transcript.exchanges);
       }),
     [],
   );
