@@ -59,6 +59,11 @@ export function App() {
   const [lessons, setLessons] = useState(() => window.location.pathname.startsWith('/lessons'));
   const [reference, setReference] = useState(() => window.location.pathname.startsWith('/reference'));
   usePresenterKeys(presenting);
+  // "Lesson: …" under a status opens the lesson beside the exchange, without reloading the page.
+  const openLesson = (id: string) => {
+    setLessons(true);
+    void import('./features/lessons/lesson-store').then(({ useLessonStore }) => useLessonStore.getState().open(id));
+  };
 
   useEffect(() => {
     // The page's own sandbox cookie is HttpOnly; ask the server which sandbox it names, so the
@@ -127,7 +132,7 @@ export function App() {
           <Composer urlList="url-suggestions" />
           <HistoryPanel />
         </div>
-        <ResponsePanel />
+        <ResponsePanel onOpenLesson={openLesson} />
       </main>
       <datalist id="url-suggestions">
         {urls.map((url) => (

@@ -39,7 +39,7 @@ function useStatusAfterSend() {
 }
 
 /** The final response of the latest exchange: status explained, why this request got it, and its parts. */
-export function ResponsePanel() {
+export function ResponsePanel({ onOpenLesson }: { onOpenLesson?: (id: string) => void }) {
   const status = useStatusAfterSend();
   const phase = useExchangeStore((s) => s.phase);
   const transcript = useExchangeStore((s) => s.transcript);
@@ -103,7 +103,7 @@ export function ResponsePanel() {
           ))}
         </ul>
       )}
-      {response && <StatusAnnotation status={response.status} />}
+      {response && <StatusAnnotation status={response.status} onOpenLesson={onOpenLesson} />}
       {diagnosis && (diagnosis.summary || diagnosis.fixes.length > 0) && (
         <div className="diagnosis" role="note" aria-label="Why this response">
           {diagnosis.summary && <p>{diagnosis.summary}</p>}

@@ -11,7 +11,7 @@ const CLASS_WORDS: Record<string, string> = {
 };
 
 /** What a status code means (from the lessons dataset), with its class for codes the dataset lacks. */
-export function StatusAnnotation({ status }: { status: number }) {
+export function StatusAnnotation({ status, onOpenLesson }: { status: number; onOpenLesson?: (id: string) => void }) {
   const info = useReferenceStore((s) => s.statusCodes.get(status));
   const lesson = useReferenceStore((s) => s.lessons.find((l) => l.codes.includes(status)));
   const load = useReferenceStore((s) => s.load);
@@ -49,7 +49,17 @@ export function StatusAnnotation({ status }: { status: number }) {
       )}
       {lesson && (
         <p>
-          <a href={`/lessons/${lesson.id}`}>Lesson: {lesson.title}</a>
+          <a
+            href={`/lessons/${lesson.id}`}
+            onClick={(event) => {
+              // Opened in place, so the exchange on screen stays; a modified click still opens a new tab.
+              if (!onOpenLesson || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+              event.preventDefault();
+              onOpenLesson(lesson.id);
+            }}
+          >
+            Lesson: {lesson.title}
+          </a>
         </p>
       )}
     </div>
