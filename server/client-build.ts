@@ -1,5 +1,7 @@
-// Builds the client with Vite when dist/client is missing or older than its sources, so that
-// `npm start` on a fresh clone serves the whole app without a separate build step.
+// Builds what `npm start` serves, each part only when it is missing or older than its sources: the web
+// client (Vite, into dist/client, with .br and .gz copies of each asset) and the server itself (a Vite SSR
+// build of server/main.ts into dist/server/main.js, so the serving process runs plain JavaScript with no
+// TypeScript loader). `npm start` runs server/build.ts, then `node dist/server/main.js`.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +15,12 @@ function findProjectRoot(start: string): string {
 
 export const PROJECT_ROOT = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
 export const CLIENT_DIST = join(PROJECT_ROOT, 'dist', 'client');
+export const SERVER_DIST = join(PROJECT_ROOT, 'dist', 'server');
+/** The compiled server that `npm start` runs. */
+export const SERVER_MAIN = join(SERVER_DIST, 'main.js');
+
+/** Files whose change means a new build: the build settings and the installed packages. */
+const BUILD_SETTINGS = ['vite.config.ts', 'package.json', 'package-lock.json', 'tsconfig.json'];
 
 function newestChange(path: string): number {
   const stat = statSync(path);
@@ -22,18 +30,49 @@ function newestChange(path: string): number {
   return newest;
 }
 
+function staleAgainst(output: string, sources: string[]): boolean {
+  if (!existsSync(output)) return true;
+  const built = statSync(output).mtimeMs;
+  return sources.map((source) => join(PROJECT_ROOT, source)).some((source) => existsSync(source) && newestChange(source) > built);
+}
+
 export function clientIsStale(): boolean {
-  const index = join(CLIENT_DIST, 'index.html');
-  if (!existsSync(index)) return true;
-  const built = statSync(index).mtimeMs;
-  const sources = [join(PROJECT_ROOT, 'client'), join(PROJECT_ROOT, 'vite.config.ts'), join(PROJECT_ROOT, 'server', 'protocol.ts')];
-  return sources.some((source) => existsSync(source) && newestChange(source) > built);
+  return staleAgainst(join(CLIENT_DIST, 'index.html'), ['client', 'server/protocol.ts', ...BUILD_SETTINGS]);
+}
+
+export function serverIsStale(): boolean {
+  return staleAgainst(SERVER_MAIN, ['server', ...BUILD_SETTINGS]);
+}
+
+export async function buildClient(): Promise<void> {
+  const { build } = await import('vite');
+  await build({ configFile: join(PROJECT_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+/**
+ * Compiles server/main.ts and what it imports into one ES module (packages stay imports of node_modules).
+ * Readable output, not minified, so a stack trace in a log names the real functions.
+ */
+export async function buildServer(outDir = SERVER_DIST): Promise<void> {
+  const { build } = await import('vite');
+  await build({
+    configFile: join(PROJECT_ROOT, 'vite.config.ts'),
+    logLevel: 'warn',
+    publicDir: false,
+    build: { ssr: join(PROJECT_ROOT, 'server', 'main.ts'), outDir, emptyOutDir: true, minify: false, sourcemap: false },
+  });
 }
 
 export async function ensureClientBuilt(log: (message: string) => void): Promise<void> {
   if (!clientIsStale()) return;
   log('Building the web client (first start, or its sources changed)…');
-  const { build } = await import('vite');
-  await build({ configFile: join(PROJECT_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  await buildClient();
   log('Client built.');
+}
+
+export async function ensureServerBuilt(log: (message: string) => void): Promise<void> {
+  if (!serverIsStale()) return;
+  log('Compiling the server (first start, or its sources changed)…');
+  await buildServer();
+  log('Server compiled.');
 }

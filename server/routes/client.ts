@@ -1,5 +1,7 @@
 // Serves the built React client: index.html at / (issuing a private sandbox cookie on first visit),
-// hashed assets under /assets with long-lived caching.
+// revalidated on every load; hashed assets under /assets cached for a year. Each file goes out as the
+// .br or .gz copy the build made beside it when Accept-Encoding allows one (RFC 9110 §8.4, §12.5.3), with
+// Vary: Accept-Encoding so a cache keeps the variants apart (RFC 9110 §12.5.5).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -41,6 +43,7 @@ const client: FastifyPluginAsync<ClientRoutesOptions> = async (app, { clientDir 
     for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS)) reply.header(name, value);
   });
   const built = clientDir !== undefined && existsSync(join(clientDir, 'index.html'));
+  const assetsDir = `${join(clientDir ?? '', 'assets')}/`;
   if (built) {
     await app.register(fastifyStatic, {
       root: clientDir,
@@ -48,9 +51,11 @@ const client: FastifyPluginAsync<ClientRoutesOptions> = async (app, { clientDir 
       index: false,
       wildcard: false,
       cacheControl: false,
+      preCompressed: true,
       setHeaders(res, path) {
-        const hashed = path.includes(`${join(clientDir, 'assets')}`);
+        const hashed = path.startsWith(assetsDir);
         res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.setHeader('vary', 'Accept-Encoding');
       },
     });
   }
@@ -63,7 +68,7 @@ const client: FastifyPluginAsync<ClientRoutesOptions> = async (app, { clientDir 
       );
     }
     if (!app.sandboxes.hasCookie(request)) app.sandboxes.issueCookie(request, reply);
-    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    return reply.sendFile('index.html');
   };
   for (const path of APP_PAGES) app.get(path, { schema: { hide: true } }, page);
 };
