@@ -360,3 +360,32 @@ export function redactCapture(capture: CapturedRequest, owner = 'the sender'): C
 export function redactUrl(url: string): string {
   return new Redactor('its sender').url(url);
 }
+
+/** Header names whose value is a credential, in a composer draft's rows. */
+const DRAFT_CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
+/**
+ * A composer draft the instructor pushes to students ("try this"), with every credential emptied, so each
+ * student fills in their own: secret-named fields at any depth (the Auth tab's password or token), header,
+ * form and query rows with credential names, secret fields of the body, and the sandbox's own credentials.
+ */
+export function redactDraft<T>(draft: T): T {
+  const redactor = new Redactor('the instructor');
+  const empty = (value: string) => value.split(MASK).join('');
+  const walk = (value: unknown, key: string, depth: number): unknown => {
+    if (depth > 16) return value;
+    if (typeof value === 'string') {
+      if (key !== '' && isSecretName(key)) return '';
+      if (key === 'url') return empty(redactor.url(value));
+      if (key === 'body') return empty(redactor.bodyText(value, undefined));
+      return empty(redactor.text(value));
+    }
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((item) => walk(item, '', depth + 1));
+    const record = value as Record<string, unknown>;
+    const rowName = typeof record.name === 'string' && typeof record.value === 'string' ? record.name.trim() : undefined;
+    const credentialRow = rowName !== undefined && (DRAFT_CREDENTIAL_HEADERS.has(rowName.toLowerCase()) || isSecretName(rowName));
+    return Object.fromEntries(Object.entries(record).map(([name, item]) => [name, credentialRow && name === 'value' ? '' : walk(item, name, depth + 1)]));
+  };
+  return walk(draft, '', 0) as T;
+}

@@ -12,7 +12,7 @@ import { digestKey, keyMatches, newKey, newRoomCode, newStudentId, normalizeRoom
 import type { Inbox, InboxService } from './inboxes';
 import { keyOf, keyRequired, wrongKey } from './keys';
 import { CAPACITY_RETRY_AFTER_S, RECENT_BROADCASTS, RECENT_BYTES, RECENT_CAPTURES, ROOM_CAPTURE_PREVIEW_BYTES } from './limits';
-import { redactTranscript, redactUrl } from './redact';
+import { redactDraft, redactTranscript, redactUrl } from './redact';
 import type {
   Broadcast,
   CapturedRequest,
@@ -372,7 +372,9 @@ export class RoomService {
         errors: [{ field: 'studentId', location: 'body', message: 'is not a student of this room' }],
       });
     }
-    const { goal, ...rest } = tryThis;
+    const { goal, ...given } = tryThis;
+    // The draft comes from the instructor's composer: their token, cookie or password stays with them.
+    const rest: TryThis = { ...given, draft: redactDraft(given.draft) };
     let pushed: TryThis = rest;
     if (goal) {
       // A new goal for the whole room: every student starts at "not tried".

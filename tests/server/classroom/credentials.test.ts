@@ -90,6 +90,21 @@ describe('credentials relayed to a room', () => {
     expect(broadcasts.map((b) => b.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
+  it('a "try this" draft reaches students without the token, cookie or password in it', async () => {
+    const [token, sid] = [secrets[4]!, secrets[3]!];
+    const draft = {
+      method: 'DELETE',
+      url: '/api/books/7',
+      headers: [{ id: '1', name: 'Authorization', value: `Bearer ${token}`, enabled: true }, { id: '2', name: 'Cookie', value: `sid=${sid}`, enabled: true }],
+      auth: { kind: 'bearer', token },
+    };
+    const pushed = await call(server, `/app/rooms/${room.code}/push`, { method: 'POST', headers: bearer(room.instructorKey), json: { draft, message: 'Delete book 7' } });
+    expect(pushed.status).toBe(200);
+    const received = await stream.json('try-this');
+    expect(received.draft).toEqual({ ...draft, headers: [{ ...draft.headers[0], value: '' }, { ...draft.headers[1], value: '' }], auth: { kind: 'bearer', token: '' } });
+    for (const secret of secrets) expect(stream.raw).not.toContain(secret);
+  });
+
   it('replaying everything relayed in a credential position fails with 401 or 403', async () => {
     const broadcasts = stream.events.filter((e) => e.event === 'broadcast').map((e) => JSON.parse(e.data) as { transcript: Transcript });
     const cookies = new Set<string>();

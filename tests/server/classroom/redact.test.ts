@@ -1,6 +1,6 @@
 // What the server masks before relaying an exchange or a capture to other people.
 import { describe, expect, it } from 'vitest';
-import { isSecretName, MASK, redactCapture, redactTranscript, redactUrl } from '../../../server/classroom/redact';
+import { isSecretName, MASK, redactCapture, redactDraft, redactTranscript, redactUrl } from '../../../server/classroom/redact';
 import { captureRequest } from '../../../server/classroom/capture';
 import type { Exchange, Transcript } from '../../../server/protocol';
 
@@ -170,5 +170,33 @@ describe('fields the redactor does not know by name', () => {
     } as Exchange;
     const { transcript } = redactTranscript(transcriptOf(withExtra), 'the instructor');
     expect(JSON.stringify(transcript)).not.toContain(SID);
+  });
+});
+
+describe('redactDraft', () => {
+  it("empties every credential of a pushed composer draft and keeps the request itself", () => {
+    const draft = {
+      method: 'POST',
+      url: `/app/rooms/KXMP/roster?key=${KEY}&page=2`,
+      headers: [
+        { id: 'a', name: 'Content-Type', value: 'application/json', enabled: true },
+        { id: 'b', name: 'Authorization', value: `Bearer ${TOKEN}`, enabled: true },
+        { id: 'c', name: 'Cookie', value: `sid=${SID}`, enabled: false },
+      ],
+      bodyType: 'json',
+      body: '{\n  "username": "ada",\n  "password": "lovelace"\n}',
+      form: [{ id: 'd', name: 'password', value: 'hunter22', enabled: true }],
+      auth: { kind: 'basic', username: 'ada', password: 'lovelace' },
+    };
+    const pushed = redactDraft(draft);
+    expect(JSON.stringify(pushed)).not.toMatch(/lovelace|hunter22|kkkkkkkk|t_Zy|s_Ab/);
+    expect(pushed).toEqual({
+      ...draft,
+      url: '/app/rooms/KXMP/roster?key=&page=2',
+      headers: [draft.headers[0], { ...draft.headers[1], value: '' }, { ...draft.headers[2], value: '' }],
+      body: '{\n  "username": "ada",\n  "password": ""\n}',
+      form: [{ ...draft.form[0], value: '' }],
+      auth: { kind: 'basic', username: 'ada', password: '' },
+    });
   });
 });
