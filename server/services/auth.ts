@@ -1,7 +1,13 @@
 // Who is making the request: a session cookie from POST /api/session, or a bearer token from
 // POST /api/tokens. Reads are public; writes call requireUser(), which answers 401 with
 // WWW-Authenticate (RFC 9110 §11.6.1) and says how to log in.
-import { randomBytes } from 'node:crypto';
+//
+// A credential dies with what it was issued for. Each grant records the sandbox's epoch (a random value
+// the sandbox draws when it is created, reset, or evicted and opened anew) and the user it names; a grant
+// whose sandbox has another epoch now, or whose user is gone, authenticates nobody. A password change ends
+// the user's other sessions and tokens, and deleting the user ends them all. Only a SHA-256 digest of each
+// secret is kept (in memory and in DATA_DIR), so a copy of the saved state logs nobody in.
+import { createHash, randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem } from '../http/problem';
@@ -18,10 +24,23 @@ const TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 /** Ceiling on live sessions plus tokens; the oldest are dropped beyond it. */
 const MAX_CREDENTIALS = 50_000;
 
-interface Grant {
+export interface Grant {
   sandboxId: string;
+  /** The sandbox's epoch when the grant was issued (see SandboxData.epoch). */
+  epoch: string;
   userId: number;
   expiresAt: number;
+}
+
+/** The key a secret is kept under: its SHA-256 digest, never the secret itself. */
+export function secretDigest(secret: string): string {
+  return createHash('sha256').update(secret).digest('base64url');
+}
+
+/** Which sandbox incarnation a credential is for. */
+export interface GrantTarget {
+  id: string;
+  data: { epoch: string };
 }
 
 export interface AuthOptions {
@@ -49,7 +68,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * is the second lock.) Requests without Origin — curl, scripts, the sandbox's own sender — carry no
  * ambient browser authority and pass.
  */
-export function checkSameOrigin(request: FastifyRequest): void {
+export function checkSameOrigin(request: FastifyRequest, action = 'change'): void {
   if (SAFE_METHODS.has(request.method)) return;
   const origin = request.headers.origin;
   if (origin === undefined) return;
@@ -60,9 +79,11 @@ export function checkSameOrigin(request: FastifyRequest): void {
     originHost = undefined;
   }
   if (originHost !== undefined && originHost === request.headers.host) return;
+  const withCookie = action === 'change' ? ' with your session cookie' : '';
+  const instead = action === 'change' ? 'Send it from the sandbox itself, or authenticate with a bearer token instead of the cookie.' : 'Send it from the sandbox itself, or from curl (which sends no Origin).';
   throw new HttpProblem(
     'forbidden',
-    `This change was sent from another site (Origin: ${origin}) with your session cookie, so it was refused to protect you from cross-site request forgery (CSRF). Send it from the sandbox itself, or authenticate with a bearer token instead of the cookie.`,
+    `This ${action} was sent from another site (Origin: ${origin})${withCookie}, so it was refused to protect you from cross-site request forgery (CSRF). ${instead}`,
     { extra: { rule: 'same-origin-for-cookie-auth' } },
   );
 }
@@ -79,17 +100,55 @@ export class AuthService {
   }
 
   importState(entries: [string, Grant][]): void {
-    for (const [secret, grant] of entries) this.#grants.set(secret, grant);
+    for (const [digest, grant] of entries) {
+      // Grants saved before epochs existed (keyed by the secret itself) are not trusted: log in again.
+      if (typeof grant.epoch !== 'string' || digest.startsWith('s_') || digest.startsWith('t_')) continue;
+      this.#grants.set(digest, grant);
+    }
+  }
+
+  /** Ends every session and token of one user of one sandbox, except the one `keep` authenticated with. */
+  revokeUser(sandbox: GrantTarget, userId: number, keep?: FastifyRequest): number {
+    const kept = keep ? this.#presentedSecret(keep) : undefined;
+    const keptDigest = kept ? secretDigest(kept) : undefined;
+    let ended = 0;
+    for (const [digest, grant] of this.#grants) {
+      if (grant.sandboxId === sandbox.id && grant.userId === userId && digest !== keptDigest) {
+        this.#grants.delete(digest);
+        ended += 1;
+      }
+    }
+    if (ended) this.changes += 1;
+    return ended;
+  }
+
+  /** Ends every session and token issued in a sandbox (after a reset; its epoch already disowns them). */
+  revokeSandbox(sandboxId: string): number {
+    let ended = 0;
+    for (const [digest, grant] of this.#grants) {
+      if (grant.sandboxId === sandboxId) {
+        this.#grants.delete(digest);
+        ended += 1;
+      }
+    }
+    if (ended) this.changes += 1;
+    return ended;
+  }
+
+  /** The secret this request presents: the bearer token, else the session cookie. */
+  #presentedSecret(request: FastifyRequest): string | undefined {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    return match ? match[1] : parseCookies(request.headers.cookie)[SESSION_COOKIE];
   }
 
   constructor(options: AuthOptions = {}) {
     this.#now = options.now ?? (() => new Date());
   }
 
-  #issue(prefix: string, sandboxId: string, userId: number, ttl: number): { secret: string; expiresAt: Date } {
+  #issue(prefix: string, sandbox: GrantTarget, userId: number, ttl: number): { secret: string; expiresAt: Date } {
     const secret = `${prefix}${randomBytes(24).toString('base64url')}`;
     const expiresAt = this.#now().getTime() + ttl;
-    this.#grants.set(secret, { sandboxId, userId, expiresAt });
+    this.#grants.set(secretDigest(secret), { sandboxId: sandbox.id, epoch: sandbox.data.epoch, userId, expiresAt });
     this.changes += 1;
     while (this.#grants.size > MAX_CREDENTIALS) {
       const oldest = this.#grants.keys().next().value as string;
@@ -98,8 +157,8 @@ export class AuthService {
     return { secret, expiresAt: new Date(expiresAt) };
   }
 
-  startSession(reply: FastifyReply, sandboxId: string, userId: number): Date {
-    const { secret, expiresAt } = this.#issue('s_', sandboxId, userId, SESSION_TTL_MS);
+  startSession(reply: FastifyReply, sandbox: GrantTarget, userId: number): Date {
+    const { secret, expiresAt } = this.#issue('s_', sandbox, userId, SESSION_TTL_MS);
     reply.header(
       'set-cookie',
       serializeCookie(SESSION_COOKIE, secret, { maxAgeSeconds: SESSION_TTL_MS / 1000, httpOnly: true, sameSite: 'Lax' }),
@@ -111,22 +170,30 @@ export class AuthService {
     const secret = parseCookies(request.headers.cookie)[SESSION_COOKIE];
     reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0 }));
     this.changes += 1;
-    return secret !== undefined && this.#grants.delete(secret);
+    return secret !== undefined && this.#grants.delete(secretDigest(secret));
   }
 
-  issueToken(sandboxId: string, userId: number): { token: string; expiresAt: Date } {
-    const { secret, expiresAt } = this.#issue('t_', sandboxId, userId, TOKEN_TTL_MS);
+  issueToken(sandbox: GrantTarget, userId: number): { token: string; expiresAt: Date } {
+    const { secret, expiresAt } = this.#issue('t_', sandbox, userId, TOKEN_TTL_MS);
     return { token: secret, expiresAt };
   }
 
   #lookup(secret: string, sandbox: RequestSandbox): UserRecord | undefined {
-    const grant = this.#grants.get(secret);
+    const digest = secretDigest(secret);
+    const grant = this.#grants.get(digest);
     if (!grant) return undefined;
     if (grant.expiresAt <= this.#now().getTime()) {
-      this.#grants.delete(secret);
+      this.#grants.delete(digest);
+      this.changes += 1;
       return undefined;
     }
     if (grant.sandboxId !== sandbox.id) return undefined;
+    if (grant.epoch !== sandbox.data.epoch) {
+      // The sandbox was reset or evicted since: its users are other people now.
+      this.#grants.delete(digest);
+      this.changes += 1;
+      return undefined;
+    }
     return sandbox.data.users.get(grant.userId);
   }
 

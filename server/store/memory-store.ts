@@ -1,5 +1,6 @@
 // In-memory sandboxes with copy-on-write: every sandbox starts by sharing the seed data and copies a
 // collection only when it first writes to it, so thousands of learners cost little memory.
+import { randomBytes } from 'node:crypto';
 import {
   COLLECTION_NAMES,
   CollectionFullError,
@@ -33,7 +34,7 @@ export interface CollectionSnapshot {
 
 export interface StoreSnapshot {
   version: 1;
-  sandboxes: { id: string; lastUsed: number; collections: Partial<Record<CollectionName, CollectionSnapshot>> }[];
+  sandboxes: { id: string; epoch?: string; lastUsed: number; collections: Partial<Record<CollectionName, CollectionSnapshot>> }[];
 }
 
 let nextRevision = 1;
@@ -143,7 +144,7 @@ export class MemorySandboxStore implements SandboxStore {
     this.#now = options.now ?? (() => new Date());
   }
 
-  #create(id: string, lastUsed: number): Held {
+  #create(id: string, lastUsed: number, epoch = randomBytes(12).toString('base64url')): Held {
     const make = (name: CollectionName) => {
       const collection = new MemoryCollection<Entity>(name, this.#seed[name] as unknown as ReadonlyMap<number, Entity>, this.options.itemLimit, this.#now);
       collection.onWrite = () => {
@@ -152,7 +153,7 @@ export class MemorySandboxStore implements SandboxStore {
       return collection;
     };
     const collections = { books: make('books'), categories: make('categories'), comments: make('comments'), users: make('users') };
-    const data = { id, ...collections } as unknown as SandboxData;
+    const data = { id, epoch, ...collections } as unknown as SandboxData;
     return { data, collections, lastUsed };
   }
 
@@ -199,7 +200,8 @@ export class MemorySandboxStore implements SandboxStore {
         const state = held.collections[name].snapshot();
         if (state) collections[name] = state;
       }
-      if (Object.keys(collections).length > 0) sandboxes.push({ id, lastUsed: held.lastUsed, collections });
+      // Every sandbox is saved, changed or not: its epoch keeps the credentials issued in it valid.
+      sandboxes.push({ id, epoch: held.data.epoch, lastUsed: held.lastUsed, collections });
     }
     return { version: 1, sandboxes };
   }
@@ -208,7 +210,7 @@ export class MemorySandboxStore implements SandboxStore {
   importState(snapshot: StoreSnapshot): void {
     if (snapshot.version !== 1) throw new Error(`Unknown snapshot version ${String(snapshot.version)}`);
     for (const saved of snapshot.sandboxes) {
-      const held = this.#create(saved.id, saved.lastUsed);
+      const held = this.#create(saved.id, saved.lastUsed, saved.epoch);
       for (const [name, state] of Object.entries(saved.collections)) held.collections[name as CollectionName].restore(state!);
       this.#sandboxes.set(saved.id, held);
     }

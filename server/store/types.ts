@@ -33,6 +33,11 @@ export interface Collection<T extends Entity> {
 
 export interface SandboxData {
   readonly id: string;
+  /**
+   * This incarnation of the sandbox: a random value drawn when it is created, again after a reset or after
+   * it was evicted and opened anew. Credentials record it, so they die with the data they were issued for.
+   */
+  readonly epoch: string;
   readonly books: Collection<Book>;
   readonly categories: Collection<Category>;
   readonly comments: Collection<Comment>;

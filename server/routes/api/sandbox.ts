@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SandboxInfoSchema, SandboxQuerySchema } from '../../schemas/toy-api';
 import { SandboxService } from '../../services/sandboxes';
+import { checkSameOrigin } from '../../services/auth';
 import { declareResource, problemResponses } from './collection';
 
 const sandbox: FastifyPluginAsyncTypebox = async (app) => {
@@ -19,6 +20,8 @@ const sandbox: FastifyPluginAsyncTypebox = async (app) => {
     '/sandbox',
     { schema: { tags: ['sandbox'], summary: 'Start a new private sandbox (sets the sandbox cookie)', response: { 201: SandboxInfoSchema, ...problemResponses } } },
     async (request, reply) => {
+      // Another site may not swap a learner's sandbox from under them (login CSRF by sandbox).
+      checkSameOrigin(request, 'request for a new sandbox');
       const id = app.sandboxes.issueCookie(request, reply, SandboxService.newId());
       const info = app.sandboxes.info({ id, shared: false, data: app.sandboxes.store.open(id) });
       return reply.code(201).header('location', '/api/sandbox').header('x-sandbox', id).send(info);
@@ -30,8 +33,12 @@ const sandbox: FastifyPluginAsyncTypebox = async (app) => {
     '/sandbox/reset',
     { schema: { tags: ['sandbox'], summary: 'Reset your sandbox to the seed data', querystring: SandboxQuerySchema, response: { 200: SandboxInfoSchema, ...problemResponses } } },
     async (request, reply) => {
+      // A reset throws away a learner's work: never on another site's say-so.
+      checkSameOrigin(request, 'reset');
       const current = app.sandboxes.forRequest(request);
       const data = app.sandboxes.store.reset(current.id);
+      // The reset sandbox has a new epoch, so its old credentials are dead already; forget them now.
+      app.auth.revokeSandbox(current.id);
       return reply.header('cache-control', 'no-store').send(app.sandboxes.info({ ...current, data }));
     },
   );

@@ -50,7 +50,7 @@ const session: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const sandbox = app.sandboxes.forRequest(request);
       const user = await checkCredentials(sandbox, request.body);
-      const expiresAt = app.auth.startSession(reply, sandbox.id, user.id);
+      const expiresAt = app.auth.startSession(reply, sandbox, user.id);
       reply.header('cache-control', 'no-store').header('location', '/api/session');
       return reply.code(201).send({ user: publicUser(user), expiresAt: expiresAt.toISOString() });
     },
@@ -87,7 +87,7 @@ const session: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const sandbox = app.sandboxes.forRequest(request);
       const user = await checkCredentials(sandbox, request.body);
-      const { token, expiresAt } = app.auth.issueToken(sandbox.id, user.id);
+      const { token, expiresAt } = app.auth.issueToken(sandbox, user.id);
       // Tokens are secrets: no cache may keep them (RFC 6749 §5.1).
       reply.header('cache-control', 'no-store');
       return reply.code(201).send({ token, tokenType: 'Bearer' as const, expiresAt: expiresAt.toISOString() });

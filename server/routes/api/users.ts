@@ -98,6 +98,8 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
         displayName: displayName ?? target.displayName,
         passwordHash: password ? await hashPassword(password) : target.passwordHash,
       })!;
+      // A new password ends every other session and token of this user (the one used for this change stays).
+      if (password) app.auth.revokeUser(sandbox, target.id, request);
       return sendRepresentation(request, reply, publicUser(updated), { names: USER, etag: true, lastModified: updated.updatedAt });
     },
   );
@@ -119,6 +121,7 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
         );
       }
       sandbox.data.users.remove(target.id);
+      app.auth.revokeUser(sandbox, target.id);
       return reply.code(204).send();
     },
   );
