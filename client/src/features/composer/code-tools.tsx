@@ -5,6 +5,7 @@ import { useExchangeStore } from '../exchange/exchange-store';
 import { requestToSend } from '../exchange/request-to-send';
 import type { OutgoingRequest } from './draft';
 import { useDraftStore } from './draft-store';
+import { useVariablesStore } from './variables-store';
 import { COPY_FORMATS, copyRequest, type CopyFormat, type SecretChoice } from './copy-request';
 import { hasSecrets, PASSWORD_PLACEHOLDER, secretsIn, type CopySecrets } from './formats/copy-auth';
 import { CurlParseError } from './formats/curl-parse-error';
@@ -38,7 +39,8 @@ function currentRequest(
   jar = useExchangeStore.getState().jar,
   useCookies = useExchangeStore.getState().options.useCookies,
 ): { request: OutgoingRequest; secrets: CopySecrets; sandbox: boolean } {
-  const { outgoing } = requestToSend(draft, { jar, useCookies, origin: window.location.origin });
+  const variables = useVariablesStore.getState().values;
+  const { outgoing } = requestToSend(draft, { jar, useCookies, origin: window.location.origin, variables });
   const sandbox = outgoing.headers.some(([name, value]) => name.toLowerCase() === 'cookie' && /(?:^|;\s*)sandbox=/.test(value));
   return { request: outgoing, secrets: secretsIn(outgoing), sandbox };
 }
@@ -62,7 +64,9 @@ function CopyNote() {
   const draft = useDraftStore((s) => s.draft);
   const jar = useExchangeStore((s) => s.jar);
   const useCookies = useExchangeStore((s) => s.options.useCookies);
-  const { secrets, sandbox } = useMemo(() => currentRequest(draft, jar, useCookies), [draft, jar, useCookies]);
+  const variables = useVariablesStore((s) => s.values);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const { secrets, sandbox } = useMemo(() => currentRequest(draft, jar, useCookies), [draft, jar, useCookies, variables]);
   const login = useExchangeStore((s) => s.login);
   const choice = useCodeStatusStore((s) => s.secretChoice);
   const setChoice = useCodeStatusStore((s) => s.setSecretChoice);

@@ -8,6 +8,9 @@ import { useDraftStore } from './draft-store';
 import { AuthEditor, BodyEditor, HeadersEditor, QueryEditor } from './editors';
 import { RequestLine } from './request-line';
 import { CodeTools } from './code-tools';
+import { expandDraft } from './variables';
+import { VariablesPanel } from './variables-panel';
+import { useVariablesStore } from './variables-store';
 
 type Section = 'query' | 'headers' | 'body' | 'auth';
 
@@ -51,7 +54,16 @@ export function Composer({ urlList }: { urlList?: string }) {
   const hintId = useId();
   const followId = useId();
 
-  const warnings = draftWarnings(draft);
+  const variables = useVariablesStore((s) => s.values);
+  // Warnings are about what will be sent: the draft with its variables filled in.
+  const { draft: expanded, missing } = expandDraft(draft, variables);
+  const warnings = [
+    ...draftWarnings(expanded),
+    ...missing.map((name) => ({
+      target: 'url' as const,
+      message: `{{${name}}} has no value yet, so it is sent as written. Give it one under Variables${name === 'token' ? ', or send POST /api/tokens to get one' : ''}.`,
+    })),
+  ];
   const implied = impliedContentType(draft);
   const queryCount = queryRowsOf(draft.url).length;
   const headerCount = draft.headers.filter((h) => h.enabled && h.name).length;
@@ -74,46 +86,49 @@ export function Composer({ urlList }: { urlList?: string }) {
   };
 
   return (
-    <form className="composer" aria-label="Request composer" onSubmit={submit}>
-      <p id={hintId} className="hint">
-        Press <kbd>Ctrl</kbd>+<kbd>Enter</kbd> or Send to send this request, then read what came back.
-      </p>
-      <RequestLine sending={phase === 'sending'} hintId={hintId} urlList={urlList} highlightMethod={cause?.method} />
-      <CodeTools />
-      <div className="send-options">
-        <input id={followId} type="checkbox" checked={followRedirects} onChange={(e) => setOption('followRedirects', e.target.checked)} />
-        <label htmlFor={followId}>Follow redirects</label>
-      </div>
-      {warnings.length > 0 && (
-        <ul className="warnings" aria-label="Warnings">
-          {warnings.map((w) => (
-            <li key={w.message} className="warning">
-              {w.message}
-              {w.target === 'content-type' && implied && !draft.headers.some((h) => h.enabled && h.name.toLowerCase() === 'content-type') && (
-                <button type="button" className="secondary fix" onClick={() => setHeader('Content-Type', implied)}>
-                  Add Content-Type: {implied}
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
-      <Tabs
-        label="Request parts"
-        selected={section}
-        onSelect={(id) => setSection(id as Section)}
-        items={[
-          { id: 'query', label: 'Query', badge: queryCount || undefined },
-          { id: 'headers', label: 'Headers', badge: headerCount || undefined },
-          { id: 'body', label: 'Body', badge: draft.bodyType === 'none' ? undefined : draft.bodyType.toUpperCase() },
-          { id: 'auth', label: 'Auth', badge: draft.auth.kind === 'none' ? undefined : draft.auth.kind },
-        ]}
-      >
-        {section === 'query' && <QueryEditor />}
-        {section === 'headers' && <HeadersEditor highlight={cause?.headers ?? []} />}
-        {section === 'body' && <BodyEditor highlightFields={cause?.bodyFields ?? []} />}
-        {section === 'auth' && <AuthEditor />}
-      </Tabs>
-    </form>
+    <>
+      <form className="composer" aria-label="Request composer" onSubmit={submit}>
+        <p id={hintId} className="hint">
+          Press <kbd>Ctrl</kbd>+<kbd>Enter</kbd> or Send to send this request, then read what came back.
+        </p>
+        <RequestLine sending={phase === 'sending'} hintId={hintId} urlList={urlList} highlightMethod={cause?.method} />
+        <CodeTools />
+        <div className="send-options">
+          <input id={followId} type="checkbox" checked={followRedirects} onChange={(e) => setOption('followRedirects', e.target.checked)} />
+          <label htmlFor={followId}>Follow redirects</label>
+        </div>
+        {warnings.length > 0 && (
+          <ul className="warnings" aria-label="Warnings">
+            {warnings.map((w) => (
+              <li key={w.message} className="warning">
+                {w.message}
+                {w.target === 'content-type' && implied && !draft.headers.some((h) => h.enabled && h.name.toLowerCase() === 'content-type') && (
+                  <button type="button" className="secondary fix" onClick={() => setHeader('Content-Type', implied)}>
+                    Add Content-Type: {implied}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+        <Tabs
+          label="Request parts"
+          selected={section}
+          onSelect={(id) => setSection(id as Section)}
+          items={[
+            { id: 'query', label: 'Query', badge: queryCount || undefined },
+            { id: 'headers', label: 'Headers', badge: headerCount || undefined },
+            { id: 'body', label: 'Body', badge: draft.bodyType === 'none' ? undefined : draft.bodyType.toUpperCase() },
+            { id: 'auth', label: 'Auth', badge: draft.auth.kind === 'none' ? undefined : draft.auth.kind },
+          ]}
+        >
+          {section === 'query' && <QueryEditor />}
+          {section === 'headers' && <HeadersEditor highlight={cause?.headers ?? []} />}
+          {section === 'body' && <BodyEditor highlightFields={cause?.bodyFields ?? []} />}
+          {section === 'auth' && <AuthEditor />}
+        </Tabs>
+      </form>
+      <VariablesPanel />
+    </>
   );
 }

@@ -6,6 +6,8 @@ import type { ProblemDetails, Transcript } from '../../../../server/protocol';
 import { ApiError, postJson } from '../../lib/api-client';
 import type { Draft } from '../composer/draft';
 import { storeCookies, type JarCookie } from './cookie-jar';
+import { capturedFrom } from '../composer/variables';
+import { useVariablesStore } from '../composer/variables-store';
 import { requestToSend } from './request-to-send';
 
 export const SEND_ENDPOINT = '/app/send';
@@ -84,7 +86,8 @@ export const useExchangeStore = create<ExchangeStore>()(
       show: (transcript) => set({ phase: 'done', transcript, problem: null }),
       send: async (draft) => {
         const { options, jar } = get();
-        const { outgoing, addedByPage } = requestToSend(draft, { jar, useCookies: options.useCookies, origin: window.location.origin });
+        const variables = useVariablesStore.getState().values;
+        const { outgoing, addedByPage } = requestToSend(draft, { jar, useCookies: options.useCookies, origin: window.location.origin, variables });
         set({ phase: 'sending', problem: null });
         try {
           const transcript = await postJson<Transcript>(SEND_ENDPOINT, {
@@ -97,6 +100,7 @@ export const useExchangeStore = create<ExchangeStore>()(
             const setCookies = (exchange.response?.headers ?? []).filter(([n]) => n.toLowerCase() === 'set-cookie').map(([, v]) => v);
             if (setCookies.length > 0) nextJar = storeCookies(nextJar, setCookies, new URL(exchange.request.url));
           }
+          useVariablesStore.getState().capture(capturedFrom(transcript));
           const login = loginFrom(transcript);
           set((s) => ({ phase: 'done', transcript, jar: nextJar, sentCount: s.sentCount + 1, login: login === undefined ? s.login : login }));
           return transcript;

@@ -1,14 +1,18 @@
 // The request the composer really sends: the draft as built by buildOutgoing, plus what the page adds
 // on the learner's behalf — the cookies its jar holds for the target (the `sandbox` cookie that picks the
 // learner's own data, the `sid` session cookie after logging in), as a browser would (RFC 6265 §5.4).
-// Sending, "Copy as" and "Typed vs sent" all start from this one function, so they cannot disagree.
+// Variables ({{name}}) are filled in first. Sending and "Copy as" both start from this one function, so
+// they cannot disagree.
 import { buildOutgoing, type Draft, type OutgoingRequest } from '../composer/draft';
+import { expandDraft } from '../composer/variables';
 import { cookieHeaderFor, type JarCookie } from './cookie-jar';
 
 export interface RequestToSend {
   outgoing: OutgoingRequest;
   /** Indexes into outgoing.headers of the headers the page added (not typed by the learner). */
   addedByPage: number[];
+  /** {{names}} the draft uses that have no value (left as written). */
+  missing: string[];
 }
 
 export interface PageAdditions {
@@ -17,6 +21,8 @@ export interface PageAdditions {
   useCookies: boolean;
   /** The page's origin, against which paths such as /api/books are resolved. */
   origin: string;
+  /** Values for {{name}} in the draft. */
+  variables?: Readonly<Record<string, string>>;
   /** The multipart boundary (tests fix it; otherwise a random one). */
   boundary?: string;
   now?: number;
@@ -30,7 +36,8 @@ function targetOf(url: string, origin: string): URL | undefined {
   }
 }
 
-export function requestToSend(draft: Draft, page: PageAdditions): RequestToSend {
+export function requestToSend(typed: Draft, page: PageAdditions): RequestToSend {
+  const { draft, missing } = expandDraft(typed, page.variables ?? {});
   const outgoing = page.boundary === undefined ? buildOutgoing(draft) : buildOutgoing(draft, page.boundary);
   const addedByPage: number[] = [];
   const target = targetOf(outgoing.url, page.origin);
@@ -42,5 +49,5 @@ export function requestToSend(draft: Draft, page: PageAdditions): RequestToSend 
       outgoing.headers.push(['Cookie', cookie]);
     }
   }
-  return { outgoing, addedByPage };
+  return { outgoing, addedByPage, missing };
 }
