@@ -88,6 +88,23 @@ test.describe('a student reading exchanges', () => {
     await expect(page.getByLabel('Code to copy')).toHaveText(copied);
   });
 
+  test('a curl command with a binary body imports byte for byte and is sent as it was', async ({ page, sandboxServer }) => {
+    await page.goto(sandboxServer.origin);
+    await page.getByRole('button', { name: 'Import curl' }).click();
+    await page.getByLabel('Paste a curl command').fill(`printf 'a\\0b\\377' | curl -H 'Content-Type: application/octet-stream' --data-binary @- ${sandboxServer.origin}/anything`);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Imported the curl command' })).toContainText('kept byte for byte as a binary body');
+    const composer = page.getByRole('form', { name: 'Request composer' });
+    await composer.getByRole('tab', { name: /Body/ }).click();
+    await expect(page.getByLabel('Body type')).toHaveValue('binary');
+    await expect(composer.getByText('Sending body from the command: 4 bytes, exactly as they are.')).toBeVisible();
+    await page.keyboard.press('Control+Enter');
+    const response = page.getByRole('region', { name: 'Response' });
+    await expect(response.getByRole('heading', { level: 2 })).toContainText('200');
+    await response.getByRole('tab', { name: 'Wire' }).click();
+    await expect(response.getByText('Content-Length: 4', { exact: false }).first()).toBeVisible();
+  });
+
   test('what went out differently and what went wrong are shown: a body on GET, a closed connection, typed vs sent', async ({ page, sandboxServer }) => {
     await page.goto(sandboxServer.origin);
     const response = page.getByRole('region', { name: 'Response' });

@@ -275,11 +275,14 @@ describe('import from curl: what people paste', () => {
     expect(parseCurl('curl -L --no-location http://localhost:3000/get').followRedirects).toBe(false);
   });
 
-  it('keeps body bytes that are not UTF-8 when reading, and warns when the composer cannot hold them', () => {
+  it('keeps body bytes that are not UTF-8 byte for byte, as a binary body', () => {
     expect(readCurlCommand(`curl --data-binary $'\\xff\\x00' http://localhost:3000/post`).body).toEqual(Uint8Array.of(0xff, 0));
-    const { draft, warnings } = parseCurl(`curl --data-binary $'\\xffA' http://localhost:3000/post`);
-    expect(draft.body).toBe('\uFFFDA');
-    expect(warnings.join(' ')).toMatch(/not UTF-8/);
+    const { draft, warnings, notes } = parseCurl(`curl -H 'Content-Type: image/x-test' --data-binary $'\\xffA' http://localhost:3000/post`);
+    expect(draft.bodyType).toBe('binary');
+    expect(draft.file).toEqual({ name: 'body from the command', type: 'image/x-test', data: Buffer.from([0xff, 0x41]).toString('base64') });
+    expect(buildOutgoing(draft).body).toEqual({ encoding: 'base64', data: '/0E=' });
+    expect(warnings).toEqual([]);
+    expect(notes.join(' ')).toMatch(/2 bytes that are not UTF-8 text, so it is kept byte for byte/);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   queryRowsOf,
   row,
   withQueryRows,
+  type AttachedFile,
   type AuthConfig,
   type BodyType,
   type Draft,
@@ -29,6 +30,8 @@ export interface DraftStore {
   setHeader: (name: string, value: string) => void;
   setBodyType: (bodyType: BodyType) => void;
   setBody: (body: string) => void;
+  /** The file sent as the whole body (binary), or none. */
+  setFile: (file: AttachedFile | undefined) => void;
   setAuth: (auth: AuthConfig) => void;
   /** Replaces the whole draft (history, share links, curl import, lesson steps). */
   load: (draft: Draft) => void;
@@ -57,6 +60,7 @@ export const useDraftStore = create<DraftStore>()((set) => {
       }),
     setBodyType: (bodyType) => change(() => ({ bodyType })),
     setBody: (body) => change(() => ({ body })),
+    setFile: (file) => change(() => ({ file })),
     setAuth: (auth) => change(() => ({ auth })),
     load: (draft) => set({ draft }),
     reset: () => set({ draft: emptyDraft() }),

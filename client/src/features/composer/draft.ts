@@ -1,7 +1,7 @@
 // The request a learner composes, and the pure functions that turn it into what is sent.
 // No React here: these are unit-tested on their own.
 
-export type BodyType = 'none' | 'json' | 'form' | 'multipart' | 'text' | 'xml';
+export type BodyType = 'none' | 'json' | 'form' | 'multipart' | 'text' | 'xml' | 'binary';
 
 export interface KeyValueRow {
   id: string;
@@ -41,6 +41,8 @@ export interface Draft {
   form: KeyValueRow[];
   /** Parts for multipart/form-data. */
   multipart: MultipartRow[];
+  /** For binary: the bytes sent as the whole body (a file, or bytes an imported command sent). */
+  file?: AttachedFile;
   auth: AuthConfig;
 }
 
@@ -53,6 +55,7 @@ export interface OutgoingRequest {
 }
 
 export const CONTENT_TYPE_OF_BODY: Record<Exclude<BodyType, 'none' | 'multipart'>, string> = {
+  binary: 'application/octet-stream',
   json: 'application/json',
   form: 'application/x-www-form-urlencoded',
   text: 'text/plain; charset=utf-8',
@@ -212,6 +215,9 @@ export function buildOutgoing(draft: Draft, boundary = multipartBoundary()): Out
       body = { encoding: 'text', data };
       break;
     }
+    case 'binary':
+      if (draft.file) body = { encoding: 'base64', data: draft.file.data };
+      break;
     case 'multipart':
       // The boundary is chosen here, so only we can write this header (unless the learner insists).
       if (!hasHeader(headers, 'content-type')) headers.push(['Content-Type', `multipart/form-data; boundary=${boundary}`]);
@@ -228,6 +234,7 @@ export function buildOutgoing(draft: Draft, boundary = multipartBoundary()): Out
 export function impliedContentType(draft: Draft, boundary?: string): string | undefined {
   if (draft.bodyType === 'none') return undefined;
   if (draft.bodyType === 'multipart') return `multipart/form-data; boundary=${boundary ?? '<boundary>'}`;
+  if (draft.bodyType === 'binary' && draft.file?.type) return draft.file.type;
   return CONTENT_TYPE_OF_BODY[draft.bodyType];
 }
 
@@ -241,7 +248,8 @@ export interface DraftWarning {
 export function draftWarnings(draft: Draft): DraftWarning[] {
   const warnings: DraftWarning[] = [];
   const method = draft.method.toUpperCase();
-  const hasBody = draft.bodyType !== 'none' && (draft.body !== '' || draft.form.length > 0 || draft.multipart.length > 0);
+  const hasBody =
+    draft.bodyType === 'binary' ? Boolean(draft.file) : draft.bodyType !== 'none' && (draft.body !== '' || draft.form.length > 0 || draft.multipart.length > 0);
   const contentType = draft.headers.find((h) => h.enabled && h.name.trim().toLowerCase() === 'content-type');
   if (hasBody && (method === 'GET' || method === 'HEAD')) {
     warnings.push({

@@ -1,5 +1,5 @@
 // The composer's tab panels: query parameters (kept in sync with the URL), headers, body and auth.
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { KeyValueTable } from '../../components/ui/key-value-table';
 import { useReferenceStore } from '../reference/reference-store';
 import { queryRowsOf, row, type BodyType, type MultipartRow } from './draft';
@@ -76,6 +76,7 @@ const BODY_TYPES: { id: BodyType; label: string }[] = [
   { id: 'multipart', label: 'Multipart (files)' },
   { id: 'text', label: 'Text' },
   { id: 'xml', label: 'XML' },
+  { id: 'binary', label: 'Binary (a file as the body)' },
 ];
 
 function readFile(file: File): Promise<string> {
@@ -97,10 +98,13 @@ export function BodyEditor({ highlightFields }: { highlightFields: readonly stri
   const multipart = useDraftStore((s) => s.draft.multipart);
   const setBodyType = useDraftStore((s) => s.setBodyType);
   const setBody = useDraftStore((s) => s.setBody);
+  const file = useDraftStore((s) => s.draft.file);
+  const setFile = useDraftStore((s) => s.setFile);
+  const [fileProblem, setFileProblem] = useState<string>();
   const updateRow = useDraftStore((s) => s.updateRow);
   const removeRow = useDraftStore((s) => s.removeRow);
   const addRow = useDraftStore((s) => s.addRow);
-  const ids = { type: useId(), body: useId() };
+  const ids = { type: useId(), body: useId(), file: useId() };
 
   return (
     <div className="body-editor">
@@ -167,6 +171,36 @@ export function BodyEditor({ highlightFields }: { highlightFields: readonly stri
             </label>
           )}
         />
+      )}
+      {bodyType === 'binary' && (
+        <>
+          <label htmlFor={ids.file}>File to send as the body</label>
+          <input
+            id={ids.file}
+            type="file"
+            onChange={async (e) => {
+              const picked = e.target.files?.[0];
+              if (!picked) return;
+              if (picked.size > MAX_FILE_BYTES) {
+                e.target.value = '';
+                setFileProblem(`${picked.name} is ${Math.round(picked.size / 1024)} KB; send files up to ${MAX_FILE_BYTES / 1024} KB.`);
+                return;
+              }
+              setFileProblem(undefined);
+              setFile({ name: picked.name, type: picked.type, data: await readFile(picked) });
+            }}
+          />
+          {fileProblem && (
+            <p role="alert" className="warning">
+              {fileProblem}
+            </p>
+          )}
+          <p className="muted">
+            {file
+              ? `Sending ${file.name}: ${Math.floor((file.data.length * 3) / 4) - (file.data.match(/=*$/)?.[0].length ?? 0)} bytes, exactly as they are.`
+              : 'Choose a file: its bytes are the whole body, exactly as they are.'}
+          </p>
+        </>
       )}
       {bodyType === 'none' && <p className="muted">No body will be sent.</p>}
     </div>

@@ -9,7 +9,7 @@ export const SHARE_PARAM = 'r';
 const VERSION = '1';
 /** Longest encoded link part we accept, so a pasted monster cannot hang the page. */
 export const MAX_SHARE_LENGTH = 64_000;
-const BODY_TYPES: readonly BodyType[] = ['none', 'json', 'form', 'multipart', 'text', 'xml'];
+const BODY_TYPES: readonly BodyType[] = ['none', 'json', 'form', 'multipart', 'text', 'xml', 'binary'];
 
 export class ShareLinkError extends Error {}
 
@@ -37,7 +37,7 @@ function pack(draft: Draft): Packed {
   if (draft.bodyType !== 'none') packed.t = draft.bodyType;
   if (draft.body) packed.b = draft.body;
   if (draft.form.length) packed.f = pairs(draft.form);
-  // Files are not shared (they can be large); their part names and text values are.
+  // Files are not shared (they can be large, and a binary body's file is left out too); part names and text values are.
   if (draft.multipart.length) packed.p = pairs(draft.multipart.map(({ file: _file, ...rest }) => rest));
   if (draft.auth.kind !== 'none') packed.a = draft.auth;
   return packed;

@@ -3,7 +3,7 @@
 // module decides how the request is shown in the composer: body type from Content-Type, form and
 // multipart rows when they reproduce the body exactly, -u as the Basic auth helper.
 import { emptyDraft, row, type BodyType, type Draft, type MultipartRow } from '../draft';
-import { utf8Text, utf8TextLossy } from './bytes';
+import { bytesToBase64, utf8Text } from './bytes';
 import { formRowsOf } from './form-body';
 import { multipartBoundaryOf, multipartRowsOf } from './multipart-body';
 import { readCurlCommand } from './read-curl';
@@ -75,9 +75,10 @@ export function parseCurl(command: string, options: ParseCurlOptions = {}): Curl
       draft.multipart = parts;
       headers.splice(contentTypeAt, 1);
     } else if (text === undefined) {
-      warnings.push('The body has bytes that are not UTF-8 text; the composer holds text, so those bytes were replaced with �. Attach binary data as a file in a multipart body instead.');
-      draft.bodyType = 'text';
-      draft.body = utf8TextLossy(request.body);
+      // Bytes that are not text are kept as they are: a binary body, as curl would send it.
+      notes.push(`The body is ${request.body.length} bytes that are not UTF-8 text, so it is kept byte for byte as a binary body.`);
+      draft.bodyType = 'binary';
+      draft.file = { name: 'body from the command', type: contentType ?? '', data: bytesToBase64(request.body) };
     } else {
       const type = bodyTypeOf(contentType);
       const rows = type === 'form' ? formRowsOf(text) : undefined;
