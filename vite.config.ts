@@ -26,7 +26,7 @@ function apiServer(): Plugin {
       child = spawn(process.execPath, ['--import', 'tsx', '--watch', 'server/main.ts'], {
         cwd: root,
         stdio: 'inherit',
-        env: { ...process.env, PORT: String(API_PORT), SKIP_CLIENT_BUILD: '1' },
+        env: { ...process.env, PORT: String(API_PORT) },
       });
       server.httpServer?.once('close', () => child?.kill());
       process.once('exit', () => child?.kill());

@@ -11,6 +11,8 @@ import { ResourceRegistry } from './http/resource-registry';
 import { handleClientError } from './http/client-errors';
 import { limitConnectionsPerClient } from './http/connection-limit';
 import { logErrorAnswer } from './http/deliberate-answers';
+import type { LogStream } from './http/log-output';
+import { logSlowRequests } from './http/slow-requests';
 import { summarize, toFieldErrors, type SchemaError } from './http/validation-errors';
 import { CollectionFullError } from './store/types';
 import sandboxes from './services/sandboxes';
@@ -41,6 +43,8 @@ export interface BuildOptions extends Partial<Config> {
   clientDir?: string;
   /** Log requests (pino). Off unless asked, so tests stay quiet. */
   logger?: boolean;
+  /** Where log lines go (server/http/log-output.ts); default JSON lines on stdout. */
+  logStream?: LogStream;
   /** Clock, for tests of time-based behaviour. */
   now?: () => Date;
   /** Folder of lesson files (in its walkthroughs/, or directly), default lessons/. */
@@ -160,6 +164,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     logger: options.logger
       ? {
           level: config.logLevel,
+          ...(options.logStream ? { stream: options.logStream } : {}),
           // Room and inbox keys may travel as ?key= (EventSource cannot send headers): a log line shows the
           // URL with every secret parameter and sandbox credential masked.
           serializers: {
@@ -194,6 +199,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   limitConnectionsPerClient(app, config.maxConnectionsPerClient);
+  if (options.logger) logSlowRequests(app, config.slowRequestMs);
 
   // JSON bodies: our parser says where the JSON broke.
   app.removeContentTypeParser('application/json');

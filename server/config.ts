@@ -8,6 +8,18 @@ export interface Config {
   host: string;
   /** Pino log level. `LOG_LEVEL`, default "info". */
   logLevel: string;
+  /**
+   * How log lines look. `LOG_FORMAT`: "pretty" (readable, for a terminal), "json" (one JSON object a line,
+   * for log collectors) or "auto" (the default: pretty when stdout is a terminal, JSON otherwise).
+   */
+  logFormat: 'auto' | 'pretty' | 'json';
+  /** A request that takes longer than this, in ms, is logged as slow (0: never). `SLOW_REQUEST_MS`. */
+  slowRequestMs: number;
+  /**
+   * Server processes on the port. `WORKERS`, default 1. Above 1 is refused until learners' state is shared
+   * between processes (issue 17): each process would otherwise keep sandboxes, sessions and rooms of its own.
+   */
+  workers: number;
   /** Most private sandboxes kept at once; the least recently used is evicted beyond it. `SANDBOX_MAX`. */
   sandboxMax: number;
   /** Most items one sandbox may hold in one collection; more → 507. `SANDBOX_ITEM_LIMIT`. */
@@ -89,6 +101,9 @@ export const DEFAULT_CONFIG: Config = {
   port: 3000,
   host: '127.0.0.1',
   logLevel: 'info',
+  logFormat: 'auto',
+  slowRequestMs: 1_000,
+  workers: 1,
   sandboxMax: 5_000,
   sandboxItemLimit: 500,
   sandboxIdleMinutes: 120,
@@ -165,6 +180,8 @@ const INT_RULES: IntRule[] = [
   { key: 'streamMax', env: 'STREAM_MAX', min: 1, max: 100_000 },
   { key: 'sseHeartbeatMs', env: 'SSE_HEARTBEAT_MS', min: 1_000, max: 120_000 },
   { key: 'classroomCreatePerMinute', env: 'CLASSROOM_CREATE_PER_MINUTE', min: 1, max: 100_000 },
+  { key: 'slowRequestMs', env: 'SLOW_REQUEST_MS', min: 0, max: 600_000 },
+  { key: 'workers', env: 'WORKERS', min: 1, max: 64 },
   { key: 'sendRatePerMinute', env: 'SEND_RATE_PER_MINUTE', min: 1, max: 1_000_000 },
   { key: 'sendConcurrency', env: 'SEND_CONCURRENCY', min: 1, max: 1_024 },
   { key: 'sendClientConcurrency', env: 'SEND_CLIENT_CONCURRENCY', min: 1, max: 1_024 },
@@ -177,6 +194,14 @@ const INT_RULES: IntRule[] = [
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export class ConfigError extends Error {}
+
+/** Why WORKERS above 1 is refused: what a second process would not see. */
+const WORKERS_REFUSED = (workers: number) =>
+  `WORKERS=${workers} is refused: this server keeps learners' state in the memory of one process — private ` +
+  'sandboxes, log-in sessions and tokens, classroom rooms and their event streams, inboxes, rate limits and ' +
+  'the send queue. A second process would not know a session, sandbox or room made on the first, so requests ' +
+  'would fail at random depending on which process took the connection. Shared state between processes is ' +
+  'issue 17; until it lands, use WORKERS=1 (the default).';
 
 /** Reads and checks the configuration; throws ConfigError naming the variable when a value is bad. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -215,5 +240,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     config.logLevel = env.LOG_LEVEL;
   }
+  if (env.LOG_FORMAT) {
+    if (!['auto', 'pretty', 'json'].includes(env.LOG_FORMAT)) {
+      throw new ConfigError(`LOG_FORMAT=${JSON.stringify(env.LOG_FORMAT)} is not valid: use pretty, json or auto (pretty in a terminal, JSON otherwise).`);
+    }
+    config.logFormat = env.LOG_FORMAT as Config['logFormat'];
+  }
+  if (config.workers > 1) throw new ConfigError(WORKERS_REFUSED(config.workers));
   return config;
 }

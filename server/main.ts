@@ -1,8 +1,10 @@
-// Starts HTTP Sandbox: reads the configuration, builds the client if needed, listens, and shuts
-// down gracefully on SIGINT/SIGTERM (in-flight requests finish; new ones get 503).
+// Starts HTTP Sandbox: reads the configuration, listens, and shuts down gracefully on SIGINT/SIGTERM
+// (in-flight requests finish; new ones get 503). `npm start` builds the client and compiles this file
+// first (server/build.ts), then runs dist/server/main.js: the serving process never loads a build tool.
 import { buildApp } from './app';
-import { CLIENT_DIST, ensureClientBuilt } from './client-build';
+import { CLIENT_DIST } from './client-build';
 import { ConfigError, readConfig } from './config';
+import { logDestination } from './http/log-output';
 
 async function main(): Promise<void> {
   let config;
@@ -15,9 +17,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  if (process.env.SKIP_CLIENT_BUILD !== '1') await ensureClientBuilt((message) => console.log(message));
 
-  const app = await buildApp({ ...config, clientDir: CLIENT_DIST, logger: true });
+  const app = await buildApp({ ...config, clientDir: CLIENT_DIST, logger: true, logStream: await logDestination(config.logFormat) });
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

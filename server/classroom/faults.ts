@@ -4,7 +4,7 @@
 // student's); the hook below runs before every toy API request and acts when it names one of them.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { deliberately } from '../http/deliberate-answers';
+import { deliberately, deliberatelyDelayed } from '../http/deliberate-answers';
 import { HttpProblem } from '../http/problem';
 import type { FaultSettings } from './protocol';
 import { FAULT_RETRY_AFTER_DEFAULT_S } from './limits';
@@ -92,6 +92,7 @@ export function createFaultHook(options: FaultHookOptions) {
     if (faults.latencyMs > 0) {
       try {
         await delay(faults.latencyMs, undefined, { signal: options.signal });
+        deliberatelyDelayed(request, faults.latencyMs);
       } catch {
         // The app is closing: answer at once (it will say 503 to new requests anyway).
       }

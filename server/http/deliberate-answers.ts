@@ -7,6 +7,17 @@ import type { FastifyRequest } from 'fastify';
 import type { HttpProblem } from './problem';
 
 const staged = new WeakMap<HttpProblem, string>();
+const delayed = new WeakMap<FastifyRequest, number>();
+
+/** Records that the server made this request wait on purpose (a latency switch), so it is not logged as slow. */
+export function deliberatelyDelayed(request: FastifyRequest, ms: number): void {
+  delayed.set(request, (delayed.get(request) ?? 0) + ms);
+}
+
+/** How long the server made this request wait on purpose, in ms. */
+export function deliberateDelayOf(request: FastifyRequest): number {
+  return delayed.get(request) ?? 0;
+}
 
 /** Marks a problem as an answer given on purpose (e.g. "room ABCD fault switch"), logged at info. */
 export function deliberately<T extends HttpProblem>(problem: T, why: string): T {
