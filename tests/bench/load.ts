@@ -20,6 +20,9 @@ export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
+  /** CPU time this load generator used (user + system), ms: its share of the cores the server also uses. */
+  cpuMs: number;
+  elapsedMs: number;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -34,6 +37,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let non2xx = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + spec.durationMs;
   const worker = async () => {
@@ -51,6 +55,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   };
   await Promise.all(Array.from({ length: spec.connections }, worker));
   const elapsed = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   await pool.close();
   const sorted = Float64Array.from(latencies).sort();
   return {
@@ -60,6 +65,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     rps: Math.round((latencies.length / elapsed) * 1000),
     p50: Number(percentile(sorted, 50).toFixed(2)),
     p99: Number(percentile(sorted, 99).toFixed(2)),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    elapsedMs: Math.round(elapsed),
   };
 }
 
