@@ -104,7 +104,7 @@ describe('a copy works where the page works (real tools, live sandbox)', () => {
         const output = await runCode(code);
         expect(output.split('\n').find((line) => /\b\d{3}\b/.test(line))).toMatch(/\b201\b/);
         expect(await titles()).toContain(title);
-      });
+      }, 30_000);
     });
   }
 });

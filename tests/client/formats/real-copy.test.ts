@@ -110,7 +110,7 @@ describeWithTool('HTTPie', HAS_HTTPIE, 'copy as HTTPie, run in bash', () => {
     const grouped = (headers: [string, string][]) => headers.map((h, i) => ({ h, first: headers.findIndex(([n]) => n.toLowerCase() === h[0].toLowerCase()), i })).sort((a, b) => a.first - b.first || a.i - b.i).map(({ h }) => h);
     const want = expected(request);
     expect(received(captured, request, CLIENT_DEFAULTS.httpie)).toEqual({ ...want, headers: grouped(want.headers) });
-  });
+  }, 30_000);
 });
 
 describe("copy as fetch, run by Node's fetch", () => {
