@@ -35,6 +35,8 @@ import openapiRoutes from './routes/openapi';
 import clientRoutes from './routes/client';
 import classroom from './classroom/service';
 import { redactUrl } from './classroom/redact';
+import tracing from './trace/plugin';
+import traceRoutes from './routes/traces';
 import roomRoutes from './routes/rooms';
 import inboxRoutes from './routes/inboxes';
 
@@ -212,6 +214,8 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   });
 
   app.decorate('resources', new ResourceRegistry());
+  // The server X-ray first, so that it sees every step, the request checks below included.
+  await app.register(tracing);
   app.addHook('onRequest', async (request) => {
     if (request.url.length > config.maxUrlLength) {
       throw new HttpProblem(
@@ -302,6 +306,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   await app.register(classroom, { settings: config, now: options.now });
 
   await app.register(toyApiRoutes, { prefix: '/api' });
+  await app.register(traceRoutes);
   await app.register(echoRoutes);
   await app.register(sendRoutes, {
     allowOrigins: config.allowOrigins,

@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { evaluatePreconditions, parseEntityTags, type PreconditionHeaders } from './conditional';
-import { negotiate } from './negotiate';
+import { negotiate, parseAccept } from './negotiate';
+import { traceClock, traceStep } from '../trace/tracer';
 import { HttpProblem } from './problem';
 import {
   FORMAT_OF_MEDIA_TYPE,
@@ -32,7 +33,9 @@ export interface RepresentationOptions {
 
 /** Picks the format from Accept, or throws 406 naming what we can send. */
 export function chooseFormat(request: FastifyRequest): { format: Format; mediaType: string } {
+  const startedAt = traceClock();
   const mediaType = negotiate(request.headers.accept, OFFERED_MEDIA_TYPES);
+  if (startedAt !== undefined) traceNegotiation(request.headers.accept, mediaType, startedAt);
   if (mediaType === null) {
     throw new HttpProblem(
       'not-acceptable',
@@ -41,6 +44,38 @@ export function chooseFormat(request: FastifyRequest): { format: Format; mediaTy
     );
   }
   return { format: FORMAT_OF_MEDIA_TYPE[mediaType as keyof typeof FORMAT_OF_MEDIA_TYPE], mediaType };
+}
+
+/** The X-ray of content negotiation: the Accept header as parsed, what is offered, what was chosen. */
+function traceNegotiation(accept: string | undefined, chosen: string | null, startedAt: number): void {
+  const ranges = accept ? parseAccept(accept).map((r) => `${r.type}/${r.subtype};q=${r.q}`) : [];
+  traceStep({
+    stage: 'negotiation',
+    title: chosen ? `Chose ${chosen}` : 'Nothing offered matches Accept',
+    outcome: chosen ? 'pass' : 'refused',
+    why: accept
+      ? `Accept asks for ${ranges.join(', ') || 'nothing readable'}; this resource is offered as ${OFFERED_MEDIA_TYPES.join(', ')}.${chosen ? ` ${chosen} has the highest preference (q-value, then the more specific range).` : ''}`
+      : `No Accept header: any type will do, so the first offered, ${chosen}, is sent.`,
+    facts: { accept: accept ?? '(none)', offered: OFFERED_MEDIA_TYPES.join(', '), chosen },
+    learn: { kind: 'header', id: 'Accept' },
+    startedAt,
+  });
+}
+
+/** The X-ray of a conditional request: the validators compared and the outcome. */
+function traceConditional(headers: PreconditionHeaders, current: { etag?: string; lastModified?: string }, outcome: string, startedAt: number): void {
+  const sent = Object.entries(headers).filter(([, value]) => value !== undefined);
+  if (sent.length === 0) return;
+  const header = sent.map(([name]) => name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase())).join(', ');
+  traceStep({
+    stage: 'conditional',
+    title: outcome === 'not-modified' ? `${header} matched: 304 Not Modified` : outcome === 'failed' ? `${header} failed: 412 Precondition Failed` : `${header} checked: the request goes on`,
+    outcome: outcome === 'failed' ? 'refused' : 'pass',
+    why: `Compared what you sent with the current ETag ${current.etag ?? '(none)'}${current.lastModified ? ` and Last-Modified ${httpDate(current.lastModified)}` : ''}, in the order RFC 9110 §13.2.2 gives.`,
+    facts: { ...Object.fromEntries(sent), 'current etag': current.etag ?? null, ...(current.lastModified ? { 'last-modified': httpDate(current.lastModified) } : {}) },
+    learn: { kind: 'status', id: outcome === 'not-modified' ? '304' : outcome === 'failed' ? '412' : '200' },
+    startedAt,
+  });
 }
 
 /** A content hash of the JSON representation; each other format's tag adds its own suffix. */
@@ -83,6 +118,7 @@ export function preconditionHeaders(request: FastifyRequest): PreconditionHeader
  * it has not seen.
  */
 export function checkWritePreconditions(request: FastifyRequest, current: { updatedAt: string } | undefined): void {
+  const startedAt = traceClock();
   const headers = preconditionHeaders(request);
   const outcome = evaluatePreconditions(
     request.method,
@@ -90,6 +126,7 @@ export function checkWritePreconditions(request: FastifyRequest, current: { upda
     current ? { etag: entityTag(current), lastModified: new Date(current.updatedAt) } : {},
     sameVersion,
   );
+  if (startedAt !== undefined) traceConditional(headers, current ? { etag: entityTag(current), lastModified: current.updatedAt } : {}, outcome.result, startedAt);
   if (outcome.result !== 'failed') return;
   const sent = headers[outcome.header];
   const now = current ? entityTag(current) : undefined;
@@ -117,7 +154,18 @@ export function sendRepresentation(
   reply.header('cache-control', 'private, no-cache');
   // The JSON text is both the JSON body and the input of every format's ETag: serialise it once
   // (and, for data with a cache key, once per change).
+  const cacheStarted = traceClock();
   let cached = options.cacheKey ? SERIALISED.get(options.cacheKey) : undefined;
+  if (cacheStarted !== undefined && options.cacheKey) {
+    traceStep({
+      stage: 'cache',
+      title: cached ? 'Cache hit: the list was serialised before and has not changed since' : 'Cache miss: the list is serialised now and kept',
+      outcome: 'info',
+      why: 'The server keeps serialised lists by a key made of the collections’ revisions, so any write makes a new key and a stale list is never served.',
+      facts: { hit: cached !== undefined },
+      startedAt: cacheStarted,
+    });
+  }
   if (!cached) {
     const json = serialize('json', data, options.names);
     cached = { json, hash: hashOf(json), bodies: { json } };
@@ -133,11 +181,15 @@ export function sendRepresentation(
 
   const safe = request.method === 'GET' || request.method === 'HEAD';
   if (safe && (etag || options.lastModified)) {
+    const conditionalStarted = traceClock();
     const outcome = evaluatePreconditions(
       request.method,
       preconditionHeaders(request),
       { etag, lastModified: options.lastModified ? new Date(options.lastModified) : undefined },
     );
+    if (conditionalStarted !== undefined) {
+      traceConditional(preconditionHeaders(request), { ...(etag ? { etag } : {}), ...(options.lastModified ? { lastModified: options.lastModified } : {}) }, outcome.result, conditionalStarted);
+    }
     if (outcome.result === 'not-modified') return reply.code(304).send();
     if (outcome.result === 'failed') {
       throw new HttpProblem(

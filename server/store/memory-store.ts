@@ -12,6 +12,25 @@ import {
   type SandboxStore,
 } from './types';
 import type { SeedData } from './seed';
+import { traceClock, traceStep } from '../trace/tracer';
+
+/** The fields of a write that changed, for the X-ray (the tracer leaves out password hashes). */
+function changedFields(before: object | undefined, after: object | undefined): { field: string; before: unknown; after: unknown }[] {
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  const out: { field: string; before: unknown; after: unknown }[] = [];
+  for (const key of keys) {
+    if (key === 'updatedAt' || key === 'createdAt') continue;
+    const was = (before as Record<string, unknown> | undefined)?.[key];
+    const now = (after as Record<string, unknown> | undefined)?.[key];
+    if (was !== now) out.push({ field: key, before: was ?? null, after: now ?? null });
+  }
+  return out;
+}
+
+/** "book" for the books collection, "category" for categories. */
+function singular(collection: string): string {
+  return collection.endsWith('ies') ? `${collection.slice(0, -3)}y` : collection.replace(/s$/, '');
+}
 
 export interface MemoryStoreOptions {
   seed: () => SeedData;
@@ -86,11 +105,22 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
   }
 
   list(): readonly T[] {
-    return [...this.#items.values()];
+    const items = [...this.#items.values()];
+    if (traceClock() !== undefined) traceStep({ stage: 'store', title: `Read all ${items.length} ${this.name}`, outcome: 'info', facts: { collection: this.name, items: items.length } });
+    return items;
   }
 
   get(id: number): T | undefined {
-    return this.#items.get(id);
+    const item = this.#items.get(id);
+    if (traceClock() !== undefined) {
+      traceStep({
+        stage: 'store',
+        title: item ? `Found ${singular(this.name)} ${id}` : `No ${singular(this.name)} with id ${id}`,
+        outcome: 'info',
+        facts: { collection: this.name, id, found: item !== undefined },
+      });
+    }
+    return item;
   }
 
   insert(fields: Fields<T>): T {
@@ -98,6 +128,7 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
     const stamp = this.now().toISOString();
     const item = Object.freeze({ id: this.#nextId++, ...fields, createdAt: stamp, updatedAt: stamp }) as T;
     this.#writable().set(item.id, item);
+    traceStep({ stage: 'store', title: `Inserted ${singular(this.name)} ${item.id}`, outcome: 'pass', facts: { collection: this.name, id: item.id, operation: 'insert' }, changes: changedFields(undefined, item) });
     return item;
   }
 
@@ -111,12 +142,16 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
       updatedAt: this.now().toISOString(),
     }) as T;
     this.#writable().set(id, item);
+    traceStep({ stage: 'store', title: `Updated ${singular(this.name)} ${id}`, outcome: 'pass', facts: { collection: this.name, id, operation: 'update' }, changes: changedFields(existing, item) });
     return item;
   }
 
   remove(id: number): T | undefined {
     const existing = this.#items.get(id);
-    if (existing) this.#writable().delete(id);
+    if (existing) {
+      this.#writable().delete(id);
+      traceStep({ stage: 'store', title: `Deleted ${singular(this.name)} ${id}`, outcome: 'pass', facts: { collection: this.name, id, operation: 'delete' }, changes: changedFields(existing, undefined) });
+    }
     return existing;
   }
 

@@ -16,6 +16,7 @@ import type { Book } from '../../protocol';
 import type { SandboxData, UserRecord } from '../../store/types';
 import { NoContent, declareResource, loggedIn, findOr404, problemResponses, sendList } from './collection';
 import { IdempotencyKeys } from './idempotency-keys';
+import { traceStep } from '../../trace/tracer';
 
 const BOOK = { root: 'book', item: 'book' };
 const BOOKS = { root: 'books', item: 'book' };
@@ -34,8 +35,20 @@ function checkCategory(data: SandboxData, categoryId: number | null | undefined)
 
 /** Only a book's owner may change it (authorisation, 403), once we know who is asking (authentication, 401). */
 function checkOwner(book: Book, user: UserRecord, data: SandboxData, action: string): void {
-  if (book.ownerId === user.id) return;
+  const rule = `Only a book's owner may ${action} it`;
+  if (book.ownerId === user.id) {
+    traceStep({ stage: 'authorization', title: `${rule}: book ${book.id} is yours`, outcome: 'pass', facts: { rule: 'only-owner-may-change', book: book.id, owner: user.username, you: user.username }, learn: { kind: 'status', id: '403' } });
+    return;
+  }
   const owner = data.users.get(book.ownerId)?.username ?? `user ${book.ownerId}`;
+  traceStep({
+    stage: 'authorization',
+    title: `${rule}: book ${book.id} belongs to ${owner}, you are ${user.username}`,
+    outcome: 'refused',
+    why: `The server knows who you are (authentication passed), and the owner rule says no: 403 Forbidden, not 401.`,
+    facts: { rule: 'only-owner-may-change', book: book.id, owner, you: user.username },
+    learn: { kind: 'status', id: '403' },
+  });
   throw new HttpProblem(
     'forbidden',
     `You are logged in as ${user.username}, but book ${book.id} belongs to ${owner}, and only a book's owner may ${action} it. This is a 403, not a 401: the server knows who you are, and the answer is no. Try one of your own books (GET /api/books?owner=${user.username}).`,

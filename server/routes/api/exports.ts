@@ -6,6 +6,7 @@ import { notFound } from '../../http/problem';
 import { sendRepresentation } from '../../http/send-representation';
 import { BookSchema, ExportJobSchema, IdParamsSchema, SandboxQuerySchema } from '../../schemas/toy-api';
 import { declareResource, findOr404, problemResponses } from './collection';
+import { traceStep } from '../../trace/tracer';
 
 const JobParams = Type.Object({ id: Type.Integer({ minimum: 1 }), jobId: Type.String({ pattern: '^[0-9a-f]{12}$' }) });
 
@@ -40,6 +41,14 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const book = findOr404(sandbox.data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
       const job = app.exportJobs.start(sandbox.id, book);
       const url = jobUrl(book.id, job.id);
+      traceStep({
+        stage: 'job',
+        title: `Started export job ${job.id} in the background: running → done in about ${app.exportJobs.secondsLeft(job)} s`,
+        outcome: 'pass',
+        why: 'The work takes a while, so the server answers at once with 202 Accepted and the job’s Location; polling it gives 200 and Retry-After while it runs, then 303 See Other to the result.',
+        facts: { job: job.id, location: url, states: 'running → done' },
+        learn: { kind: 'status', id: '202' },
+      });
       return reply
         .code(202)
         .header('location', url)

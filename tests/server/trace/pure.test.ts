@@ -1,0 +1,55 @@
+// The X-ray's pure parts: the Server-Timing header and the nearest route.
+import { describe, expect, it } from 'vitest';
+import { nearestRoute } from '../../../server/trace/nearest-route';
+import { serverTiming } from '../../../server/trace/server-timing';
+import { Tracer, TRACE_MAX_STEPS } from '../../../server/trace/tracer';
+import type { TraceStep } from '../../../server/trace/trace-types';
+
+const at = (stage: TraceStep['stage'], durationMs: number, title = stage): TraceStep => ({ stage, title, outcome: 'pass', atMs: 0, durationMs });
+
+describe('serverTiming', () => {
+  it('sums each stage, in the order a request meets them, and ends with the total', () => {
+    expect(serverTiming([at('store', 0.5, 'Found book 1'), at('routing', 0.1, 'Matched'), at('store', 0.25)], 2)).toBe(
+      'routing;dur=0.100;desc="Matched", store;dur=0.750;desc="Found book 1", total;dur=2.000',
+    );
+  });
+
+  it('writes descriptions as quoted-strings of visible ASCII', () => {
+    expect(serverTiming([at('job', 1, 'running → done, "quoted" \\ and ünïcode')], 1)).toBe('job;dur=1.000;desc="running -> done, \\"quoted\\" \\\\ and ?n?code", total;dur=1.000');
+  });
+});
+
+describe('nearestRoute', () => {
+  const routes = ['/api/books', '/api/books/:id', '/api/categories', '/api/books/:id/comments', '/api/users/:id'];
+  it.each([
+    ['/api/book/3', '/api/books/:id'],
+    ['/api/bookz', '/api/books'],
+    ['/api/categorie', '/api/categories'],
+    ['/api/books/3/coments', '/api/books/:id/comments'],
+  ])('%s → %s', (path, nearest) => {
+    expect(nearestRoute(path, routes)).toBe(nearest);
+  });
+
+  it('names none when nothing is close', () => {
+    expect(nearestRoute('/api/completely/different/thing/here', routes)).toBeUndefined();
+  });
+});
+
+describe('Tracer', () => {
+  it(`keeps at most ${TRACE_MAX_STEPS} steps and says it cut the rest`, () => {
+    const tracer = new Tracer('t');
+    for (let i = 0; i < TRACE_MAX_STEPS + 5; i += 1) tracer.add({ stage: 'store', title: `read ${i}`, outcome: 'info' });
+    const trace = tracer.finish({ method: 'GET', url: '/api/books', route: '/api/books', status: 200 });
+    expect(trace.steps).toHaveLength(TRACE_MAX_STEPS);
+    expect(trace.truncated).toBe(true);
+  });
+
+  it('never keeps a fact or a changed field whose name marks a secret, and cuts long text', () => {
+    const tracer = new Tracer('t');
+    tracer.add({ stage: 'store', title: 'x'.repeat(1000), outcome: 'pass', facts: { user: 'ada', passwordHash: 'scrypt$…', token: 't_1' }, changes: [{ field: 'passwordHash', before: 'a', after: 'b' }, { field: 'displayName', before: 'A', after: 'B' }] });
+    const [step] = tracer.finish({ method: 'PATCH', url: '/api/users/1', route: '/api/users/:id', status: 200 }).steps;
+    expect(step!.facts).toEqual({ user: 'ada' });
+    expect(step!.changes).toEqual([{ field: 'displayName', before: 'A', after: 'B' }]);
+    expect(step!.title.length).toBe(300);
+  });
+});
