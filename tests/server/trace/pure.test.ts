@@ -5,7 +5,7 @@ import { serverTiming } from '../../../server/trace/server-timing';
 import { Tracer, TRACE_MAX_STEPS } from '../../../server/trace/tracer';
 import type { TraceStep } from '../../../server/trace/trace-types';
 
-const at = (stage: TraceStep['stage'], durationMs: number, title = stage): TraceStep => ({ stage, title, outcome: 'pass', atMs: 0, durationMs });
+const at = (stage: TraceStep['stage'], durationMs: number, title: string = stage): TraceStep => ({ stage, title, outcome: 'pass', atMs: 0, durationMs });
 
 describe('serverTiming', () => {
   it('sums each stage, in the order a request meets them, and ends with the total', () => {
