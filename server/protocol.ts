@@ -10,6 +10,7 @@ import type {
   SandboxInfoSchema,
   UserSchema,
 } from './schemas/toy-api';
+import type { RequestTrace } from './trace/trace-types';
 
 export type Book = Static<typeof BookSchema>;
 export type BookInput = Static<typeof BookInputSchema>;
@@ -109,6 +110,8 @@ export interface Exchange {
   warnings?: string[];
   /** Each header as typed next to the header as sent, and why they differ (server/send/typed-vs-sent.ts). */
   typedVsSent?: HeaderComparison[];
+  /** What the toy API did with this request (the server X-ray), when the send asked for it. */
+  trace?: RequestTrace;
 }
 
 /** One row of "typed vs sent". */

@@ -178,3 +178,23 @@ describe('the server X-ray of a toy-API request', () => {
     expect(missing.json.detail).toMatch(/X-Sandbox-Trace: 1/);
   });
 });
+
+describe('the X-ray through the send endpoint', () => {
+  it('asks for the trace on the wire, as added by the page, and puts it in the exchange', async () => {
+    const sent = await call(server, '/app/send', { method: 'POST', json: { method: 'DELETE', url: '/api/books/3', headers: [['X-Sandbox', SANDBOX]], options: { trace: true } } });
+    expect(sent.status).toBe(200);
+    const exchange = sent.json.exchanges[0];
+    expect(exchange.request.raw).toContain('\r\nX-Sandbox-Trace: 1\r\n');
+    expect(exchange.typedVsSent).toContainEqual(expect.objectContaining({ name: 'X-Sandbox-Trace', kind: 'added-by-page' }));
+    expect(exchange.response.status).toBe(401);
+    expect(exchange.trace.steps.find((s: TraceStep) => s.outcome === 'refused')).toMatchObject({ stage: 'authentication' });
+  });
+
+  it('leaves requests alone when the X-ray is not asked for, and traces only the toy API', async () => {
+    const plain = await call(server, '/app/send', { method: 'POST', json: { method: 'GET', url: '/api/books/1', headers: [] } });
+    expect(plain.json.exchanges[0].request.raw).not.toContain('X-Sandbox-Trace');
+    expect(plain.json.exchanges[0].trace).toBeUndefined();
+    const echo = await call(server, '/app/send', { method: 'POST', json: { method: 'GET', url: '/get', headers: [], options: { trace: true } } });
+    expect(echo.json.exchanges[0].request.raw).not.toContain('X-Sandbox-Trace');
+  });
+});
