@@ -1,0 +1,137 @@
+// POST /app/send: performs a learner's request on the server with undici and returns the whole
+// exchange as it crossed the wire (see server/send/perform.ts). Browsers hide Host, Cookie, Origin and
+// Content-Length, follow redirects silently and never show bytes; this shows everything.
+//
+// Body: { method, url, headers: [name, value][], body?: { encoding: 'text'|'base64', data } | null,
+//         options?: { followRedirects?, maxRedirects?, timeoutMs?, trace? } }  →  200 Transcript
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { HttpProblem } from '../http/problem';
+import { performSend, SEND_LIMITS } from '../send/perform';
+import { TRACE_HEADER } from '../trace/plugin';
+import { SendQueue, SendRefusal, sendRefusalProblem, type SendQueueLimits } from '../send/send-queue';
+import { defaultDial, defaultLookup, type Dial, type Lookup } from '../send/wire-connector';
+import { RateLimiter } from '../services/rate-limits';
+
+export interface SendRoutesOptions {
+  allowOrigins: readonly string[];
+  /** How many sends run at once, and how the rest wait (server/send/send-queue.ts). */
+  queue: SendQueueLimits;
+  /** Injected in tests: DNS lookup and socket dialler (so no test can reach a real address). */
+  lookup?: Lookup;
+  dial?: Dial;
+}
+
+const METHOD_TOKEN = "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$";
+
+const SendRequestSchema = Type.Object(
+  {
+    method: Type.String({ pattern: METHOD_TOKEN, description: 'Any HTTP method token, e.g. GET or PURGE.' }),
+    url: Type.String({ minLength: 1, maxLength: 8_192, description: 'A path on this sandbox (/api/books) or an absolute URL.' }),
+    headers: Type.Array(Type.Array(Type.String({ maxLength: 8_192 }), { minItems: 2, maxItems: 2 }), {
+      maxItems: 100,
+      description: 'Request headers as [name, value] pairs, in the order they go on the wire; duplicates allowed.',
+    }),
+    body: Type.Optional(
+      Type.Unsafe<{ encoding: 'text' | 'base64'; data: string } | null>({
+        anyOf: [
+          { type: 'null' },
+          {
+            type: 'object',
+            required: ['encoding', 'data'],
+            additionalProperties: false,
+            properties: { encoding: { enum: ['text', 'base64'] }, data: { type: 'string' } },
+          },
+        ],
+      }),
+    ),
+    addedByPage: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 0, maximum: 99 }), {
+        maxItems: 100,
+        description: 'Indexes into headers of those the page added for the learner (its cookie jar), shown as such in typed vs sent.',
+      }),
+    ),
+    options: Type.Optional(
+      Type.Object(
+        {
+          followRedirects: Type.Optional(Type.Boolean()),
+          maxRedirects: Type.Optional(Type.Integer({ minimum: 0, maximum: SEND_LIMITS.maxRedirects })),
+          timeoutMs: Type.Optional(Type.Integer({ minimum: SEND_LIMITS.minTimeoutMs, maximum: SEND_LIMITS.maxTimeoutMs, description: 'Time for the whole send, every redirect hop included.' })),
+          trace: Type.Optional(
+            Type.Boolean({ description: "Show what the toy API did with the request: adds X-Sandbox-Trace: 1 (as added by the page) and puts each hop's server X-ray in its exchange." }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, options) => {
+  const allowOrigins = new Set(options.allowOrigins);
+  const deps = { lookup: options.lookup ?? defaultLookup, dial: options.dial ?? defaultDial };
+  const queue = new SendQueue(options.queue);
+
+  // A learner's request goes out, and the exact exchange comes back.
+  app.post('/app/send', { config: { accepts: ['application/json'], rateLimit: 'send' }, schema: { body: SendRequestSchema } }, async (request, reply) => {
+    const address = app.server.address();
+    if (!address || typeof address === 'string') throw new Error('the server is not listening on TCP');
+    const ownHost = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
+    const port = address.port;
+    // The Host the page was loaded with also names this sandbox (a LAN address, a proxy's name), so a path
+    // such as /api/books is sent with it. A Host that is not a host falls back to the loopback name.
+    const loopbackHost = `127.0.0.1:${port}`;
+    const givenHost = (request.headers.host ?? loopbackHost).toLowerCase();
+    const pageHost = URL.canParse(`http://${givenHost}/`) ? new URL(`http://${givenHost}/`).host : loopbackHost;
+    const ownHosts = new Set([pageHost, `localhost:${port}`, loopbackHost, `[::1]:${port}`]);
+
+    const { method, url, body, addedByPage = [], options: sendOptions = {} } = request.body;
+    let headers = request.body.headers as [string, string][];
+    const pageAdded = new Set(addedByPage.flatMap((index) => (headers[index] ? [headers[index] as [string, string]] : [])));
+    // The X-ray: a toy-API request to this sandbox asks the server to trace it. The header goes on the
+    // wire, where the learner sees it, as added by the page.
+    if (sendOptions.trace && URL.canParse(url, `http://${pageHost}`)) {
+      const target = new URL(url, `http://${pageHost}`);
+      if (ownHosts.has(target.host) && target.pathname.startsWith('/api/') && !headers.some(([name]) => name.toLowerCase() === TRACE_HEADER)) {
+        const traceHeader: [string, string] = ['X-Sandbox-Trace', '1'];
+        headers = [...headers, traceHeader];
+        pageAdded.add(traceHeader);
+      }
+    }
+    let bodyBytes: Buffer | null = null;
+    if (body) {
+      if (body.encoding === 'base64' && !/^[A-Za-z0-9+/]*={0,2}$/.test(body.data)) {
+        throw new HttpProblem('validation-failed', 'body.data is marked base64 but is not valid base64. Encode the bytes again, or send text with encoding "text".', {
+          errors: [{ field: 'body.data', location: 'body', message: 'is not valid base64' }],
+        });
+      }
+      bodyBytes = Buffer.from(body.data, body.encoding === 'base64' ? 'base64' : 'utf8');
+    }
+    // A class pressing Send together waits its turn, lane by lane (one per learner); see send-queue.ts.
+    const transcript = await queue.run(RateLimiter.clientKey(request), () => performSend(
+      {
+        method,
+        url,
+        headers,
+        pageHeaders: pageAdded,
+        body: bodyBytes,
+        followRedirects: sendOptions.followRedirects ?? false,
+        maxRedirects: sendOptions.maxRedirects ?? SEND_LIMITS.defaultRedirects,
+        timeoutMs: sendOptions.timeoutMs ?? SEND_LIMITS.defaultTimeoutMs,
+      },
+      { base: `http://${pageHost}`, ownHosts, allowOrigins, own: { host: ownHost, port }, deps },
+    ), (withdraw) => reply.raw.once('close', withdraw)).catch((error: unknown) => {
+      throw error instanceof SendRefusal ? sendRefusalProblem(error) : error;
+    });
+    // Each traced hop carries the X-ray the toy API recorded (it named the trace in X-Sandbox-Trace).
+    for (const exchange of transcript.exchanges) {
+      const link = exchange.response?.headers.find(([name]) => name.toLowerCase() === TRACE_HEADER)?.[1];
+      const trace = link?.startsWith('/app/traces/') ? app.traces.get(link.slice('/app/traces/'.length)) : undefined;
+      if (trace) exchange.trace = trace;
+    }
+    return reply.header('cache-control', 'no-store').send(transcript);
+  });
+};
+
+export default sendRoutes;
