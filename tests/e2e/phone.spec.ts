@@ -30,7 +30,8 @@ test('at 360 px every tab opens by tapping and nothing is wider than the screen'
     expect(await pageWidth(page), `composer ${tab} tab`).toBeLessThanOrEqual(360);
   }
 
-  // The header fields are wide enough to read what is in them.
+  // The URL has a line of its own, and the header fields are wide enough to read what is in them.
+  expect((await page.getByLabel('URL').boundingBox())!.width).toBeGreaterThan(300);
   await composer.getByRole('tab', { name: /^Headers/ }).tap();
   const name = page.getByLabel('header 1 name');
   const value = page.getByLabel('header 1 value');
