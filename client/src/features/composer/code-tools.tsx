@@ -38,8 +38,8 @@ function currentRequest(
   draft = useDraftStore.getState().draft,
   jar = useExchangeStore.getState().jar,
   useCookies = useExchangeStore.getState().options.useCookies,
+  variables = useVariablesStore.getState().values,
 ): { request: OutgoingRequest; secrets: CopySecrets; sandbox: boolean } {
-  const variables = useVariablesStore.getState().values;
   const { outgoing } = requestToSend(draft, { jar, useCookies, origin: window.location.origin, variables });
   const sandbox = outgoing.headers.some(([name, value]) => name.toLowerCase() === 'cookie' && /(?:^|;\s*)sandbox=/.test(value));
   return { request: outgoing, secrets: secretsIn(outgoing), sandbox };
@@ -65,8 +65,7 @@ function CopyNote() {
   const jar = useExchangeStore((s) => s.jar);
   const useCookies = useExchangeStore((s) => s.options.useCookies);
   const variables = useVariablesStore((s) => s.values);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const { secrets, sandbox } = useMemo(() => currentRequest(draft, jar, useCookies), [draft, jar, useCookies, variables]);
+  const { secrets, sandbox } = useMemo(() => currentRequest(draft, jar, useCookies, variables), [draft, jar, useCookies, variables]);
   const login = useExchangeStore((s) => s.login);
   const choice = useCodeStatusStore((s) => s.secretChoice);
   const setChoice = useCodeStatusStore((s) => s.setSecretChoice);
