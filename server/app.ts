@@ -185,6 +185,8 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
     bodyLimit: config.bodyLimit,
+    // request.ip is the socket's address unless the operator names the proxies in front (TRUST_PROXY).
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     // Report unknown query parameters and fields instead of silently dropping them.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
     exposeHeadRoutes: true,
@@ -298,8 +300,10 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   await app.register(rateLimits, {
     now: options.now,
     buckets: {
-      login: { perMinute: config.loginRatePerMinute, what: 'log-in attempts' },
-      send: { perMinute: config.sendRatePerMinute, what: 'requests through the sandbox' },
+      login: { perMinute: config.loginRatePerMinute, perAddressPerMinute: config.loginRatePerAddressPerMinute, what: 'log-in attempts' },
+      'login-failures': { perMinute: config.loginFailuresPerMinute, what: 'failed log-ins to one account' },
+      send: { perMinute: config.sendRatePerMinute, perAddressPerMinute: config.sendRatePerAddressPerMinute, what: 'requests through the sandbox' },
+      'room-create': { perMinute: config.classroomCreatePerMinute, perAddressPerMinute: config.roomCreatePerAddressPerMinute, what: 'new rooms' },
     },
   });
   await app.register(exportJobs, { durationMs: config.exportJobMs, now: options.now });

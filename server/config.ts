@@ -49,6 +49,21 @@ export interface Config {
   loginRatePerMinute: number;
   /** Requests one client may send through the send endpoint per minute; more → 429. `SEND_RATE_PER_MINUTE`. */
   sendRatePerMinute: number;
+  /** Log-in attempts from one address per minute, every learner behind it together. `LOGIN_RATE_PER_ADDRESS_PER_MINUTE`. */
+  loginRatePerAddressPerMinute: number;
+  /** Failed log-ins to one account from one address per minute; more → 429. `LOGIN_FAILURES_PER_MINUTE`. */
+  loginFailuresPerMinute: number;
+  /** Sends from one address per minute, every learner behind it together. `SEND_RATE_PER_ADDRESS_PER_MINUTE`. */
+  sendRatePerAddressPerMinute: number;
+  /** Room joins and inboxes one address may create per minute. `CLASSROOM_CREATE_PER_ADDRESS_PER_MINUTE`. */
+  classroomCreatePerAddressPerMinute: number;
+  /** Rooms one address may start per minute. `ROOM_CREATE_PER_ADDRESS_PER_MINUTE`. */
+  roomCreatePerAddressPerMinute: number;
+  /**
+   * Proxies whose X-Forwarded-For names the real client: a comma list of addresses or CIDR ranges
+   * (`loopback`, `10.0.0.0/8`…). Unset: none, the socket's address counts. `TRUST_PROXY`.
+   */
+  trustProxy: string[];
   /** Sends the server performs at once; more wait their turn in the send queue. `SEND_CONCURRENCY`. */
   sendConcurrency: number;
   /** Sends one client (sandbox cookie, else address) may have in progress at once. `SEND_CLIENT_CONCURRENCY`. */
@@ -121,6 +136,14 @@ export const DEFAULT_CONFIG: Config = {
   maxConnectionsPerClient: 2_048,
   loginRatePerMinute: 30,
   sendRatePerMinute: 300,
+  // Budgets per address are a lecture hall's (300 students behind one NAT address): three log-ins, twenty
+  // sends, a join and an inbox each a minute, and a few rooms for the staff.
+  loginRatePerAddressPerMinute: 900,
+  loginFailuresPerMinute: 10,
+  sendRatePerAddressPerMinute: 6_000,
+  classroomCreatePerAddressPerMinute: 900,
+  roomCreatePerAddressPerMinute: 10,
+  trustProxy: [],
   // Sends go to this same process (or an allowlisted origin): 32 at once keep both cores busy without
   // letting queued work pile up inside undici; the rest wait in per-client lanes served in turn.
   sendConcurrency: 32,
@@ -183,6 +206,11 @@ const INT_RULES: IntRule[] = [
   { key: 'slowRequestMs', env: 'SLOW_REQUEST_MS', min: 0, max: 600_000 },
   { key: 'workers', env: 'WORKERS', min: 1, max: 64 },
   { key: 'sendRatePerMinute', env: 'SEND_RATE_PER_MINUTE', min: 1, max: 1_000_000 },
+  { key: 'loginRatePerAddressPerMinute', env: 'LOGIN_RATE_PER_ADDRESS_PER_MINUTE', min: 1, max: 1_000_000 },
+  { key: 'loginFailuresPerMinute', env: 'LOGIN_FAILURES_PER_MINUTE', min: 1, max: 10_000 },
+  { key: 'sendRatePerAddressPerMinute', env: 'SEND_RATE_PER_ADDRESS_PER_MINUTE', min: 1, max: 10_000_000 },
+  { key: 'classroomCreatePerAddressPerMinute', env: 'CLASSROOM_CREATE_PER_ADDRESS_PER_MINUTE', min: 1, max: 1_000_000 },
+  { key: 'roomCreatePerAddressPerMinute', env: 'ROOM_CREATE_PER_ADDRESS_PER_MINUTE', min: 1, max: 100_000 },
   { key: 'sendConcurrency', env: 'SEND_CONCURRENCY', min: 1, max: 1_024 },
   { key: 'sendClientConcurrency', env: 'SEND_CLIENT_CONCURRENCY', min: 1, max: 1_024 },
   { key: 'sendQueueMax', env: 'SEND_QUEUE_MAX', min: 0, max: 100_000 },
@@ -220,6 +248,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (env.HOST) config.host = env.HOST;
   if (env.DATA_DIR) config.dataDir = env.DATA_DIR;
   if (env.LESSONS_DIR) config.lessonsDir = env.LESSONS_DIR;
+  if (env.TRUST_PROXY) {
+    config.trustProxy = env.TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean);
+    for (const entry of config.trustProxy) {
+      if (!/^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(entry)) {
+        throw new ConfigError(`TRUST_PROXY contains ${JSON.stringify(entry)}, which is not an address or range. Use a comma list such as 10.0.0.5,192.168.0.0/16 or loopback.`);
+      }
+    }
+  }
   if (env.SANDBOX_ALLOW_ORIGINS) {
     config.allowOrigins = env.SANDBOX_ALLOW_ORIGINS.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
       let origin: string;

@@ -28,6 +28,7 @@ export type ClassroomSettings = Pick<
   | 'streamMax'
   | 'sseHeartbeatMs'
   | 'classroomCreatePerMinute'
+  | 'classroomCreatePerAddressPerMinute'
 >;
 
 export interface ClassroomOptions {
@@ -92,7 +93,8 @@ export default fp<ClassroomOptions>(
     app.persistence.register({ name: 'inboxes', version, save: () => inboxes.exportState(), restore: (data) => inboxes.importState(data as unknown[]) });
     app.rateLimits.define(CLASSROOM_CREATE_BUCKET, {
       perMinute: options.classroomCreatePerMinute,
-      what: 'new rooms, inboxes and room joins',
+      perAddressPerMinute: options.classroomCreatePerAddressPerMinute,
+      what: 'new inboxes and room joins',
     });
 
     const sweeper = setInterval(() => {

@@ -79,7 +79,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/app/rooms',
     {
-      config: { rateLimit: CLASSROOM_CREATE_BUCKET, accepts: JSON_ONLY },
+      config: { rateLimit: 'room-create', accepts: JSON_ONLY },
       schema: { body: CreateRoomBody, response: { 201: RoomCreatedSchema, ...problemResponses } },
       // The body is optional: no body means no title.
       preValidation: async (request) => {

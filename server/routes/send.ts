@@ -12,6 +12,7 @@ import { TRACE_HEADER } from '../trace/plugin';
 import { SendQueue, SendRefusal, sendRefusalProblem, type SendQueueLimits } from '../send/send-queue';
 import { defaultDial, defaultLookup, type Dial, type Lookup } from '../send/wire-connector';
 import { RateLimiter } from '../services/rate-limits';
+import { realAddress, relayingDial } from '../services/client-address';
 
 export interface SendRoutesOptions {
   allowOrigins: readonly string[];
@@ -120,7 +121,9 @@ const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, opt
         maxRedirects: sendOptions.maxRedirects ?? SEND_LIMITS.defaultRedirects,
         timeoutMs: sendOptions.timeoutMs ?? SEND_LIMITS.defaultTimeoutMs,
       },
-      { base: `http://${pageHost}`, ownHosts, allowOrigins, own: { host: ownHost, port }, deps },
+      { base: `http://${pageHost}`, ownHosts, allowOrigins, own: { host: ownHost, port },
+        // Requests this makes to our own server count as this learner's, not as the server's own address.
+        deps: { ...deps, dial: relayingDial(deps.dial, { host: ownHost, port }, realAddress(request)) } },
     ), (withdraw) => reply.raw.once('close', withdraw)).catch((error: unknown) => {
       throw error instanceof SendRefusal ? sendRefusalProblem(error) : error;
     });

@@ -1,15 +1,18 @@
-// Per-client rate limits (token buckets) for the endpoints a script could hammer: logging in, sending,
-// inboxes. Over the limit → 429 Too Many Requests with Retry-After (RFC 6585 §4, RFC 9110 §10.2.3).
-// A client is the sandbox it works in — the cookie the page issues, else the X-Sandbox header or the
-// ?sandbox= parameter a curl user names — and only without one its address: a lecture hall behind one NAT
-// address shares an IP, and requests the send endpoint makes for learners all come from this server's own
-// loopback address (they carry the learner's sandbox cookie or X-Sandbox). A client chooses its own sandbox
-// name, so these limits slow a careless script, not a determined one; the per-address connection ceiling
-// and the send queue's bounds (server/send/send-queue.ts) are what bound a flood.
+// Rate limits (token buckets) for the endpoints a script could hammer: logging in, sending, rooms and
+// inboxes. Over a limit → 429 Too Many Requests with Retry-After (RFC 6585 §4, RFC 9110 §10.2.3).
+//
+// Every budget is counted against something the client cannot mint: its address (the real one behind a
+// trusted proxy, and the learner's own for requests the send endpoint makes; see client-address.ts). A
+// lecture hall shares one NAT address, so each address gets a hall's budget (`perAddressPerMinute`), and
+// within it each learner — the sandbox they name, under that address — gets a person's (`perMinute`). A
+// script that invents a sandbox name per request gets more lanes, never more than its address's budget.
+// Log-ins also count failures per account per address (`LOGIN_FAILURES_PER_MINUTE`), so guessing one
+// learner's password is slow however the guesses are spread over sandbox names.
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import { HttpProblem } from '../http/problem';
 import { parseCookies } from './cookies';
+import { addressKey, realAddress } from './client-address';
 
 /** Ceiling on tracked clients per bucket; the least recently seen are forgotten beyond it. */
 const MAX_TRACKED = 50_000;
@@ -17,8 +20,10 @@ const MAX_TRACKED = 50_000;
 const MAX_KEY_LENGTH = 64;
 
 export interface BucketRule {
-  /** Requests allowed per minute (also the burst size). */
+  /** Requests one learner (a sandbox under one address) may make per minute (also the burst size). */
   perMinute: number;
+  /** Requests one address may make per minute, all its learners together: a lecture hall's worth. */
+  perAddressPerMinute?: number;
   /** What the requests are, for the problem text: "log-in attempts". */
   what: string;
 }
@@ -42,7 +47,12 @@ export class RateLimiter {
     this.#buckets.set(name, new Map());
   }
 
-  /** The client identity used for limits (and the send queue's lanes). */
+  /** The address a request counts against (see client-address.ts). */
+  static addressOf(request: FastifyRequest): string {
+    return addressKey(realAddress(request));
+  }
+
+  /** A learner: the sandbox a request names, under its address (for limits and the send queue's lanes). */
   static clientKey(request: FastifyRequest): string {
     const header = request.headers['x-sandbox'];
     const query = (request.query as Record<string, unknown> | undefined)?.sandbox;
@@ -50,33 +60,56 @@ export class RateLimiter {
       parseCookies(request.headers.cookie).sandbox ||
       (typeof header === 'string' ? header : '') ||
       (typeof query === 'string' ? query : '');
+    const address = RateLimiter.addressOf(request);
     // Valid sandbox names are at most 40 characters; a longer one is cut so it cannot bloat the table.
-    return sandbox ? `s:${sandbox.slice(0, MAX_KEY_LENGTH)}` : `a:${request.ip}`;
+    return sandbox ? `${address}|s:${sandbox.slice(0, MAX_KEY_LENGTH)}` : address;
   }
 
-  /** Takes one token for this client, or throws 429 with Retry-After. */
-  take(name: string, request: FastifyRequest): void {
-    const rule = this.#rules.get(name);
-    const buckets = this.#buckets.get(name);
-    if (!rule || !buckets) throw new Error(`No rate limit bucket named ${name}`);
-    const key = RateLimiter.clientKey(request);
-    const now = this.#now();
-    const refillPerMs = rule.perMinute / 60_000;
-    const bucket = buckets.get(key) ?? { tokens: rule.perMinute, updatedAt: now };
-    bucket.tokens = Math.min(rule.perMinute, bucket.tokens + (now - bucket.updatedAt) * refillPerMs);
+  #refill(buckets: Map<string, Bucket>, key: string, perMinute: number, now: number): Bucket {
+    const bucket = buckets.get(key) ?? { tokens: perMinute, updatedAt: now };
+    bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.updatedAt) * (perMinute / 60_000));
     bucket.updatedAt = now;
     buckets.delete(key);
     buckets.set(key, bucket);
     if (buckets.size > MAX_TRACKED) buckets.delete(buckets.keys().next().value as string);
-    if (bucket.tokens < 1) {
-      const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000));
-      throw new HttpProblem(
-        'too-many-requests',
-        `Too many ${rule.what}: this server allows ${rule.perMinute} a minute from one client. Wait ${retryAfter} s (the Retry-After header says so too), then try again.`,
-        { headers: { 'retry-after': String(retryAfter) }, extra: { limit: rule.perMinute, retryAfter } },
-      );
+    return bucket;
+  }
+
+  #refuse(rule: BucketRule, limit: number, who: string, bucket: Bucket): never {
+    const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / (limit / 60_000) / 1000));
+    throw new HttpProblem(
+      'too-many-requests',
+      `Too many ${rule.what}: this server allows ${limit} a minute from ${who}. Wait ${retryAfter} s (the Retry-After header says so too), then try again.`,
+      { headers: { 'retry-after': String(retryAfter) }, extra: { limit, retryAfter } },
+    );
+  }
+
+  /**
+   * Takes one token for this request's learner and address, or throws 429 with Retry-After. `key` replaces
+   * the learner part (e.g. an account name for failed log-ins); the address is always part of it.
+   */
+  take(name: string, request: FastifyRequest, key?: string): void {
+    const rule = this.#rules.get(name);
+    const buckets = this.#buckets.get(name);
+    if (!rule || !buckets) throw new Error(`No rate limit bucket named ${name}`);
+    const now = this.#now();
+    const address = RateLimiter.addressOf(request);
+    const learner = key === undefined ? RateLimiter.clientKey(request) : `${address}|k:${key}`;
+    const own = this.#refill(buckets, learner, rule.perMinute, now);
+    if (own.tokens < 1) this.#refuse(rule, rule.perMinute, key === undefined ? 'one learner' : 'one address for one account', own);
+    if (rule.perAddressPerMinute !== undefined && learner !== address) {
+      const shared = this.#refill(buckets, `@${address}`, rule.perAddressPerMinute, now);
+      if (shared.tokens < 1) this.#refuse(rule, rule.perAddressPerMinute, 'one network address (a whole classroom behind it included)', shared);
+      shared.tokens -= 1;
     }
-    bucket.tokens -= 1;
+    own.tokens -= 1;
+  }
+
+  /** Gives back a token taken with `take` (a log-in that succeeded was no failure). */
+  refund(name: string, request: FastifyRequest, key: string): void {
+    const rule = this.#rules.get(name);
+    const bucket = this.#buckets.get(name)?.get(`${RateLimiter.addressOf(request)}|k:${key}`);
+    if (rule && bucket) bucket.tokens = Math.min(rule.perMinute, bucket.tokens + 1);
   }
 }
 

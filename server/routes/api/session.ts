@@ -14,14 +14,26 @@ import { NoContent, declareResource, problemResponses } from './collection';
 
 const JSON_ONLY = ['application/json'] as const;
 
+/** Failed log-ins per account per address (rate-limits.ts), so one password cannot be guessed quickly. */
+export const LOGIN_FAILURE_BUCKET = 'login-failures';
+
 async function checkCredentials(
+  request: FastifyRequest,
   sandbox: RequestSandbox,
   credentials: { username: string; password: string },
 ): Promise<UserRecord> {
-  const user = sandbox.data.users.list().find((u) => u.username === credentials.username.toLowerCase());
+  const username = credentials.username.toLowerCase();
+  // A guess costs a token before the password is checked (so parallel guesses cannot all slip through);
+  // a right password gives it back.
+  const account = `${sandbox.id}/${username}`;
+  request.server.rateLimits.take(LOGIN_FAILURE_BUCKET, request, account);
+  const user = sandbox.data.users.list().find((u) => u.username === username);
   // Verify against a hash even for unknown users, so timing does not reveal which usernames exist.
   const ok = await verifyPassword(credentials.password, user?.passwordHash ?? DUMMY_HASH);
-  if (user && ok) return user;
+  if (user && ok) {
+    request.server.rateLimits.refund(LOGIN_FAILURE_BUCKET, request, account);
+    return user;
+  }
   throw new HttpProblem(
     'invalid-credentials',
     `That username and password do not match a user in sandbox "${sandbox.id}". Check both (passwords are case-sensitive); the demo users are ${DEMO_USERS.map((u) => `${u.username} / ${u.password}`).join(' and ')}.`,
@@ -49,7 +61,7 @@ const session: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const sandbox = app.sandboxes.forRequest(request);
-      const user = await checkCredentials(sandbox, request.body);
+      const user = await checkCredentials(request, sandbox, request.body);
       const expiresAt = app.auth.startSession(reply, sandbox, user.id);
       reply.header('cache-control', 'no-store').header('location', '/api/session');
       return reply.code(201).send({ user: publicUser(user), expiresAt: expiresAt.toISOString() });
@@ -86,7 +98,7 @@ const session: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const sandbox = app.sandboxes.forRequest(request);
-      const user = await checkCredentials(sandbox, request.body);
+      const user = await checkCredentials(request, sandbox, request.body);
       const { token, expiresAt } = app.auth.issueToken(sandbox, user.id);
       // Tokens are secrets: no cache may keep them (RFC 6749 §5.1).
       reply.header('cache-control', 'no-store');

@@ -448,7 +448,7 @@ describe('room limits', () => {
     const response = await call(server, '/app/rooms', { method: 'POST' });
     expect(response.status).toBe(429);
     expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
-    expect(response.json.detail).toMatch(/new rooms, inboxes and room joins/);
+    expect(response.json.detail).toMatch(/Too many new rooms/);
     await server.close();
   });
 
