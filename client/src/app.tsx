@@ -7,6 +7,8 @@ import { useExchangeStore } from './features/exchange/exchange-store';
 import { ResponsePanel } from './features/exchange/response-panel';
 import { useResponseViewStore } from './features/exchange/view-store';
 import { HistoryPanel } from './features/history/history-panel';
+import { DataView } from './features/data/data-view';
+import { applyFix } from './features/exchange/apply-fix';
 import { usePresenterStore } from './features/presenter/presenter-store';
 import { useReferenceStore } from './features/reference/reference-store';
 import { CopyLinkButton, useSharedDraftFromLocation } from './features/share/share-controls';
@@ -50,6 +52,9 @@ function usePresenterKeys(presenting: boolean) {
 
 export function App() {
   const adoptSandbox = useExchangeStore((s) => s.adoptSandbox);
+  // The sandbox the composer's requests use (its jar's cookie), and a tick after each exchange: the data view follows both.
+  const sandbox = useExchangeStore((s) => s.jar.find((c) => c.name === 'sandbox' && c.origin === window.location.origin)?.value ?? null);
+  const sentCount = useExchangeStore((s) => s.sentCount);
   const loadReference = useReferenceStore((s) => s.load);
   const presenting = usePresenterStore((s) => s.presenting);
   const setPresenting = usePresenterStore((s) => s.setPresenting);
@@ -131,6 +136,7 @@ export function App() {
         <div className="left">
           <Composer urlList="url-suggestions" />
           <HistoryPanel />
+          <DataView sandbox={sandbox} sentCount={sentCount} onReset={() => applyFix({ kind: 'reset-sandbox' })} />
         </div>
         <ResponsePanel onOpenLesson={openLesson} />
       </main>

@@ -93,7 +93,8 @@ export const useExchangeStore = create<ExchangeStore>()(
           const transcript = await postJson<Transcript>(SEND_ENDPOINT, {
             ...outgoing,
             addedByPage,
-            options: { followRedirects: options.followRedirects },
+            // The server X-ray of toy-API requests (the server adds X-Sandbox-Trace: 1, shown as added by the page).
+            options: { followRedirects: options.followRedirects, trace: true },
           });
           let nextJar = get().jar;
           for (const exchange of transcript.exchanges) {

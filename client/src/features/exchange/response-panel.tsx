@@ -7,6 +7,7 @@ import { headerValue } from './diagnose';
 import { useExchangeStore } from './exchange-store';
 import { HeadersTable } from './headers-table';
 import { SequenceDiagram } from './sequence-diagram';
+import { ServerTraceView } from './server-trace-view';
 import { StatusAnnotation } from './status-annotation';
 import { TimingChart } from './timing-chart';
 import { TypedVsSent } from './typed-vs-sent-view';
@@ -130,6 +131,7 @@ export function ResponsePanel({ onOpenLesson }: { onOpenLesson?: (id: string) =>
           { id: 'wire', label: 'Wire' },
           { id: 'sent', label: 'Typed vs sent' },
           { id: 'timing', label: 'Timing' },
+          ...(exchange.trace ? [{ id: 'server', label: exchange.trace.steps.some((step) => step.outcome === 'refused') ? 'Server ⚠' : 'Server' }] : []),
         ]}
       >
         {view === 'body' &&
@@ -172,6 +174,12 @@ export function ResponsePanel({ onOpenLesson }: { onOpenLesson?: (id: string) =>
             </div>
           ))}
         {view === 'timing' && <TimingChart timings={exchange.timings} />}
+        {view === 'server' &&
+          (exchange.trace ? (
+            <ServerTraceView trace={exchange.trace} />
+          ) : (
+            <p className="muted">The server X-ray shows what the toy API did with a request under /api/ sent from here; this one was not traced.</p>
+          ))}
       </Tabs>
     </section>
   );

@@ -1,0 +1,90 @@
+// "Your data": the learner's sandbox as tables beside the composer, read again after every exchange, with
+// the rows the last request inserted, changed or deleted marked — so a POST, PATCH or DELETE is seen
+// landing in the data, not only in the response. Passwords are never shown (the API never sends them).
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { COLLECTIONS, useDataStore, type CollectionName, type Mark, type Row } from './data-store';
+
+/** Columns shown per collection, in order; the rest are in the row's title. */
+const COLUMNS: Record<CollectionName, string[]> = {
+  books: ['id', 'title', 'author', 'year', 'status', 'categoryId', 'ownerId'],
+  categories: ['id', 'name', 'description'],
+  comments: ['id', 'bookId', 'authorId', 'body'],
+  users: ['id', 'username', 'displayName'],
+};
+
+const MARK_WORDS: Record<Mark, string> = { inserted: 'added by your last request', changed: 'changed by your last request', deleted: 'deleted by your last request' };
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+function Table({ name }: { name: CollectionName }) {
+  const rows = useDataStore(useShallow((s) => s.tables[name]));
+  const gone = useDataStore(useShallow((s) => s.gone[name]));
+  const marks = useDataStore((s) => s.marks[name]);
+  const columns = COLUMNS[name];
+  const all: Row[] = [...rows, ...gone].sort((a, b) => a.id - b.id);
+  const marked = Object.keys(marks).length;
+  return (
+    <details className="data-table" open={name === 'books' || marked > 0}>
+      <summary>
+        {name} ({rows.length}){marked > 0 ? ` · ${marked} changed by your last request` : ''}
+      </summary>
+      <div className="table-scroll">
+        <table className="headers" aria-label={`Your ${name}`}>
+          <thead>
+            <tr>
+              {columns.map((column) => (
+                <th key={column} scope="col">
+                  {column}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {all.map((row) => {
+              const mark = marks[row.id];
+              return (
+                <tr key={row.id} className={mark ? `row-${mark}` : undefined} aria-label={mark ? `${name} ${row.id}: ${MARK_WORDS[mark]}` : undefined}>
+                  {columns.map((column) => (
+                    <td key={column}>{cell(row[column])}</td>
+                  ))}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
+}
+
+/** The data view; `sandbox` is the one the composer uses, `sentCount` ticks after every exchange. */
+export function DataView({ sandbox, sentCount, onReset }: { sandbox: string | null; sentCount: number; onReset: () => void }) {
+  const refresh = useDataStore((s) => s.refresh);
+  const error = useDataStore((s) => s.error);
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    if (open) void refresh(sandbox);
+  }, [open, sandbox, sentCount, refresh]);
+  return (
+    <details className="data-view" onToggle={(event) => setOpen((event.target as HTMLDetailsElement).open)}>
+      <summary>Your data{sandbox ? ` (sandbox ${sandbox})` : ''}</summary>
+      <p className="muted">What the toy API holds for you, read again after each request; the rows your last request touched are marked.</p>
+      {error && (
+        <p role="alert" className="banner-error">
+          {error}
+        </p>
+      )}
+      {COLLECTIONS.map((name) => (
+        <Table key={name} name={name} />
+      ))}
+      <button type="button" className="secondary" onClick={onReset}>
+        Reset my sandbox to the starting data
+      </button>
+    </details>
+  );
+}
