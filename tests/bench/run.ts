@@ -290,6 +290,14 @@ const mb = (bytes: number) => bytes / 2 ** 20;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const pct = (part: number, whole: number) => `${Math.round((part / whole) * 100)}%`;
 
+/** The Measure row of the server X-ray: a traced read against the same read untraced, in the same run. */
+function traceCost(rows: { scenario: string; sandbox: { rps: number; p50: number; p99: number } }[]): string {
+  const plain = rows.find((r) => r.scenario === 'GET /api/books/1')?.sandbox;
+  const traced = rows.find((r) => r.scenario.startsWith('GET /api/books/1 traced'))?.sandbox;
+  if (!plain || !traced) return '| Server X-ray | not measured |';
+  return `| Server X-ray: GET /api/books/1 with X-Sandbox-Trace: 1 vs without | ${traced.rps} vs ${plain.rps} req/s (${Math.round((traced.rps / plain.rps) * 100)}%), p50 ${traced.p50} vs ${plain.p50} ms; requests without the header pay one header lookup |`;
+}
+
 async function main(): Promise<void> {
   // The build step of `npm start` (server/build.ts --if-stale), done once here so the three copies of the
   // sandbox started below do not race to build.
@@ -333,6 +341,9 @@ async function main(): Promise<void> {
       { name: 'POST /anything (1 KB JSON)', path: '/anything', method: 'POST', headers: { 'content-type': 'application/json' }, body: KB_JSON, targets: echo },
       { name: 'GET /api/books?page=1', path: '/api/books?page=1', method: 'GET', headers: {}, targets: ['sandbox', 'ceiling'] },
       { name: 'GET /api/books/1 (If-None-Match → 304)', path: '/api/books/1', method: 'GET', headers: { 'if-none-match': etag }, targets: ['sandbox', 'ceiling'] },
+      // The server X-ray's cost: the same read without and with X-Sandbox-Trace: 1.
+      { name: 'GET /api/books/1', path: '/api/books/1', method: 'GET', headers: {}, targets: ['sandbox'] },
+      { name: 'GET /api/books/1 traced (X-Sandbox-Trace: 1)', path: '/api/books/1', method: 'GET', headers: { 'x-sandbox-trace': '1' }, targets: ['sandbox'] },
     ];
 
     interface Sample extends LoadResult {
@@ -424,6 +435,7 @@ async function main(): Promise<void> {
       '|---|---|',
       `| Logging cost, GET /get (same build) | LOG_LEVEL=info (as shipped: start-up, errors, slow requests) ${logging.info.rps} req/s; silent ${logging.silent.rps} req/s; debug (a line per request) ${logging.debug.rps} req/s. The sandbox wrote ${logLines} log lines during the whole run |`,
       `| WORKERS=2 | ${workers2} |`,
+      traceCost(rows),
       'skipped' in send
         ? `| Send endpoint | skipped (POST /app/send answered ${send.skipped}) |`
         : `| Send endpoint: POST /app/send → /get vs a direct GET /get | added p50 ${send.overheadP50!.toFixed(2)} ms (send ${send.sendP50!.toFixed(2)} / direct ${send.directP50!.toFixed(2)}), p99 send ${send.sendP99!.toFixed(2)} / direct ${send.directP99!.toFixed(2)} ms; target ≤ ${TARGETS.sendOverheadP50Ms} ms: ${verdict(send.overheadP50! <= TARGETS.sendOverheadP50Ms, `${(send.overheadP50! - TARGETS.sendOverheadP50Ms).toFixed(2)} ms`)} |`,
