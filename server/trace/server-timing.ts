@@ -14,13 +14,20 @@ function quoted(text: string): string {
   return `"${ascii.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
+/**
+ * A step's share of the time is from when it began until the next step began (the last one: until the
+ * answer), so the phases add up to the whole request: what happened between two recorded points counts
+ * for the earlier one.
+ */
 export function serverTiming(steps: readonly TraceStep[], totalMs: number): string {
   const byStage = new Map<string, { ms: number; title: string }>();
-  for (const step of steps) {
+  steps.forEach((step, index) => {
+    const until = index + 1 < steps.length ? steps[index + 1]!.atMs : totalMs;
+    const ms = Math.max(step.durationMs, until - step.atMs);
     const seen = byStage.get(step.stage);
-    if (seen) seen.ms += step.durationMs;
-    else byStage.set(step.stage, { ms: step.durationMs, title: step.title });
-  }
+    if (seen) seen.ms += ms;
+    else byStage.set(step.stage, { ms, title: step.title });
+  });
   const metrics = STAGE_ORDER.filter((stage) => byStage.has(stage)).map((stage) => {
     const { ms, title } = byStage.get(stage)!;
     return `${stage};dur=${ms.toFixed(3)};desc=${quoted(title.slice(0, 80))}`;

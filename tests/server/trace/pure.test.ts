@@ -5,17 +5,17 @@ import { serverTiming } from '../../../server/trace/server-timing';
 import { Tracer, TRACE_MAX_STEPS } from '../../../server/trace/tracer';
 import type { TraceStep } from '../../../server/trace/trace-types';
 
-const at = (stage: TraceStep['stage'], durationMs: number, title: string = stage): TraceStep => ({ stage, title, outcome: 'pass', atMs: 0, durationMs });
+const at = (stage: TraceStep['stage'], atMs: number, title: string = stage): TraceStep => ({ stage, title, outcome: 'pass', atMs, durationMs: 0 });
 
 describe('serverTiming', () => {
-  it('sums each stage, in the order a request meets them, and ends with the total', () => {
-    expect(serverTiming([at('store', 0.5, 'Found book 1'), at('routing', 0.1, 'Matched'), at('store', 0.25)], 2)).toBe(
-      'routing;dur=0.100;desc="Matched", store;dur=0.750;desc="Found book 1", total;dur=2.000',
+  it('gives each stage the time until the next step, in the order a request meets them, and ends with the total', () => {
+    expect(serverTiming([at('routing', 0, 'Matched'), at('store', 0.25, 'Found book 1'), at('negotiation', 1), at('store', 1.5)], 2)).toBe(
+      'routing;dur=0.250;desc="Matched", negotiation;dur=0.500;desc="negotiation", store;dur=1.250;desc="Found book 1", total;dur=2.000',
     );
   });
 
   it('writes descriptions as quoted-strings of visible ASCII', () => {
-    expect(serverTiming([at('job', 1, 'running → done, "quoted" \\ and ünïcode')], 1)).toBe('job;dur=1.000;desc="running -> done, \\"quoted\\" \\\\ and ?n?code", total;dur=1.000');
+    expect(serverTiming([at('job', 0, 'running → done, "quoted" \\ and ünïcode')], 1)).toBe('job;dur=1.000;desc="running -> done, \\"quoted\\" \\\\ and ?n?code", total;dur=1.000');
   });
 });
 
