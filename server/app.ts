@@ -12,6 +12,7 @@ import { handleClientError } from './http/client-errors';
 import { limitConnectionsPerClient } from './http/connection-limit';
 import { logErrorAnswer } from './http/deliberate-answers';
 import type { LogStream } from './http/log-output';
+import { lazyChildLogger } from './http/lazy-request-logger';
 import { logSlowRequests } from './http/slow-requests';
 import { summarize, toFieldErrors, type SchemaError } from './http/validation-errors';
 import { CollectionFullError } from './store/types';
@@ -180,6 +181,8 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
           },
         }
       : false,
+    // A request's logger is made when it first writes a line (most never do).
+    ...(options.logger ? { childLoggerFactory: lazyChildLogger } : {}),
     // One line per request only at debug level: a classroom server would otherwise drown its console.
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
