@@ -171,6 +171,8 @@ export interface RosterEntry {
   /** How the student stands with the instructor's latest pushed goal (reported whether or not they share
    *  their exchanges); null until they send a request after it was pushed. */
   goal: GoalReport | null;
+  /** The student's sandbox, present only while they let the instructor show their data. */
+  sharedSandbox: string | null;
 }
 
 /** A goal pushed with a "try this" (the lesson goal format), numbered in its room. */

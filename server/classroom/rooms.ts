@@ -50,6 +50,10 @@ interface Student {
   lastExchange: ExchangeSummary | null;
   progress: LessonProgress | null;
   goal: GoalReport | null;
+  /** The student lets the instructor show their sandbox data. */
+  sharesData: boolean;
+  /** The student's own sandbox in the room (room-<code>-<id>). */
+  sandbox: string;
   inboxId: string;
 }
 
@@ -134,12 +138,12 @@ export class RoomService {
   importState(saved: unknown[]): void {
     // Snapshots written before goals and recent lists existed lack those fields: they start empty.
     type Added = 'broadcasts' | 'broadcastSeq' | 'captures' | 'goal' | 'goalSeq';
-    type SavedStudent = Omit<Student, 'keyDigest' | 'joinedAt' | 'goal'> & { keyDigest: string; joinedAt: string; goal?: GoalReport | null };
+    type SavedStudent = Omit<Student, 'keyDigest' | 'joinedAt' | 'goal' | 'sharesData' | 'sandbox'> & { keyDigest: string; joinedAt: string; goal?: GoalReport | null; sharesData?: boolean };
     type SavedRoom = Omit<Room, 'keyDigest' | 'createdAt' | 'students' | Added> &
       Partial<Pick<Room, Added>> & { keyDigest: string; createdAt: string; students: SavedStudent[] };
     for (const raw of saved as SavedRoom[]) {
       const students = new Map(
-        raw.students.map((s): [string, Student] => [s.id, { ...s, goal: s.goal ?? null, keyDigest: Buffer.from(s.keyDigest, 'base64'), joinedAt: new Date(s.joinedAt), connections: 0 }]),
+        raw.students.map((s): [string, Student] => [s.id, { ...s, goal: s.goal ?? null, sharesData: s.sharesData ?? false, sandbox: roomSandboxId(raw.code, s.id), keyDigest: Buffer.from(s.keyDigest, 'base64'), joinedAt: new Date(s.joinedAt), connections: 0 }]),
       );
       this.#rooms.set(raw.code, {
         ...raw,
@@ -309,6 +313,7 @@ export class RoomService {
       lastExchange: student.lastExchange,
       progress: student.progress,
       goal: student.goal,
+      sharedSandbox: student.sharesData ? student.sandbox : null,
     };
   }
 
@@ -339,6 +344,8 @@ export class RoomService {
       lastExchange: null,
       progress: null,
       goal: null,
+      sharesData: false,
+      sandbox: roomSandboxId(room.code, id),
       inboxId: inbox.id,
     };
     room.students.set(id, student);
@@ -350,7 +357,7 @@ export class RoomService {
       name,
       room: this.publicInfo(room),
       eventsUrl: `/app/rooms/${room.code}/events`,
-      sandbox: roomSandboxId(room.code, id),
+      sandbox: student.sandbox,
       inbox: this.#options.inboxes.link(inbox, inboxKey),
     };
   }
@@ -395,8 +402,9 @@ export class RoomService {
   async shareProgress(
     room: Room,
     student: Student,
-    update: { lastExchange?: ExchangeSummary; progress?: LessonProgress; goal?: { goalId: number; reached: boolean; attempt: ExchangeSummary } },
+    update: { lastExchange?: ExchangeSummary; progress?: LessonProgress; goal?: { goalId: number; reached: boolean; attempt: ExchangeSummary }; shareData?: boolean },
   ): Promise<RosterEntry> {
+    if (update.shareData !== undefined) student.sharesData = update.shareData;
     if (update.lastExchange !== undefined) student.lastExchange = { ...update.lastExchange, url: redactUrl(update.lastExchange.url) };
     if (update.progress !== undefined) student.progress = update.progress;
     if (update.goal !== undefined) {

@@ -146,7 +146,12 @@ export const GoalReportBody = Type.Object(
 );
 
 export const ProgressBody = Type.Object(
-  { lastExchange: Type.Optional(ExchangeSummarySchema), progress: Type.Optional(LessonProgressSchema), goal: Type.Optional(GoalReportBody) },
+  {
+    lastExchange: Type.Optional(ExchangeSummarySchema),
+    progress: Type.Optional(LessonProgressSchema),
+    goal: Type.Optional(GoalReportBody),
+    shareData: Type.Optional(Type.Boolean({ description: "Let the instructor show this student's sandbox data (and stop, with false)." })),
+  },
   closed,
 );
 
@@ -220,6 +225,7 @@ export const RosterEntrySchema = Type.Object({
     Type.Object({ goalId: Type.Integer(), state: Type.Enum(['reached', 'not-yet']), attempt: ExchangeSummarySchema, at: Type.String() }),
     Type.Null(),
   ]),
+  sharedSandbox: Type.Union([Type.String(), Type.Null()]),
 });
 
 export const RosterSchema = Type.Object({ code: Type.String(), students: Type.Array(RosterEntrySchema) });

@@ -219,8 +219,8 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { room, member } = service.authorize(request, request.params.code, 'student', 'share progress');
       if (member.role !== 'student') throw new Error('authorize(student) returned a non-student');
-      const { lastExchange, progress, goal } = request.body;
-      if (lastExchange === undefined && progress === undefined && goal === undefined) {
+      const { lastExchange, progress, goal, shareData } = request.body;
+      if (lastExchange === undefined && progress === undefined && goal === undefined && shareData === undefined) {
         throw new HttpProblem('validation-failed', 'Send lastExchange, progress, goal or several; an empty report changes nothing.', {
           errors: [{ field: '(body)', location: 'body', message: 'needs lastExchange or progress' }],
         });
@@ -229,6 +229,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
         ...(lastExchange === undefined ? {} : { lastExchange }),
         ...(progress === undefined ? {} : { progress }),
         ...(goal === undefined ? {} : { goal }),
+        ...(shareData === undefined ? {} : { shareData }),
       });
     },
   );

@@ -61,6 +61,14 @@ test.describe('a live classroom', () => {
     await teacher.getByRole('switch', { name: 'Server overloaded (503 + Retry-After)' }).uncheck();
     await expect(student.getByText(/switched on a fault/)).toBeHidden();
 
+    // The student lets the instructor show their data; the instructor puts it on screen.
+    await student.getByLabel('Let the instructor show my data (books, comments…) on the projector').check();
+    await teacher.getByRole('button', { name: "Show Maya <b>'s data" }).click();
+    await expect(teacher.getByText(/^Maya <b>'s data \(sandbox room-/)).toBeVisible();
+    await expect(teacher.getByRole('table', { name: 'Your books' }).getByRole('row')).toHaveCount(13);
+    await teacher.getByRole('button', { name: 'Back to your own data' }).click();
+    await expect(teacher.getByText(/^Your data \(sandbox room-/)).toBeVisible();
+
     // The inbox on a page of its own: what arrived so far, then new captures live.
     const view = await student.context().newPage();
     await view.goto(`${inbox.replace('/inbox/', '/inbox-view/').replace(/\/$/, '')}`);

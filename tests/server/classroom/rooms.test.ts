@@ -283,6 +283,14 @@ describe('rooms', () => {
       fresh.close();
     });
 
+    it("lets a student share their sandbox's data with the instructor, and stop", async () => {
+      const share = (on: boolean) => call(server, `/app/rooms/${room.code}/progress`, { method: 'POST', headers: bearer(bob.studentKey), json: { shareData: on } });
+      expect((await share(true)).json.sharedSandbox).toBe(bob.sandbox);
+      expect((await instructor.json('progress')).student).toMatchObject({ studentId: bob.studentId, sharedSandbox: bob.sandbox });
+      expect((await share(false)).json.sharedSandbox).toBeNull();
+      expect((await instructor.json('progress')).student.sharedSandbox).toBeNull();
+    });
+
     it('refuses a goal it cannot check, and a report about a goal that is not the current one', async () => {
       const bad = await call(server, `/app/rooms/${room.code}/push`, {
         method: 'POST',

@@ -12,6 +12,7 @@ import { QrCode } from './qr-code';
 import { usePresenterStore } from '../presenter/presenter-store';
 import { useRoomStore } from './room-store';
 import { useLessonStore } from '../lessons/lesson-store';
+import { useDataStore } from '../data/data-store';
 import { GoalPicker } from './goal-picker';
 import { CaptureList, CopyableCurl } from './captures';
 
@@ -230,6 +231,7 @@ function Roster() {
               <th scope="col">Goal</th>
               <th scope="col">Last exchange (shared)</th>
               <th scope="col">Lesson</th>
+              <th scope="col">Data</th>
             </tr>
           </thead>
           <tbody>
@@ -242,6 +244,15 @@ function Roster() {
                 </td>
                 <td>{r.lastExchange ? `${r.lastExchange.method} ${r.lastExchange.url} → ${r.lastExchange.status ?? 'no response'}` : '—'}</td>
                 <td>{r.progress ? `${r.progress.lessonId}: step ${r.progress.step}${r.progress.steps ? ` of ${r.progress.steps}` : ''}${r.progress.completed ? ' ✓' : ''}` : '—'}</td>
+                <td>
+                  {r.sharedSandbox ? (
+                    <button type="button" className="secondary" onClick={() => useDataStore.getState().show({ sandbox: r.sharedSandbox!, label: r.name })}>
+                      Show {r.name}'s data
+                    </button>
+                  ) : (
+                    '—'
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -402,7 +413,10 @@ function StudentView() {
   const leave = useRoomStore((s) => s.leave);
   const share = useRoomStore((s) => s.shareMine);
   const setShare = useRoomStore((s) => s.setShareMine);
+  const shareData = useRoomStore((s) => s.shareData);
+  const setShareData = useRoomStore((s) => s.setShareData);
   const shareId = useId();
+  const dataId = useId();
   if (membership?.role !== 'student' || !room) return null;
   const inbox: InboxLink = membership.joined.inbox;
   return (
@@ -415,6 +429,10 @@ function StudentView() {
       <div className="send-options">
         <input id={shareId} type="checkbox" checked={share} onChange={(e) => setShare(e.target.checked)} />
         <label htmlFor={shareId}>Share my last exchange with the instructor</label>
+      </div>
+      <div className="send-options">
+        <input id={dataId} type="checkbox" checked={shareData} onChange={(e) => void setShareData(e.target.checked)} />
+        <label htmlFor={dataId}>Let the instructor show my data (books, comments…) on the projector</label>
       </div>
       {tryThis.map((t, index) => (
         <TryThisCard key={index} tryThis={t} index={index} />

@@ -51,6 +51,9 @@ export interface RoomStore {
   /** A student's choice to share their last exchange with the instructor (off until they choose). */
   shareMine: boolean;
   setShareMine: (on: boolean) => void;
+  /** A student's choice to let the instructor show their sandbox data (off until they choose). */
+  shareData: boolean;
+  setShareData: (on: boolean) => Promise<void>;
   createRoom: (title?: string) => Promise<void>;
   joinRoom: (code: string, name: string) => Promise<void>;
   leave: () => void;
@@ -126,6 +129,16 @@ export const useRoomStore = create<RoomStore>()(
       broadcastAll: true,
       shareMine: false,
       setShareMine: (shareMine) => set({ shareMine }),
+      shareData: false,
+      setShareData: async (shareData) => {
+        const m = member('student');
+        if (!m) return;
+        set({ shareData });
+        await roomCall(m, 'POST', 'progress', { shareData }).catch((error: unknown) => {
+          set({ shareData: !shareData });
+          reportError(error);
+        });
+      },
 
       createRoom: async (title) => {
         try {
@@ -140,7 +153,7 @@ export const useRoomStore = create<RoomStore>()(
       joinRoom: async (code, name) => {
         try {
           const joined = await postJson<StudentJoined>(`/app/rooms/${encodeURIComponent(code.trim().toUpperCase())}/join`, { name });
-          set({ membership: { role: 'student', code: joined.room.code, key: joined.studentKey, joined }, room: joined.room, error: null, broadcasts: [], roomCaptures: [], myCaptures: [], tryThis: [], goal: null, goalAttempt: null });
+          set({ membership: { role: 'student', code: joined.room.code, key: joined.studentKey, joined }, room: joined.room, error: null, broadcasts: [], roomCaptures: [], myCaptures: [], tryThis: [], goal: null, goalAttempt: null, shareData: false });
           get().connect();
         } catch (error) {
           set({ error: error instanceof ApiError ? error.message : String(error) });
@@ -149,7 +162,7 @@ export const useRoomStore = create<RoomStore>()(
 
       leave: () => {
         get().disconnect();
-        set({ membership: null, room: null, broadcasts: [], roomCaptures: [], myCaptures: [], tryThis: [], roster: [], faults: null, goal: null, goalAttempt: null, connection: 'offline' });
+        set({ membership: null, room: null, broadcasts: [], roomCaptures: [], myCaptures: [], tryThis: [], roster: [], faults: null, goal: null, goalAttempt: null, shareData: false, connection: 'offline' });
       },
 
       connect: (resume = false) => {
@@ -292,7 +305,7 @@ export const useRoomStore = create<RoomStore>()(
     {
       name: 'http-sandbox:room',
       version: 1,
-      partialize: (s) => ({ membership: s.membership, broadcastAll: s.broadcastAll, shareMine: s.shareMine }),
+      partialize: (s) => ({ membership: s.membership, broadcastAll: s.broadcastAll, shareMine: s.shareMine, shareData: s.shareData }),
     },
   ),
 );

@@ -22,6 +22,9 @@ export interface DataStore {
   gone: Record<CollectionName, Row[]>;
   loading: boolean;
   error: string | null;
+  /** Someone else's data on screen instead (a student who shares it, on the instructor's projector). */
+  shown: { sandbox: string; label: string } | null;
+  show: (shown: { sandbox: string; label: string } | null) => void;
   refresh: (sandbox: string | null) => Promise<void>;
 }
 
@@ -57,6 +60,8 @@ export const useDataStore = create<DataStore>()((set, get) => ({
   gone: empty(() => []),
   loading: false,
   error: null,
+  shown: null,
+  show: (shown) => set({ shown }),
   refresh: async (sandbox) => {
     set({ loading: true });
     try {

@@ -1,7 +1,7 @@
 // "Your data": the learner's sandbox as tables beside the composer, read again after every exchange, with
 // the rows the last request inserted, changed or deleted marked — so a POST, PATCH or DELETE is seen
 // landing in the data, not only in the response. Passwords are never shown (the API never sends them).
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { COLLECTIONS, useDataStore, type CollectionName, type Mark, type Row } from './data-store';
 
@@ -66,14 +66,31 @@ function Table({ name }: { name: CollectionName }) {
 export function DataView({ sandbox, sentCount, onReset }: { sandbox: string | null; sentCount: number; onReset: () => void }) {
   const refresh = useDataStore((s) => s.refresh);
   const error = useDataStore((s) => s.error);
+  const shown = useDataStore((s) => s.shown);
+  const show = useDataStore((s) => s.show);
   const [open, setOpen] = useState(false);
+  const details = useRef<HTMLDetailsElement>(null);
+  const target = shown?.sandbox ?? sandbox;
   useEffect(() => {
-    if (open) void refresh(sandbox);
-  }, [open, sandbox, sentCount, refresh]);
+    if (open) void refresh(target);
+  }, [open, target, sentCount, refresh]);
+  // Showing someone's data opens the panel.
+  useEffect(() => {
+    if (shown && details.current) details.current.open = true;
+  }, [shown]);
   return (
-    <details className="data-view" onToggle={(event) => setOpen((event.target as HTMLDetailsElement).open)}>
-      <summary>Your data{sandbox ? ` (sandbox ${sandbox})` : ''}</summary>
-      <p className="muted">What the toy API holds for you, read again after each request; the rows your last request touched are marked.</p>
+    <details className="data-view" ref={details} onToggle={(event) => setOpen((event.target as HTMLDetailsElement).open)}>
+      <summary>{shown ? `${shown.label}'s data (sandbox ${shown.sandbox})` : `Your data${sandbox ? ` (sandbox ${sandbox})` : ''}`}</summary>
+      {shown ? (
+        <p>
+          {shown.label} lets you show this. It is read again after each of your requests.{' '}
+          <button type="button" className="secondary" onClick={() => show(null)}>
+            Back to your own data
+          </button>
+        </p>
+      ) : (
+        <p className="muted">What the toy API holds for you, read again after each request; the rows your last request touched are marked.</p>
+      )}
       {error && (
         <p role="alert" className="banner-error">
           {error}
@@ -82,9 +99,11 @@ export function DataView({ sandbox, sentCount, onReset }: { sandbox: string | nu
       {COLLECTIONS.map((name) => (
         <Table key={name} name={name} />
       ))}
-      <button type="button" className="secondary" onClick={onReset}>
-        Reset my sandbox to the starting data
-      </button>
+      {!shown && (
+        <button type="button" className="secondary" onClick={onReset}>
+          Reset my sandbox to the starting data
+        </button>
+      )}
     </details>
   );
 }
