@@ -32,6 +32,8 @@ export interface Grant {
   expiresAt: number;
 }
 
+export type AuthRecord = { op: 'grant'; d: string; g: Grant } | { op: 'revoke'; d: string };
+
 /** The key a secret is kept under: its SHA-256 digest, never the secret itself. */
 export function secretDigest(secret: string): string {
   return createHash('sha256').update(secret).digest('base64url');
@@ -114,11 +116,10 @@ export class AuthService {
     let ended = 0;
     for (const [digest, grant] of this.#grants) {
       if (grant.sandboxId === sandbox.id && grant.userId === userId && digest !== keptDigest) {
-        this.#grants.delete(digest);
+        this.#forget(digest);
         ended += 1;
       }
     }
-    if (ended) this.changes += 1;
     return ended;
   }
 
@@ -127,12 +128,27 @@ export class AuthService {
     let ended = 0;
     for (const [digest, grant] of this.#grants) {
       if (grant.sandboxId === sandboxId) {
-        this.#grants.delete(digest);
+        this.#forget(digest);
         ended += 1;
       }
     }
-    if (ended) this.changes += 1;
     return ended;
+  }
+
+  /** Receives every grant and revocation (persistence journals them before answering). */
+  onRecord: ((record: AuthRecord) => void) | undefined;
+
+  #forget(digest: string): boolean {
+    if (!this.#grants.delete(digest)) return false;
+    this.changes += 1;
+    this.onRecord?.({ op: 'revoke', d: digest });
+    return true;
+  }
+
+  /** Applies a journalled grant or revocation again (at start, after the snapshot). */
+  applyRecord(record: AuthRecord): void {
+    if (record.op === 'grant') this.#grants.set(record.d, record.g);
+    else this.#grants.delete(record.d);
   }
 
   /** The secret this request presents: the bearer token, else the session cookie. */
@@ -148,11 +164,14 @@ export class AuthService {
   #issue(prefix: string, sandbox: GrantTarget, userId: number, ttl: number): { secret: string; expiresAt: Date } {
     const secret = `${prefix}${randomBytes(24).toString('base64url')}`;
     const expiresAt = this.#now().getTime() + ttl;
-    this.#grants.set(secretDigest(secret), { sandboxId: sandbox.id, epoch: sandbox.data.epoch, userId, expiresAt });
+    const digest = secretDigest(secret);
+    const grant = { sandboxId: sandbox.id, epoch: sandbox.data.epoch, userId, expiresAt };
+    this.#grants.set(digest, grant);
     this.changes += 1;
+    this.onRecord?.({ op: 'grant', d: digest, g: grant });
     while (this.#grants.size > MAX_CREDENTIALS) {
       const oldest = this.#grants.keys().next().value as string;
-      this.#grants.delete(oldest);
+      this.#forget(oldest);
     }
     return { secret, expiresAt: new Date(expiresAt) };
   }
@@ -169,8 +188,7 @@ export class AuthService {
   endSession(request: FastifyRequest, reply: FastifyReply): boolean {
     const secret = parseCookies(request.headers.cookie)[SESSION_COOKIE];
     reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0 }));
-    this.changes += 1;
-    return secret !== undefined && this.#grants.delete(secretDigest(secret));
+    return secret !== undefined && this.#forget(secretDigest(secret));
   }
 
   issueToken(sandbox: GrantTarget, userId: number): { token: string; expiresAt: Date } {
@@ -183,15 +201,13 @@ export class AuthService {
     const grant = this.#grants.get(digest);
     if (!grant) return undefined;
     if (grant.expiresAt <= this.#now().getTime()) {
-      this.#grants.delete(digest);
-      this.changes += 1;
+      this.#forget(digest);
       return undefined;
     }
     if (grant.sandboxId !== sandbox.id) return undefined;
     if (grant.epoch !== sandbox.data.epoch) {
       // The sandbox was reset or evicted since: its users are other people now.
-      this.#grants.delete(digest);
-      this.changes += 1;
+      this.#forget(digest);
       return undefined;
     }
     return sandbox.data.users.get(grant.userId);
@@ -257,6 +273,12 @@ export default fp<AuthOptions>(
       version: () => service.changes,
       save: () => service.exportState(),
       restore: (data) => service.importState(data as [string, Grant][]),
+      journal: {
+        attach: (write) => {
+          service.onRecord = write;
+        },
+        apply: (record) => service.applyRecord(record as unknown as AuthRecord),
+      },
     });
   },
   { name: 'auth', dependencies: ['persistence'] },

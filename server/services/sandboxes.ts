@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem } from '../http/problem';
-import { MemorySandboxStore, type StoreSnapshot } from '../store/memory-store';
+import { MemorySandboxStore, type StoreRecord, type StoreSnapshot } from '../store/memory-store';
 import { seedData } from '../store/seed';
 import { COLLECTION_NAMES, type SandboxData, type SandboxStore } from '../store/types';
 import type { SandboxInfo } from '../protocol';
@@ -120,6 +120,12 @@ export default fp<SandboxServiceOptions>(
         version: () => store.changes,
         save: () => store.exportState(),
         restore: (data) => store.importState(data as StoreSnapshot),
+        journal: {
+          attach: (write) => {
+            store.onRecord = write;
+          },
+          apply: (record) => store.applyRecord(record as unknown as StoreRecord),
+        },
       });
     }
   },

@@ -56,14 +56,23 @@ export interface StoreSnapshot {
   sandboxes: { id: string; epoch?: string; lastUsed: number; collections: Partial<Record<CollectionName, CollectionSnapshot>> }[];
 }
 
+/** One change, as the journal keeps it (server/store/journal.ts), in terms a replay can apply again. */
+export type StoreRecord =
+  | { op: 'fresh'; s: string; e: string }
+  | { op: 'drop'; s: string }
+  | { op: 'put'; s: string; c: CollectionName; item: Entity; n: number }
+  | { op: 'del'; s: string; c: CollectionName; id: number; n: number };
+
+type CollectionChange = { op: 'put'; item: Entity; n: number } | { op: 'del'; id: number; n: number };
+
 let nextRevision = 1;
 
 class MemoryCollection<T extends Entity> implements Collection<T> {
   #items: Map<number, T>;
   #copied = false;
   #nextId: number;
-  /** Called on every write (the store counts changes for snapshots). */
-  onWrite: () => void = () => undefined;
+  /** Called after every write with what changed (the store counts and journals changes). */
+  onWrite: (change: CollectionChange) => void = () => undefined;
 
   constructor(
     private readonly name: string,
@@ -96,7 +105,6 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
 
   #writable(): Map<number, T> {
     this.#revision = nextRevision++;
-    this.onWrite();
     if (!this.#copied) {
       this.#items = new Map(this.#items);
       this.#copied = true;
@@ -128,6 +136,7 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
     const stamp = this.now().toISOString();
     const item = Object.freeze({ id: this.#nextId++, ...fields, createdAt: stamp, updatedAt: stamp }) as T;
     this.#writable().set(item.id, item);
+    this.onWrite({ op: 'put', item, n: this.#nextId });
     traceStep({ stage: 'store', title: `Inserted ${singular(this.name)} ${item.id}`, outcome: 'pass', facts: { collection: this.name, id: item.id, operation: 'insert' }, changes: changedFields(undefined, item) });
     return item;
   }
@@ -142,6 +151,7 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
       updatedAt: this.now().toISOString(),
     }) as T;
     this.#writable().set(id, item);
+    this.onWrite({ op: 'put', item, n: this.#nextId });
     traceStep({ stage: 'store', title: `Updated ${singular(this.name)} ${id}`, outcome: 'pass', facts: { collection: this.name, id, operation: 'update' }, changes: changedFields(existing, item) });
     return item;
   }
@@ -150,6 +160,7 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
     const existing = this.#items.get(id);
     if (existing) {
       this.#writable().delete(id);
+      this.onWrite({ op: 'del', id, n: this.#nextId });
       traceStep({ stage: 'store', title: `Deleted ${singular(this.name)} ${id}`, outcome: 'pass', facts: { collection: this.name, id, operation: 'delete' }, changes: changedFields(existing, undefined) });
     }
     return existing;
@@ -157,6 +168,13 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
 
   count(): number {
     return this.#items.size;
+  }
+
+  /** Replays a journalled put or delete. */
+  apply(change: CollectionChange): void {
+    if (change.op === 'put') this.#writable().set(change.item.id, Object.freeze({ ...change.item }) as T);
+    else this.#writable().delete(change.id);
+    this.#nextId = Math.max(this.#nextId, change.n);
   }
 }
 
@@ -173,6 +191,8 @@ export class MemorySandboxStore implements SandboxStore {
   readonly #now: () => Date;
   /** Increases on every change; persistence compares it to know whether to save. */
   changes = 0;
+  /** Receives every change as a record (persistence journals them before answering). */
+  onRecord: ((record: StoreRecord) => void) | undefined;
 
   constructor(private readonly options: MemoryStoreOptions) {
     this.#seed = options.seed();
@@ -182,8 +202,9 @@ export class MemorySandboxStore implements SandboxStore {
   #create(id: string, lastUsed: number, epoch = randomBytes(12).toString('base64url')): Held {
     const make = (name: CollectionName) => {
       const collection = new MemoryCollection<Entity>(name, this.#seed[name] as unknown as ReadonlyMap<number, Entity>, this.options.itemLimit, this.#now);
-      collection.onWrite = () => {
+      collection.onWrite = (change) => {
         this.changes += 1;
+        this.onRecord?.({ ...change, s: id, c: name });
       };
       return collection;
     };
@@ -199,6 +220,8 @@ export class MemorySandboxStore implements SandboxStore {
       if (!overLimit && !idle) break;
       if (this.options.pinned.includes(id)) continue;
       this.#sandboxes.delete(id);
+      this.changes += 1;
+      this.onRecord?.({ op: 'drop', s: id });
     }
   }
 
@@ -209,6 +232,8 @@ export class MemorySandboxStore implements SandboxStore {
       this.#sandboxes.delete(id);
     } else {
       held = this.#create(id, nowMs);
+      this.changes += 1;
+      this.onRecord?.({ op: 'fresh', s: id, e: held.data.epoch });
     }
     held.lastUsed = nowMs;
     this.#sandboxes.set(id, held);
@@ -226,7 +251,26 @@ export class MemorySandboxStore implements SandboxStore {
     return this.open(id);
   }
 
-  /** Everything that differs from the seed, for a snapshot. */
+  /** Applies a journalled change again (at start, after the snapshot). */
+  applyRecord(record: StoreRecord): void {
+    if (record.op === 'drop') {
+      this.#sandboxes.delete(record.s);
+      return;
+    }
+    if (record.op === 'fresh') {
+      this.#sandboxes.delete(record.s);
+      this.#sandboxes.set(record.s, this.#create(record.s, this.#now().getTime(), record.e));
+      return;
+    }
+    let held = this.#sandboxes.get(record.s);
+    if (!held) {
+      held = this.#create(record.s, this.#now().getTime());
+      this.#sandboxes.set(record.s, held);
+    }
+    held.collections[record.c].apply(record);
+  }
+
+  /** Every sandbox (the seed data is left out), for a snapshot. */
   exportState(): StoreSnapshot {
     const sandboxes: StoreSnapshot['sandboxes'] = [];
     for (const [id, held] of this.#sandboxes) {

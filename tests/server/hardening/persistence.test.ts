@@ -1,11 +1,9 @@
-// Nothing lost: with DATA_DIR, learners' data survives a restart, and a crash in the middle of writes
-// leaves a snapshot that is whole (written to a temporary file, then renamed).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+// Nothing lost: with DATA_DIR, learners' data survives a graceful restart (kill -9, disk full and the
+// rest of the durability attacks are in durability.test.ts).
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../../server/client-build';
 import { call, login, startServer } from '../../helpers/server';
 
 describe('DATA_DIR snapshots', () => {
@@ -29,58 +27,7 @@ describe('DATA_DIR snapshots', () => {
     await second.close();
   });
 
-  it('leaves a whole snapshot when the server is killed in the middle of writes', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'sandbox-crash-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SNAPSHOT_INTERVAL_MS: '100', SKIP_CLIENT_BUILD: '1', LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const origin = await new Promise<string>((resolve, reject) => {
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /running on (http:\/\/[\d.]+:\d+)/.exec(output);
-        if (match) resolve(match[1]!);
-      });
-      child.once('exit', () => reject(new Error(`server exited early: ${output}`)));
-    });
-    const server = { origin, app: undefined as never, close: async () => undefined };
-    const cookie = await login(server, 'ada', 'lovelace', 'crash');
-    let written = 0;
-    const writer = async () => {
-      for (;;) {
-        const response = await call(server, '/api/books', { method: 'POST', headers: { 'x-sandbox': 'crash', cookie }, json: { title: `Book ${written}`, author: 'A', year: 1 } }).catch(() => undefined);
-        if (!response) return;
-        written += 1;
-      }
-    };
-    const writers = [writer(), writer(), writer()];
-    // Wait until snapshots are being taken during the writes, then kill without warning.
-    await new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (written >= 150 && existsSync(join(dataDir, 'snapshot.json'))) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 20);
-    });
-    child.kill('SIGKILL');
-    await Promise.all(writers);
-
-    const files = readdirSync(dataDir);
-    expect(files).toContain('snapshot.json');
-    const snapshot = JSON.parse(readFileSync(join(dataDir, 'snapshot.json'), 'utf8'));
-    const crash = snapshot.parts.sandboxes.sandboxes.find((s: { id: string }) => s.id === 'crash');
-    const saved = crash.collections.books.items.length - 12;
-    expect(saved).toBeGreaterThan(0);
-    expect(saved).toBeLessThanOrEqual(written);
-
-    const restarted = await startServer({ dataDir });
-    const count = await call(restarted, '/api/sandbox', { headers: { 'x-sandbox': 'crash' } });
-    expect(count.json.counts.books).toBe(12 + saved);
-    await restarted.close();
-  }, 30_000);
+  // The kill -9 test lives in durability.test.ts: every acknowledged write survives it.
 });
 
 describe('DATA_DIR snapshots of the classroom', () => {

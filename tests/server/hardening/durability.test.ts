@@ -1,0 +1,277 @@
+// Durability attacks from the outside review, performed for real: kill -9 in the middle of a burst of writes,
+// a full disk, two servers on one DATA_DIR, an unwritable DATA_DIR, a corrupt snapshot, and the files'
+// permissions. Every acknowledged write must survive; a failure must keep the last good state and say so.
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../../server/client-build';
+import { call, startServer, type TestServer } from '../../helpers/server';
+
+interface Child {
+  origin: string;
+  pid: number;
+  kill: () => void;
+  exited: Promise<number | null>;
+}
+
+/** Starts `npm start`'s server (server/main.ts) as its own process on a free loopback port. */
+function startChild(env: Record<string, string>): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SKIP_CLIENT_BUILD: '1', LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /running on (http:\/\/[\d.]+:\d+)/.exec(output);
+      if (match) resolve({ origin: match[1]!, pid: child.pid!, kill: () => child.kill('SIGKILL'), exited });
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    void exited.then((code) => reject(new Error(`server exited (${code}): ${output}`)));
+  });
+}
+
+/** Runs server/main.ts expecting it to refuse to start: its exit code and what it printed. */
+function failedStart(env: Record<string, string>): { status: number | null; output: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SKIP_CLIENT_BUILD: '1', LOG_LEVEL: 'silent', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+async function token(server: Pick<TestServer, 'origin'>, sandbox: string): Promise<string> {
+  const issued = await call(server as TestServer, '/api/tokens', { method: 'POST', headers: { 'x-sandbox': sandbox }, json: { username: 'ada', password: 'lovelace' } });
+  expect(issued.status).toBe(201);
+  return issued.json.token as string;
+}
+
+async function titles(server: TestServer, sandbox: string): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let page = 1; ; page += 1) {
+    const listed = await call(server, `/api/books?per_page=100&page=${page}`, { headers: { 'x-sandbox': sandbox } });
+    expect(listed.status).toBe(200);
+    for (const book of listed.json as { title: string }[]) found.add(book.title);
+    if ((listed.json as unknown[]).length < 100) return found;
+  }
+}
+
+const mounts: string[] = [];
+afterAll(() => {
+  for (const mount of mounts) spawnSync('umount', [mount]);
+});
+
+/** A small tmpfs of its own (a real full disk), or undefined where this user may not mount one. */
+function tmpfs(sizeKiB: number, readOnly = false): string | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'sandbox-tmpfs-'));
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `${readOnly ? 'ro,' : ''}size=${sizeKiB}k,mode=0755`, 'tmpfs', dir]);
+  if (mounted.status !== 0) {
+    if (process.env.CI) throw new Error(`mounting a tmpfs failed (${mounted.stderr.toString().trim()}): run the durability tests as root or with CAP_SYS_ADMIN`);
+    return undefined;
+  }
+  mounts.push(dir);
+  return dir;
+}
+
+describe('kill -9 in the middle of a burst of writes', () => {
+  it.each([1, 2])('keeps every acknowledged write (run %i, killed at a random moment)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sandbox-kill-'));
+    const child = await startChild({ DATA_DIR: dataDir, SNAPSHOT_INTERVAL_MS: '250' });
+    const sandboxes = ['kill-a', 'kill-b', 'kill-c', 'kill-d'];
+    const tokens = await Promise.all(sandboxes.map((sandbox) => token(child, sandbox)));
+    const acknowledged = new Map<string, string[]>(sandboxes.map((s) => [s, []]));
+    let attempted = 0;
+    let stop = false;
+    const writer = async (index: number, lane: number) => {
+      const sandbox = sandboxes[index]!;
+      for (let i = 0; !stop && i < 120; i += 1) {
+        const title = `${sandbox} ${lane}-${i}`;
+        attempted += 1;
+        const response = await call(child as unknown as TestServer, '/api/books', {
+          method: 'POST',
+          headers: { 'x-sandbox': sandbox, authorization: `Bearer ${tokens[index]}` },
+          json: { title, author: 'Crash test', year: 2026 },
+        }).catch(() => undefined);
+        if (!response) return;
+        if (response.status === 201) acknowledged.get(sandbox)!.push(title);
+      }
+    };
+    const writers = sandboxes.flatMap((_, index) => [0, 1, 2].map((lane) => writer(index, lane)));
+    const killAfter = 200 + Math.floor(Math.random() * 1200);
+    await new Promise((resolve) => setTimeout(resolve, killAfter));
+    child.kill();
+    stop = true;
+    await Promise.all(writers);
+    await child.exited;
+    const total = [...acknowledged.values()].reduce((sum, list) => sum + list.length, 0);
+    expect(total, `no write was acknowledged before the kill at ${killAfter} ms`).toBeGreaterThan(0);
+
+    const restarted = await startServer({ dataDir });
+    try {
+      for (const sandbox of sandboxes) {
+        const present = await titles(restarted, sandbox);
+        const lost = acknowledged.get(sandbox)!.filter((title) => !present.has(title));
+        expect(lost, `killed after ${killAfter} ms: ${total} acknowledged of ${attempted} attempted`).toEqual([]);
+      }
+      // The tokens issued before the crash still log their users in.
+      expect((await call(restarted, '/api/session', { headers: { 'x-sandbox': 'kill-a', authorization: `Bearer ${tokens[0]}` } })).status).toBe(200);
+    } finally {
+      await restarted.close();
+    }
+  }, 60_000);
+});
+
+describe('a full disk', () => {
+  it('keeps the last good state, answers 503 instead of acknowledging, reports it, and recovers when space returns', async (context) => {
+    const mount = tmpfs(1024);
+    if (!mount) return context.skip();
+    const dataDir = join(mount, 'data');
+    const server = await startServer({ dataDir, snapshotIntervalMs: 150 });
+    let restarted: TestServer | undefined;
+    try {
+      const bearer = await token(server, 'full');
+      const acknowledged: string[] = [];
+      // Leave a few KiB free, then write until the disk is full.
+      const free = statfsSync(mount).bavail * statfsSync(mount).bsize;
+      const filler = join(mount, 'filler');
+      writeFileSync(filler, Buffer.alloc(Math.max(0, free - 12 * 1024)));
+      let refused: Awaited<ReturnType<typeof call>> | undefined;
+      for (let i = 0; i < 400 && !refused; i += 1) {
+        const title = `Full disk ${i} ${'x'.repeat(150)}`;
+        const response = await call(server, '/api/books', { method: 'POST', headers: { 'x-sandbox': 'full', authorization: `Bearer ${bearer}` }, json: { title, author: 'Disk', year: 2026 } });
+        if (response.status === 201) acknowledged.push(title);
+        else refused = response;
+      }
+      expect(refused?.status).toBe(503);
+      expect(refused!.headers['content-type']).toContain('application/problem+json');
+      expect(refused!.json.detail).toContain('the disk is full');
+      expect(acknowledged.length).toBeGreaterThan(0);
+      // Take the last free bytes too, so no later write can slip into a partly used page.
+      try {
+        for (;;) appendFileSync(filler, Buffer.alloc(4096));
+      } catch {
+        // ENOSPC: the disk is full now.
+      }
+
+      // The operator is told: readiness fails and says why.
+      const health = await call(server, '/app/health');
+      expect(health.status).toBe(503);
+      expect(health.json.detail).toContain(`DATA_DIR ${dataDir}: the disk is full`);
+      // No more changes are made while they cannot be kept.
+      const next = await call(server, '/api/books', { method: 'POST', headers: { 'x-sandbox': 'full', authorization: `Bearer ${bearer}` }, json: { title: 'Refused', author: 'Disk', year: 2026 } });
+      expect(next.status).toBe(503);
+      expect(next.json.detail).toContain('makes none');
+      // The snapshot on disk is still whole, and no temporary file is left behind.
+      expect(() => JSON.parse(readFileSync(join(dataDir, 'snapshot.json'), 'utf8'))).not.toThrow();
+      expect(readdirSync(dataDir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+
+      // Space comes back: saving resumes by itself.
+      rmSync(filler);
+      const deadline = Date.now() + 10_000;
+      while ((await call(server, '/app/health')).status !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect((await call(server, '/app/health')).json.status).toBe('ok');
+      await server.close();
+
+      restarted = await startServer({ dataDir });
+      const present = await titles(restarted, 'full');
+      expect(acknowledged.filter((title) => !present.has(title))).toEqual([]);
+      expect(present.has('Refused')).toBe(false);
+    } finally {
+      await server.close().catch(() => undefined);
+      await restarted?.close();
+    }
+  }, 60_000);
+});
+
+describe('DATA_DIR belongs to one server', () => {
+  it('a second server on the same DATA_DIR refuses to start and names the first', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sandbox-lock-'));
+    const first = await startChild({ DATA_DIR: dataDir });
+    try {
+      const second = failedStart({ DATA_DIR: dataDir });
+      expect(second.status).toBe(2);
+      expect(second.output).toContain(`DATA_DIR ${dataDir} is in use by another server (process ${first.pid}`);
+      expect(second.output).not.toMatch(/\n\s+at /);
+      // In one process too.
+      await expect(startServer({ dataDir })).rejects.toThrow(/in use by another server/);
+    } finally {
+      first.kill();
+      await first.exited;
+    }
+    // A lock left by a killed server is taken over.
+    const after = await startServer({ dataDir });
+    await after.close();
+  }, 60_000);
+
+  it('an unwritable DATA_DIR stops the start with a message that says so', async () => {
+    const readOnly = tmpfs(64, true);
+    let dataDir: string;
+    if (readOnly) {
+      dataDir = readOnly;
+    } else {
+      dataDir = mkdtempSync(join(tmpdir(), 'sandbox-ro-'));
+      spawnSync('chmod', ['0500', dataDir]);
+    }
+    const result = failedStart({ DATA_DIR: dataDir });
+    expect(result.status).toBe(2);
+    expect(result.output).toMatch(new RegExp(`Cannot start: DATA_DIR ${dataDir} is not writable \\((EROFS|EACCES)`));
+    expect(result.output).not.toMatch(/\n\s+at /);
+    // A file where the folder should be.
+    const file = join(mkdtempSync(join(tmpdir(), 'sandbox-file-')), 'data');
+    writeFileSync(file, 'not a folder');
+    const notFolder = failedStart({ DATA_DIR: file });
+    expect(notFolder.status).toBe(2);
+    expect(notFolder.output).toContain(`Cannot start: DATA_DIR ${file} cannot be used`);
+  }, 60_000);
+
+  it('a corrupt snapshot or journal stops the start naming the file, without a stack trace', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sandbox-corrupt-'));
+    writeFileSync(join(dataDir, 'snapshot.json'), '{"savedAt":"2026-12-01","parts":{"sandboxes":');
+    const result = failedStart({ DATA_DIR: dataDir });
+    expect(result.status).toBe(2);
+    expect(result.output).toContain(`Cannot start: ${join(dataDir, 'snapshot.json')}: is not a valid snapshot`);
+    expect(result.output).toContain('Move the file aside');
+    expect(result.output).not.toMatch(/\n\s+at /);
+
+    rmSync(join(dataDir, 'snapshot.json'));
+    writeFileSync(join(dataDir, 'journal.jsonl'), '{"q":1,"p":"sandboxes","op":"fresh","s":"a","e":"x"}\n{broken\n{"q":3,"p":"sandboxes","op":"drop","s":"a"}\n');
+    const journal = failedStart({ DATA_DIR: dataDir });
+    expect(journal.status).toBe(2);
+    expect(journal.output).toContain(`${join(dataDir, 'journal.jsonl')}: line 2 is not valid JSON`);
+    expect(journal.output).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
+
+describe('data at rest', () => {
+  it('keeps files readable by their owner only, and no secret in plain text', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'sandbox-perm-'));
+    const dataDir = join(parent, 'data');
+    mkdirSync(dataDir, { mode: 0o777 });
+    const server = await startServer({ dataDir, snapshotIntervalMs: 100 });
+    const secret = await token(server, 'rest');
+    await call(server, '/api/books', { method: 'POST', headers: { 'x-sandbox': 'rest', authorization: `Bearer ${secret}` }, json: { title: 'At rest', author: 'A', year: 2026 } });
+    // The journal has the change before the answer; the snapshot after the interval.
+    const journal = readFileSync(join(dataDir, 'journal.jsonl'), 'utf8');
+    expect(journal).toContain('At rest');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    for (const name of ['snapshot.json', 'journal.jsonl', 'server.lock']) {
+      expect(existsSync(join(dataDir, name))).toBe(true);
+      expect((statSync(join(dataDir, name)).mode & 0o077).toString(8), name).toBe('0');
+    }
+    expect((statSync(dataDir).mode & 0o777).toString(8)).toBe('700');
+    await server.close();
+    for (const name of readdirSync(dataDir)) {
+      const text = readFileSync(join(dataDir, name), 'utf8');
+      expect(text, name).not.toContain(secret);
+      expect(text, name).not.toContain(secret.slice(2, 18));
+    }
+  });
+});
