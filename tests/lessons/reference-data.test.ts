@@ -202,7 +202,9 @@ describe('headers a learner meets', () => {
     for (const step of lessons.flatMap((l) => l.steps)) note(await runCheckPart(server, step.check.setup ?? [], step.check.reference));
     await server.close();
     expect([...seen].filter((name) => !known.has(name))).toEqual([]);
-  });
+    // Every ready request and every lesson step's reference, one after another: seconds of work, not a
+    // performance check (npm run bench measures speed).
+  }, 120_000);
 });
 
 describe('methods', () => {
