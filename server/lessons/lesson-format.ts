@@ -25,6 +25,11 @@ export interface LessonRequest {
   body?: string;
   /** Follow redirects (each hop becomes an exchange of the step). Default false, as the composer. */
   followRedirects?: boolean;
+  /**
+   * How long the client waits for the whole send before it gives up, in ms (SEND_LIMITS.minTimeoutMs to
+   * maxTimeoutMs). Default SEND_LIMITS.defaultTimeoutMs, as the composer; "Fill in the request" sets it.
+   */
+  timeoutMs?: number;
 }
 
 /**

@@ -11,25 +11,9 @@ import { decideTarget, type Target, type TargetContext } from './target-policy';
 import { bodyView, finalResponseHead, parseChunkedTrailers, parseHead, rawText } from './wire-format';
 import { newRecording, wireConnector, type ConnectorDeps, type WireRecording } from './wire-connector';
 
-/** Limits on every send. Each is a ceiling the learner's options cannot exceed. */
-export const SEND_LIMITS = {
-  /** Time for the whole send (every hop together), ms, when the learner does not choose. */
-  defaultTimeoutMs: 10_000,
-  /** Least and most a learner may ask for, ms. */
-  minTimeoutMs: 100,
-  maxTimeoutMs: 30_000,
-  /** Redirects followed by default when following is on, and the most a learner may ask for. */
-  defaultRedirects: 5,
-  maxRedirects: 10,
-  /** Response body bytes kept in the transcript (decoded), the rest marked truncated. */
-  keepBodyBytes: 1_048_576,
-  /** Response body bytes read at most; past this the connection is closed and the body marked truncated. */
-  maxResponseBytes: 8 * 1_048_576,
-  /** Bytes of each direction kept for the wire view: the head and the kept body (the rest is counted). */
-  keepWireBytes: 1_048_576 + 65_536,
-  /** Largest response head undici accepts (status line and headers), bytes. */
-  maxResponseHeadBytes: 65_536,
-} as const;
+import { SEND_LIMITS } from './send-limits';
+
+export { SEND_LIMITS };
 
 export interface SendInput {
   method: string;

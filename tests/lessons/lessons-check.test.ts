@@ -44,6 +44,7 @@ for (const lesson of lessons) {
 
     it.each(steps)('step %i (%s): the reference reaches the goal; every wrong attempt and shortcut misses it, saying why', async (_n, _title, step) => {
       expect(await checkStep(server, step)).toEqual([]);
-    });
+      // A step's attempts run one after another against a live sandbox; slow ones (a timeout, /delay) wait seconds each.
+    }, 30_000);
   });
 }

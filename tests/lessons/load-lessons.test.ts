@@ -10,6 +10,7 @@ import { PROJECT_ROOT } from '../../server/client-build';
 import { ConfigError } from '../../server/config';
 import { LESSON_LIMITS, splitFrontMatter } from '../../server/lessons/lesson-format';
 import { LESSON_SCHEMA_PATH, LessonFileError, loadLessons } from '../../server/lessons/load-lessons';
+import { SEND_LIMITS } from '../../server/send/send-limits';
 
 function lessonText(overrides: { id?: string; order?: number; step?: string } = {}): string {
   const step =
@@ -63,6 +64,9 @@ describe('a broken lesson file stops the start, saying what to fix', () => {
     ['a broken regular expression', { 'a.md': lessonText().replace('goal: { status: 200 }', "goal: { path: '^/api/(books' }") }, /goal\.path is not a valid regular expression/],
     ['a placeholder in the request the learner sees', { 'a.md': lessonText().replace('request: { method: GET, url: /api/books }', "request: { method: GET, url: '{{response.Location}}' }") }, /only check requests may use/],
     ['a placeholder with nothing before it', { 'a.md': lessonText().replace('reference: [{ method: GET, url: /api/books }]', "reference: [{ method: GET, url: '{{response.Location}}' }]") }, /check\.reference\[0\] uses \{\{response\.…\}\}, but no response came before it/],
+    ['a timeout shorter than the send endpoint allows', { 'a.md': lessonText().replace('request: { method: GET, url: /api/books }', 'request: { method: GET, url: /api/books, timeoutMs: 50 }') }, /steps\.0\.request\.timeoutMs must be >= 100/],
+    ['a timeout longer than the send endpoint allows', { 'a.md': lessonText().replace('reference: [{ method: GET, url: /api/books }]', 'reference: [{ method: GET, url: /api/books, timeoutMs: 60000 }]') }, /timeoutMs must be <= 30000/],
+    ['a timeout in seconds', { 'a.md': lessonText().replace('request: { method: GET, url: /api/books }', 'request: { method: GET, url: /api/books, timeoutMs: 1.5 }') }, /steps\.0\.request\.timeoutMs must be integer/],
     ['an id that is not a slug', { 'a.md': lessonText({ id: 'My Lesson' }) }, /id must match pattern/],
     ['two lessons with one id', { 'a.md': lessonText(), 'b.md': lessonText({ order: 2 }) }, /b\.md: another lesson already has the id "first"/],
     ['two lessons in one place', { 'a.md': lessonText(), 'b.md': lessonText({ id: 'other' }) }, /b\.md: the lesson "first" already has order 1/],
@@ -110,6 +114,15 @@ describe('the format', () => {
     // wrong: up to 8 attempts, each of up to 8 requests (or the short form, one attempt of up to 8 requests).
     for (const form of schema.$defs.step.properties.check.properties.wrong.oneOf) expect(form.maxItems).toBe(LESSON_LIMITS.checkRequests);
     expect(schema.$defs.wrongAttempt.properties.requests.maxItems).toBe(LESSON_LIMITS.checkRequests);
+  });
+
+  it('lets a request set a timeout within the send endpoint’s limits, which the loader keeps', () => {
+    const schema = JSON.parse(readFileSync(LESSON_SCHEMA_PATH, 'utf8'));
+    expect(schema.$defs.request.properties.timeoutMs).toMatchObject({ type: 'integer', minimum: SEND_LIMITS.minTimeoutMs, maximum: SEND_LIMITS.maxTimeoutMs });
+    expect(schema.$defs.request.properties.timeoutMs.description).toContain(String(SEND_LIMITS.defaultTimeoutMs));
+    const text = lessonText().replace('request: { method: GET, url: /api/books }', 'request: { method: GET, url: /delay/3, timeoutMs: 1000 }');
+    const [lesson] = loadLessons(folder({ 'a.md': text }));
+    expect(lesson!.steps[0]!.request).toEqual({ method: 'GET', url: '/delay/3', timeoutMs: 1000 });
   });
 
   it.each([

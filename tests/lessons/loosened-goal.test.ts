@@ -40,13 +40,16 @@ describe('a loosened goal fails lessons:check', () => {
     ['caching', 'Ask only if it changed', ['requestHeader', 'path'], /a 304 from the echo's own ETag/],
     // Without the method and path, the 401 of the echo's Basic-auth page passes.
     ['authn-authz', 'Try without logging in', ['method', 'path', 'header'], /a 401 from the echo's Basic-auth page/],
+    // Without the timeout condition, waiting long enough for the answer passes.
+    ['wire', 'Stop waiting: a timeout', ['connectionError'], /a timeout long enough for the answer to arrive/],
   ])('%s / %s without %j: the check names the shortcut that passes', async (lessonId, title, kinds, shortcut) => {
     const original = step(lessonId, title);
     expect(await checkStep(server, original)).toEqual([]);
     const loosened = { ...original, goal: without(original.goal, ...kinds) };
     const problems = await checkStep(server, loosened);
     expect(problems.some((p) => /a wrong attempt passes the goal/.test(p) && shortcut.test(p)), problems.join('\n')).toBe(true);
-  });
+    // Each check runs every attempt against a live sandbox; the timeout step's attempts wait seconds each.
+  }, 40_000);
 
   it('also catches a reference that no longer reaches a tightened-too-far goal', async () => {
     const original = step('anatomy', 'Ask for the list of books');

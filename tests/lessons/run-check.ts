@@ -18,6 +18,14 @@ import { call, type TestServer } from '../helpers/server';
 
 let runs = 0;
 
+/** The send options a lesson request asks for, as the composer sends them after "Fill in the request". */
+export function sendOptions(request: LessonRequest): { followRedirects?: true; timeoutMs?: number } {
+  return {
+    ...(request.followRedirects ? { followRedirects: true as const } : {}),
+    ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+  };
+}
+
 /** One learner: a private sandbox, a cookie jar, and the latest value of each response header (for {{response.Name}}). */
 export class SandboxRun {
   readonly server: TestServer;
@@ -45,7 +53,7 @@ export class SandboxRun {
           url: r.url,
           headers,
           body: r.body === undefined ? null : { encoding: 'text', data: r.body },
-          ...(r.followRedirects ? { options: { followRedirects: true } } : {}),
+          options: sendOptions(r),
         },
       });
       if (response.status !== 200) throw new Error(`POST /app/send for ${r.method} ${r.url} answered ${response.status}: ${response.text}`);

@@ -8,6 +8,7 @@ import { useDraftStore } from './draft-store';
 import { AuthEditor, BodyEditor, HeadersEditor, QueryEditor } from './editors';
 import { RequestLine } from './request-line';
 import { CodeTools } from './code-tools';
+import { TimeoutField } from './timeout-field';
 import { expandDraft } from './variables';
 import { VariablesPanel } from './variables-panel';
 import { useVariablesStore } from './variables-store';
@@ -96,6 +97,7 @@ export function Composer({ urlList }: { urlList?: string }) {
         <div className="send-options">
           <input id={followId} type="checkbox" checked={followRedirects} onChange={(e) => setOption('followRedirects', e.target.checked)} />
           <label htmlFor={followId}>Follow redirects</label>
+          <TimeoutField />
         </div>
         {warnings.length > 0 && (
           <ul className="warnings" aria-label="Warnings">

@@ -9,6 +9,7 @@ import { storeCookies, type JarCookie } from './cookie-jar';
 import { capturedFrom } from '../composer/variables';
 import { useVariablesStore } from '../composer/variables-store';
 import { requestToSend } from './request-to-send';
+import { SEND_LIMITS } from '../../../../server/send/send-limits';
 
 export const SEND_ENDPOINT = '/app/send';
 
@@ -16,6 +17,16 @@ export interface SendOptions {
   followRedirects: boolean;
   /** Send cookies from the jar (like a browser does). */
   useCookies: boolean;
+  /** How long the client waits for the whole send before it gives up, ms (within SEND_LIMITS). */
+  timeoutMs: number;
+}
+
+const DEFAULT_OPTIONS: SendOptions = { followRedirects: false, useCookies: true, timeoutMs: SEND_LIMITS.defaultTimeoutMs };
+
+/** A timeout the send endpoint accepts: a whole number of ms within SEND_LIMITS (the default otherwise). */
+export function usableTimeout(ms: unknown): number {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return SEND_LIMITS.defaultTimeoutMs;
+  return Math.min(SEND_LIMITS.maxTimeoutMs, Math.max(SEND_LIMITS.minTimeoutMs, Math.round(ms)));
 }
 
 /** Who the page's session cookie logs in as, learnt from the answer to POST /api/session. */
@@ -48,6 +59,13 @@ export function loginFrom(transcript: Transcript): PageLogin | null | undefined 
   return login;
 }
 
+/** The saved settings over the fresh state: options saved before an option existed (the timeout) keep its default. */
+export function mergeSaved(saved: unknown, current: ExchangeStore): ExchangeStore {
+  const kept = (saved ?? {}) as Partial<Pick<ExchangeStore, 'options' | 'jar' | 'login'>>;
+  const options = { ...DEFAULT_OPTIONS, ...kept.options };
+  return { ...current, ...kept, options: { ...options, timeoutMs: usableTimeout(options.timeoutMs) } };
+}
+
 export interface ExchangeStore {
   phase: 'idle' | 'sending' | 'done' | 'failed';
   transcript: Transcript | null;
@@ -73,7 +91,7 @@ export const useExchangeStore = create<ExchangeStore>()(
       transcript: null,
       sentCount: 0,
       problem: null,
-      options: { followRedirects: false, useCookies: true },
+      options: DEFAULT_OPTIONS,
       jar: [],
       login: null,
       setOption: (key, value) => set((s) => ({ options: { ...s.options, [key]: value } })),
@@ -94,7 +112,7 @@ export const useExchangeStore = create<ExchangeStore>()(
             ...outgoing,
             addedByPage,
             // The server X-ray of toy-API requests (the server adds X-Sandbox-Trace: 1, shown as added by the page).
-            options: { followRedirects: options.followRedirects, trace: true },
+            options: { followRedirects: options.followRedirects, timeoutMs: usableTimeout(options.timeoutMs), trace: true },
           });
           let nextJar = get().jar;
           for (const exchange of transcript.exchanges) {
@@ -120,6 +138,7 @@ export const useExchangeStore = create<ExchangeStore>()(
       version: 1,
       // Only the settings and the cookie jar survive a reload; the transcript lives in history.
       partialize: (state) => ({ options: state.options, jar: state.jar, login: state.login }),
+      merge: mergeSaved,
     },
   ),
 );

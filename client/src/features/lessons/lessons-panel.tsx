@@ -5,6 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { requestDraft } from '../reference/request-draft';
 import { useDraftStore } from '../composer/draft-store';
 import { useExchangeStore } from '../exchange/exchange-store';
+import { SEND_LIMITS } from '../../../../server/send/send-limits';
 import { usePresenterStore } from '../presenter/presenter-store';
 import { LessonMarkdown } from './lesson-markdown';
 import { lessonPath, useLessonStore } from './lesson-store';
@@ -62,8 +63,10 @@ function StepPanel() {
   const fill = () => {
     if (!step.request) return;
     loadDraft(requestDraft(step.request));
-    // The step's request includes whether redirects are followed (a 308 step needs them off).
+    // The step's request includes whether redirects are followed (a 308 step needs them off) and how long
+    // to wait (a timeout step needs a short one; every other step the default).
     setOption('followRedirects', step.request.followRedirects === true);
+    setOption('timeoutMs', step.request.timeoutMs ?? SEND_LIMITS.defaultTimeoutMs);
   };
   return (
     <div className="lesson-step">

@@ -1,0 +1,64 @@
+// The composer's timeout: what a learner may type (seconds, within the send endpoint's limits), and the
+// timeout the page keeps and sends — including for a learner whose saved settings predate the option.
+import { describe, expect, it } from 'vitest';
+import { SEND_LIMITS } from '../../../server/send/send-limits';
+import { secondsText, timeoutFromText } from '../../../client/src/features/composer/timeout-field';
+import { mergeSaved, usableTimeout, useExchangeStore } from '../../../client/src/features/exchange/exchange-store';
+
+describe('the Timeout box reads seconds', () => {
+  it.each([
+    ['1', 1000],
+    ['10', 10_000],
+    ['0.1', SEND_LIMITS.minTimeoutMs],
+    ['30', SEND_LIMITS.maxTimeoutMs],
+    ['2.5', 2500],
+    ['2,5', 2500],
+    [' 3 ', 3000],
+    ['.5', 500],
+    ['1.', 1000],
+  ] as const)('"%s" is %i ms', (text, ms) => {
+    expect(timeoutFromText(text)).toBe(ms);
+  });
+
+  it.each([[''], ['0'], ['0.05'], ['30.1'], ['100'], ['-1'], ['abc'], ['1e3'], ['1 s']])('refuses "%s" (not 0.1 to 30 seconds)', (text) => {
+    expect(timeoutFromText(text)).toBeUndefined();
+  });
+
+  it.each([
+    [10_000, '10'],
+    [1000, '1'],
+    [1500, '1.5'],
+    [100, '0.1'],
+  ] as const)('shows %i ms as "%s"', (ms, text) => {
+    expect(secondsText(ms)).toBe(text);
+    expect(timeoutFromText(text)).toBe(ms);
+  });
+});
+
+describe('the timeout the page sends', () => {
+  it.each([
+    [1000, 1000],
+    [1000.4, 1000],
+    [5, SEND_LIMITS.minTimeoutMs],
+    [99_999, SEND_LIMITS.maxTimeoutMs],
+    [Number.NaN, SEND_LIMITS.defaultTimeoutMs],
+    ['1000', SEND_LIMITS.defaultTimeoutMs],
+    [undefined, SEND_LIMITS.defaultTimeoutMs],
+  ] as const)('%s → %i ms, within what the send endpoint accepts', (ms, sent) => {
+    expect(usableTimeout(ms)).toBe(sent);
+  });
+
+  it('starts at the send endpoint’s default', () => {
+    expect(useExchangeStore.getInitialState().options.timeoutMs).toBe(SEND_LIMITS.defaultTimeoutMs);
+  });
+
+  it('keeps a saved timeout, and gives settings saved before the option existed the default', () => {
+    const merge = mergeSaved;
+    const current = useExchangeStore.getInitialState();
+    const old = merge({ options: { followRedirects: true, useCookies: false }, jar: [], login: null }, current);
+    expect(old.options).toEqual({ followRedirects: true, useCookies: false, timeoutMs: SEND_LIMITS.defaultTimeoutMs });
+    expect(merge({ options: { followRedirects: false, useCookies: true, timeoutMs: 1500 } }, current).options.timeoutMs).toBe(1500);
+    expect(merge({ options: { followRedirects: false, useCookies: true, timeoutMs: 1e9 } }, current).options.timeoutMs).toBe(SEND_LIMITS.maxTimeoutMs);
+    expect(merge(undefined, current).options).toEqual(current.options);
+  });
+});
