@@ -8,6 +8,7 @@ import { deliberately, deliberatelyDelayed } from '../http/deliberate-answers';
 import { HttpProblem } from '../http/problem';
 import type { FaultSettings } from './protocol';
 import { FAULT_RETRY_AFTER_DEFAULT_S } from './limits';
+import { traceClock, traceStep } from '../trace/tracer';
 
 export const FAULTS_OFF: FaultSettings = {
   latencyMs: 0,
@@ -90,9 +91,20 @@ export function createFaultHook(options: FaultHookOptions) {
     const faults = options.faultsOf(code);
     if (!faults || !anyFaultOn(faults)) return;
     if (faults.latencyMs > 0) {
+      const startedAt = traceClock();
       try {
         await delay(faults.latencyMs, undefined, { signal: options.signal });
         deliberatelyDelayed(request, faults.latencyMs);
+        if (startedAt !== undefined) {
+          traceStep({
+            stage: 'faults',
+            title: `Waited ${faults.latencyMs} ms: room ${code}'s "added latency" switch is on`,
+            outcome: 'info',
+            why: 'The instructor added latency to every request of the room, to show what a slow server feels like.',
+            facts: { room: code, latencyMs: faults.latencyMs },
+            startedAt,
+          });
+        }
       } catch {
         // The app is closing: answer at once (it will say 503 to new requests anyway).
       }

@@ -169,6 +169,19 @@ describe('the server X-ray of a toy-API request', () => {
     expect(step(withToken.trace, 'authentication').facts).toMatchObject({ credential: 'bearer token (value hidden)' });
   });
 
+  it("the fault switches: a room's added latency, then its 503, as steps of their own", async () => {
+    const room = (await call(server, '/app/rooms', { method: 'POST', json: {} })).json;
+    const setFaults = (faults: object) => call(server, `/app/rooms/${room.code}/faults`, { method: 'PUT', headers: { authorization: `Bearer ${room.instructorKey}` }, json: faults });
+    await setFaults({ latencyMs: 50 });
+    const slow = await traced('/api/books/1', { headers: { 'x-sandbox': room.sandbox } });
+    expect(step(slow.trace, 'faults').title).toBe(`Waited 50 ms: room ${room.code}'s "added latency" switch is on`);
+    expect(step(slow.trace, 'faults').durationMs).toBeGreaterThanOrEqual(45);
+    await setFaults({ status503: true });
+    const down = await traced('/api/books/1', { headers: { 'x-sandbox': room.sandbox } });
+    expect(down.status).toBe(503);
+    expect(refused(down.trace)).toEqual([expect.objectContaining({ stage: 'faults' })]);
+  });
+
   it('costs nothing to a request that does not ask: no trace, no Server-Timing', async () => {
     const plain = await call(server, '/api/books/1');
     expect(plain.headers['x-sandbox-trace']).toBeUndefined();
