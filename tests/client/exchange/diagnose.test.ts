@@ -89,6 +89,12 @@ describe('diagnose', () => {
     const e: Exchange = { ...exchange('GET', 200, '', []), response: null, error: { code: 'ECONNRESET', message: 'The server closed the connection.' } };
     expect(diagnose(e).summary).toBe('No response: The server closed the connection.');
   });
+
+  it('points a timeout at the Timeout box: the limit is the client’s own', () => {
+    const message = 'The server took the request but sent no response within 1000 ms, so the sandbox stopped waiting (timeout).';
+    const e: Exchange = { ...exchange('GET', 200, '', []), response: null, error: { code: 'UND_ERR_HEADERS_TIMEOUT', message } };
+    expect(diagnose(e).summary).toBe(`No response: ${message} That limit is your client's own choice — the Timeout box next to Follow redirects. If the server is only slow, raise it and send again.`);
+  });
 });
 
 describe('diagnose a refusal that says when to come back', () => {

@@ -95,8 +95,10 @@ export function Composer({ urlList }: { urlList?: string }) {
         <RequestLine sending={phase === 'sending'} hintId={hintId} urlList={urlList} highlightMethod={cause?.method} />
         <CodeTools />
         <div className="send-options">
-          <input id={followId} type="checkbox" checked={followRedirects} onChange={(e) => setOption('followRedirects', e.target.checked)} />
-          <label htmlFor={followId}>Follow redirects</label>
+          <span className="send-option">
+            <input id={followId} type="checkbox" checked={followRedirects} onChange={(e) => setOption('followRedirects', e.target.checked)} />
+            <label htmlFor={followId}>Follow redirects</label>
+          </span>
           <TimeoutField />
         </div>
         {warnings.length > 0 && (

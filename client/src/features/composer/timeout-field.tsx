@@ -53,11 +53,20 @@ export function TimeoutField() {
           if (ms !== undefined) setOption('timeoutMs', ms);
         }}
         onBlur={() => {
-          if (!valid) setText(secondsText(timeoutMs));
+          if (valid) return;
+          // A number out of range becomes the nearest limit; anything else gives back the timeout in use.
+          const seconds = Number(text.trim().replace(',', '.'));
+          if (text.trim() !== '' && Number.isFinite(seconds)) {
+            const ms = Math.min(SEND_LIMITS.maxTimeoutMs, Math.max(SEND_LIMITS.minTimeoutMs, Math.round(seconds * 1000)));
+            setOption('timeoutMs', ms);
+            setText(secondsText(ms));
+          } else {
+            setText(secondsText(timeoutMs));
+          }
         }}
       />
       <span id={helpId} className={valid ? undefined : 'timeout-error'} aria-live="polite">
-        {valid ? 'seconds' : `seconds: give ${MIN_S} to ${MAX_S}; sends wait ${secondsText(timeoutMs)} s until then`}
+        {valid ? 'seconds' : `seconds: give ${MIN_S} to ${MAX_S} (sends wait ${secondsText(timeoutMs)} s until you do)`}
       </span>
     </span>
   );

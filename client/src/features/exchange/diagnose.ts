@@ -64,6 +64,10 @@ function afterDelete(path: string): string {
 export function diagnose(exchange: Exchange): Diagnosis {
   const response = exchange.response;
   if (!response) {
+    if (exchange.error?.code.endsWith('_TIMEOUT')) {
+      // The client's own timeout (the composer's Timeout box) ran out; the server may still be working.
+      return empty(`No response: ${exchange.error.message} That limit is your client's own choice — the Timeout box next to Follow redirects. If the server is only slow, raise it and send again.`);
+    }
     return empty(exchange.error ? `No response: ${exchange.error.message}` : 'No response arrived.');
   }
   const request = exchange.request;
