@@ -14,6 +14,7 @@ import { loadLessons } from '../../server/lessons/load-lessons';
 import { wrongAttempts } from '../../server/lessons/lesson-format';
 import type { Goal } from '../../server/lessons/goals';
 import type { Exchange } from '../../server/protocol';
+import { COURSE_LIMITS } from '../../server/echo/course-endpoints';
 
 const DIR = join(PROJECT_ROOT, 'lessons', 'reference');
 const data = loadReferenceData(DIR);
@@ -130,6 +131,20 @@ describe('ready requests get their code from a live sandbox', () => {
     const [exchange] = await new SandboxRun(server).send([request]);
     expect(exchange!.response?.status).toBe(code);
     expect(exchange!.response?.headers.some(([n]) => n.toLowerCase() === name), `${code} without ${name}`).toBe(true);
+  });
+
+  // No single request gets a real 429 here (/limited counts requests per learner, and a fresh one starts
+  // at zero), so Try it uses the status page; the entry says how to meet a real one, and that is true.
+  it('429: Try it is the status page, and the entry says how /limited gives a real one with Retry-After', async () => {
+    const entry = data.statusCodes.find((e) => e.code === 429)!;
+    const { rateLimitRequests: quota, rateLimitWindowSeconds: seconds } = COURSE_LIMITS;
+    expect(entry.readyRequest).toEqual({ method: 'GET', url: '/status/429' });
+    expect(entry.when).toContain(`GET /limited more than ${quota} times in ${seconds} seconds`);
+    const once = await new SandboxRun(server).send([{ method: 'GET', url: '/limited' }]);
+    expect(once[0]!.response?.status).toBe(200);
+    const exchanges = await new SandboxRun(server).send(Array.from({ length: quota + 1 }, () => ({ method: 'GET', url: '/limited' })));
+    expect(exchanges.map((e) => e.response?.status)).toEqual([...Array.from({ length: quota }, () => 200), 429]);
+    expect(exchanges.at(-1)!.response!.headers.some(([n]) => n.toLowerCase() === 'retry-after')).toBe(true);
   });
 
   // Sent as the composer sends them (POST /app/send), each in a fresh sandbox; a 1xx arrives before the final answer.
