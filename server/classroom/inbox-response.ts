@@ -5,10 +5,14 @@
 //   be read as two responses: the server computes framing itself);
 // - no policy headers that outlive the response (Strict-Transport-Security, Clear-Site-Data,
 //   Alt-Svc, Service-Worker-Allowed) and no replacing our Content-Security-Policy;
-// - Location and Refresh only to paths on this server (no open redirect that borrows our name).
-// Every inbox response also carries INBOX_SAFETY_HEADERS: a configured text/html page with a <script>
-// is then shown in a sandboxed, script-less document instead of running with the app's origin.
+// - Location and Refresh only to paths on this server, as a browser resolves them (no open redirect that
+//   borrows our name: "/\t/host" is "//host" to a browser);
+// - no JavaScript or CSS type, which a page of the app could load as its own script or style.
+// These are the rules for all third-party content (server/http/third-party-content.ts). Every inbox response
+// also carries INBOX_SAFETY_HEADERS: a configured text/html page with a <script> is then shown in a
+// sandboxed, script-less document instead of running with the app's origin.
 import type { FieldError, WireHeader } from '../protocol';
+import { THIRD_PARTY_HEADERS, sameOriginTarget, refreshUrl, thirdPartyHeaderProblem } from '../http/third-party-content';
 import type { InboxResponse } from './protocol';
 import { INBOX_RESPONSE_BODY_MAX, INBOX_RESPONSE_HEADER_VALUE_MAX, INBOX_RESPONSE_HEADERS_MAX } from './limits';
 
@@ -34,17 +38,20 @@ export const DENIED_RESPONSE_HEADERS: Record<string, string> = {
 };
 
 /** Added to every inbox response (and never configurable): see the comment at the top. */
-export const INBOX_SAFETY_HEADERS: Record<string, string> = {
-  'content-security-policy': "sandbox; default-src 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-};
+export const INBOX_SAFETY_HEADERS: Readonly<Record<string, string>> = THIRD_PARTY_HEADERS;
+
+/** The origin a configured response is checked against: any real one gives the same answer for a path. */
+const CHECK_ORIGIN = 'http://this-server.invalid';
+
+/** A Location or Refresh target must be a path that stays on this server once a browser reads it. */
+function isLocalPath(value: string): boolean {
+  return value.startsWith('/') && sameOriginTarget(value, CHECK_ORIGIN) !== undefined;
+}
 
 // RFC 9110 §5.6.2: a field name is a token.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // RFC 9110 §5.5: visible characters, spaces and tabs (and obs-text); never CR, LF or NUL.
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-// A path on this server: "/x", not "//host" (which browsers read as another host) nor "/\host".
-const LOCAL_PATH = /^\/(?![/\\])/;
 /** Statuses whose responses never carry a body (RFC 9110 §15.3.5, §15.3.6, §15.4.5). */
 const BODYLESS_STATUSES = new Set([204, 205, 304]);
 
@@ -92,12 +99,19 @@ export function checkInboxResponse(input: ResponseInput): ResponseCheck {
       errors.push(error(field, `${name} cannot be set on an inbox response: ${denied}`));
       return;
     }
-    if (lower === 'location' && !LOCAL_PATH.test(value.trim())) {
-      errors.push(error(field, 'Location must be a path on this server that starts with a single / (for example /inbox-view/abc or /api/books), so the inbox cannot send people to other sites'));
+    if ((lower === 'location' || lower === 'content-location') && !isLocalPath(value.trim())) {
+      errors.push(error(field, `${name} must be a path on this server that starts with a single / and stays here once a browser reads it (which drops tabs and line breaks and reads \\ as /), for example /inbox-view/abc or /api/books, so the inbox cannot send people to other sites`));
+      return;
     }
-    if (lower === 'refresh' && !/^\s*\d+\s*(;\s*url=\/(?![/\\])\S*)?\s*$/i.test(value)) {
-      errors.push(error(field, 'Refresh may only name a number of seconds and, optionally, url= a path on this server (for example "5; url=/")'));
+    if (lower === 'refresh') {
+      const url = refreshUrl(value);
+      if (!/^\s*\d+/.test(value) || (url !== undefined && !isLocalPath(url))) {
+        errors.push(error(field, 'Refresh may only name a number of seconds and, optionally, url= a path on this server (for example "5; url=/")'));
+      }
+      return;
     }
+    const unsafe = thirdPartyHeaderProblem(name, value, CHECK_ORIGIN);
+    if (unsafe) errors.push(error(field, `${name}: ${value.slice(0, 60)} cannot be set on an inbox response: ${unsafe}`));
   });
 
   const encoding = input.bodyEncoding ?? 'text';

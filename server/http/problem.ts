@@ -30,6 +30,7 @@ export const PROBLEM_TYPES = {
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'validation-failed': { status: 422, title: 'The body failed validation' },
   'insufficient-storage': { status: 507, title: 'Sandbox is full' },
+  'unsafe-response': { status: 400, title: 'The sandbox will not send that response' },
   'key-required': { status: 401, title: 'A key is required' },
   'wrong-key': { status: 403, title: 'Wrong key' },
   'instructor-only': { status: 403, title: 'Only the instructor may do this' },

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { bodyFields, headersObject, multiDict, reconstructRaw } from '../echo/request-echo';
-import { HttpProblem } from '../http/problem';
+import { HttpProblem, PROBLEM_CONTENT_TYPE } from '../http/problem';
+import { THIRD_PARTY_HEADERS, thirdPartyHeaderProblem } from '../http/third-party-content';
 import { registerMoreEndpoints } from '../echo/more-endpoints';
 import { registerCourseEndpoints } from '../echo/course-endpoints';
 
@@ -83,6 +84,28 @@ const echo: FastifyPluginAsync = async (app) => {
   // Echo endpoints accept any body of any type, up to the cap; JSON that does not parse is just data.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ECHO_BODY_LIMIT }, (_request, body, done) => done(null, body));
+
+  // What the echo says, anyone can make it say: it goes out inert, and never as something that could act as
+  // the app (server/http/third-party-content.ts). A response that would is replaced by a problem saying why.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const host = request.headers.host ?? 'localhost';
+    const ownOrigin = URL.canParse(`http://${host}`) ? `http://${host}` : 'http://localhost';
+    // The course's reverse proxy relays this server's own answers (the echo's already checked on the way in,
+    // the toy API's log-in cookie as the lesson on sessions through a proxy needs): only made inert here.
+    const relayed = request.routeOptions.url === '/proxy/*';
+    for (const [name, value] of relayed ? [] : Object.entries(reply.getHeaders())) {
+      for (const one of Array.isArray(value) ? value : [value]) {
+        const problem = one === undefined ? undefined : thirdPartyHeaderProblem(name, String(one), ownOrigin);
+        if (!problem) continue;
+        for (const set of Object.keys(reply.getHeaders())) reply.removeHeader(set);
+        const refusal = new HttpProblem('unsafe-response', `The sandbox will not send ${name}: ${String(one).slice(0, 200)} here: ${problem}.`, { extra: { header: name } });
+        reply.code(refusal.status).type(PROBLEM_CONTENT_TYPE).headers(THIRD_PARTY_HEADERS);
+        return JSON.stringify(refusal.toJSON(request.url), null, 2);
+      }
+    }
+    reply.headers(THIRD_PARTY_HEADERS);
+    return payload;
+  });
 
   const define: Define = (endpoint, handler) => {
     endpoints.push(endpoint);

@@ -44,6 +44,7 @@ import {
 } from '../classroom/schemas';
 import { CLASSROOM_CREATE_BUCKET } from '../classroom/service';
 import { pipeChannel } from '../classroom/subscribe';
+import { thirdPartyHeaderProblem, withoutAppCookies } from '../http/third-party-content';
 import { declareResource, NoContent, problemResponses } from './api/collection';
 
 /** Reads a request body, refusing more than `limit` bytes (413, and the connection closes). */
@@ -107,16 +108,25 @@ const captureRoutes: FastifyPluginAsync = async (app) => {
       method: raw.method ?? request.method,
       target: raw.url ?? request.url,
       httpVersion: raw.httpVersion,
-      rawHeaders: raw.rawHeaders,
+      // The inbox's owner is a third party: the cookies a browser adds by itself for this site (the
+      // visitor's session and sandbox) are never theirs to read.
+      rawHeaders: withoutAppCookies(raw.rawHeaders),
       body,
       remoteAddress: raw.socket.remoteAddress ?? '',
       remotePort: raw.socket.remotePort ?? 0,
       receivedAt: new Date(),
     });
     const answer = inboxes.answer(inbox, captured);
+    // A response configured (or saved) before a rule existed still cannot act as the app: such lines are left out.
+    const host = request.headers.host ?? 'localhost';
+    const ownOrigin = URL.canParse(`http://${host}`) ? `http://${host}` : 'http://localhost';
+    const rawHeaders: string[] = [];
+    for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) {
+      if (!thirdPartyHeaderProblem(answer.rawHeaders[i]!, answer.rawHeaders[i + 1]!, ownOrigin)) rawHeaders.push(answer.rawHeaders[i]!, answer.rawHeaders[i + 1]!);
+    }
     // Written raw so the configured headers keep their order, spelling and repeats.
     reply.hijack();
-    reply.raw.writeHead(answer.status, answer.rawHeaders);
+    reply.raw.writeHead(answer.status, rawHeaders);
     reply.raw.end(answer.body);
   };
   const never = async () => {
