@@ -70,7 +70,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   };
 }
 
-if (process.argv[2]) {
+if (process.argv[2]?.startsWith('{')) {
   const spec = JSON.parse(process.argv[2]) as LoadSpec;
   runLoad(spec).then(
     (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
