@@ -173,7 +173,9 @@ export default fp(
               ? credentials
                 ? 'The credential that came was not accepted: 401'
                 : 'No session cookie or bearer token came with the request: 401'
-              : `Answered ${status}: ${slug.replace(/-/g, ' ')}`;
+              : stage === 'csrf'
+                ? `A change from another site (Origin ${String(request.headers.origin ?? 'unknown')}) with the session cookie: refused, 403`
+                : `Answered ${status}: ${slug.replace(/-/g, ' ')}`;
           tracer.add({
             stage,
             title,
@@ -186,7 +188,8 @@ export default fp(
           // Not JSON after all: the status line says enough.
         }
       }
-      const bytes = typeof payload === 'string' ? Buffer.byteLength(payload) : Buffer.isBuffer(payload) ? payload.length : null;
+      // No payload at all (a 204 or 304, which never carry content: RFC 9110 §15.3.5, §15.4.5) is no body.
+      const bytes = payload === undefined || payload === null ? 0 : typeof payload === 'string' ? Buffer.byteLength(payload) : Buffer.isBuffer(payload) ? payload.length : null;
       const location = lowerHeaders(reply, 'location');
       tracer.add({
         stage: 'serialization',

@@ -19,14 +19,22 @@ function quoted(text: string): string {
  * answer), so the phases add up to the whole request: what happened between two recorded points counts
  * for the earlier one.
  */
+const WEIGHT: Record<TraceStep['outcome'], number> = { info: 0, pass: 1, refused: 2 };
+
 export function serverTiming(steps: readonly TraceStep[], totalMs: number): string {
-  const byStage = new Map<string, { ms: number; title: string }>();
+  const byStage = new Map<string, { ms: number; title: string; weight: number }>();
   steps.forEach((step, index) => {
     const until = index + 1 < steps.length ? steps[index + 1]!.atMs : totalMs;
     const ms = Math.max(step.durationMs, until - step.atMs);
+    // The description is the step that says most about the stage: a refusal, else a decision (a write
+    // rather than the reads around it), else the latest note.
+    const weight = WEIGHT[step.outcome];
     const seen = byStage.get(step.stage);
-    if (seen) seen.ms += ms;
-    else byStage.set(step.stage, { ms, title: step.title });
+    if (!seen) byStage.set(step.stage, { ms, title: step.title, weight });
+    else {
+      seen.ms += ms;
+      if (weight >= seen.weight) Object.assign(seen, { title: step.title, weight });
+    }
   });
   const metrics = STAGE_ORDER.filter((stage) => byStage.has(stage)).map((stage) => {
     const { ms, title } = byStage.get(stage)!;

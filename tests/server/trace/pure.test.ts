@@ -5,12 +5,18 @@ import { serverTiming } from '../../../server/trace/server-timing';
 import { Tracer, TRACE_MAX_STEPS } from '../../../server/trace/tracer';
 import type { TraceStep } from '../../../server/trace/trace-types';
 
-const at = (stage: TraceStep['stage'], atMs: number, title: string = stage): TraceStep => ({ stage, title, outcome: 'pass', atMs, durationMs: 0 });
+const at = (stage: TraceStep['stage'], atMs: number, title: string = stage, outcome: TraceStep['outcome'] = 'pass'): TraceStep => ({ stage, title, outcome, atMs, durationMs: 0 });
 
 describe('serverTiming', () => {
   it('gives each stage the time until the next step, in the order a request meets them, and ends with the total', () => {
-    expect(serverTiming([at('routing', 0, 'Matched'), at('store', 0.25, 'Found book 1'), at('negotiation', 1), at('store', 1.5)], 2)).toBe(
-      'routing;dur=0.250;desc="Matched", negotiation;dur=0.500;desc="negotiation", store;dur=1.250;desc="Found book 1", total;dur=2.000',
+    expect(serverTiming([at('routing', 0, 'Matched'), at('store', 0.25, 'Found book 1', 'info'), at('negotiation', 1), at('store', 1.5, 'Inserted book 13')], 2)).toBe(
+      'routing;dur=0.250;desc="Matched", negotiation;dur=0.500;desc="negotiation", store;dur=1.250;desc="Inserted book 13", total;dur=2.000',
+    );
+  });
+
+  it('describes a stage by its refusal when it refused', () => {
+    expect(serverTiming([at('authentication', 0, 'Logged in as ada'), at('authentication', 1, 'No such user', 'refused'), at('authentication', 1.5, 'note', 'info')], 2)).toBe(
+      'authentication;dur=2.000;desc="No such user", total;dur=2.000',
     );
   });
 

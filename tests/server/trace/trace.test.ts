@@ -136,6 +136,13 @@ describe('the server X-ray of a toy-API request', () => {
     const conditional = step(trace, 'conditional', 'pass');
     expect(conditional.title).toBe('If-None-Match matched: 304 Not Modified');
     expect(conditional.facts).toMatchObject({ 'if-none-match': first.headers.etag, 'current etag': first.headers.etag });
+    expect(step(trace, 'serialization').title).toBe('Answered 304 with no body');
+  });
+
+  it('403 from another site: the origin check, not the owner rule', async () => {
+    const { status, trace } = await traced('/api/books/1', { method: 'PATCH', headers: { cookie: adaCookie, origin: 'http://evil.example' }, json: { status: 'read' } });
+    expect(status).toBe(403);
+    expect(refused(trace)).toEqual([expect.objectContaining({ stage: 'csrf', title: 'A change from another site (Origin http://evil.example) with the session cookie: refused, 403' })]);
   });
 
   it('202: the export job started in the background, with its states', async () => {
