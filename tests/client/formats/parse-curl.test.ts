@@ -230,9 +230,9 @@ describe('import from curl: what people paste', () => {
   });
 
   it('notes the options that only change what curl prints', () => {
-    const { notes, warnings } = parseCurl('curl -sSv -k -i -o out.json --max-time 5 http://localhost:3000/get');
+    const { notes, warnings } = parseCurl('curl -sSv -k -i -o out.json --connect-timeout 5 http://localhost:3000/get');
     expect(warnings).toEqual([]);
-    expect(notes).toEqual(['Ignored -s, -S, -v, -k, -i, -o, --max-time: they change what curl prints, checks or saves, not the request.']);
+    expect(notes).toEqual(['Ignored -s, -S, -v, -k, -i, -o, --connect-timeout: they change what curl prints, checks or saves, not the request.']);
   });
 
   it.each([

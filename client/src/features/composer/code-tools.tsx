@@ -10,6 +10,7 @@ import { COPY_FORMATS, copyRequest, type CopyFormat, type SecretChoice } from '.
 import { hasSecrets, PASSWORD_PLACEHOLDER, secretsIn, type CopySecrets } from './formats/copy-auth';
 import { CurlParseError } from './formats/curl-parse-error';
 import { parseCurl } from './formats/parse-curl';
+import { SEND_LIMITS } from '../../../../server/send/send-limits';
 
 export interface CodeStatus {
   ok: boolean;
@@ -54,6 +55,7 @@ export function codeFor(format: CopyFormat, secrets: SecretChoice = useCodeStatu
     request: currentRequest().request,
     origin,
     followRedirects: options.followRedirects,
+    timeoutMs: options.timeoutMs,
     secrets,
     login: { username, password: username === DEMO_LOGIN.username ? DEMO_LOGIN.password : undefined },
   });
@@ -98,9 +100,11 @@ function CopyNote() {
 export function importCurl(command: string): CodeStatus {
   let status: CodeStatus;
   try {
-    const { draft, followRedirects, warnings, notes } = parseCurl(command, { origin: window.location.origin });
+    const { draft, followRedirects, timeoutMs, warnings, notes } = parseCurl(command, { origin: window.location.origin });
     useDraftStore.getState().load(draft);
     useExchangeStore.getState().setOption('followRedirects', followRedirects);
+    // curl's -m/--max-time, or the sandbox's default (curl itself has no limit on the whole exchange).
+    useExchangeStore.getState().setOption('timeoutMs', timeoutMs ?? SEND_LIMITS.defaultTimeoutMs);
     const details = [...warnings, ...notes];
     status = { ok: true, message: warnings.length ? 'Imported the curl command, with differences:' : 'Imported the curl command.', details };
   } catch (error) {

@@ -9,6 +9,7 @@ import { toCurl } from './formats/to-curl';
 import { toFetch } from './formats/to-fetch';
 import { toHttpie } from './formats/to-httpie';
 import { toPython } from './formats/to-python';
+import { SEND_LIMITS } from '../../../../server/send/send-limits';
 
 export const COPY_FORMATS = {
   curl: 'curl',
@@ -27,6 +28,8 @@ export interface CopyInput {
   /** The page's origin: paths are sent there. */
   origin: string;
   followRedirects: boolean;
+  /** The composer's Timeout, ms: written into the copy when it is not the send endpoint's default. */
+  timeoutMs?: number;
   secrets: SecretChoice;
   /** Who the placeholder's login step logs in as. */
   login?: LoginFor;
@@ -50,6 +53,7 @@ export function urlAsSent(url: string, origin: string): string {
 export function copyRequest(format: CopyFormat, input: CopyInput): string {
   let request: OutgoingRequest = { ...input.request, url: urlAsSent(input.request.url, input.origin) };
   const options: CodeOptions = { origin: input.origin, followRedirects: input.followRedirects };
+  if (input.timeoutMs !== undefined && input.timeoutMs !== SEND_LIMITS.defaultTimeoutMs) options.timeoutSeconds = input.timeoutMs / 1000;
   if (input.secrets === 'placeholder') {
     const replaced = withTokenPlaceholder(request, input.login ?? {});
     if (replaced) {

@@ -20,6 +20,8 @@ export interface CodeOptions {
   origin?: string;
   /** Follow redirects instead of showing the 3xx. */
   followRedirects?: boolean;
+  /** Give up waiting after this many seconds (the composer's Timeout, when the learner changed it). */
+  timeoutSeconds?: number;
   /** Get a bearer token first and put it in one header, instead of a secret (see copy-auth.ts). */
   token?: TokenStep;
 }

@@ -5,7 +5,8 @@
 export type RequestRole =
   | 'request' | 'header' | 'data' | 'data-ascii' | 'data-binary' | 'data-raw' | 'data-urlencode' | 'json'
   | 'form' | 'form-string' | 'user' | 'cookie' | 'user-agent' | 'referer' | 'get' | 'head' | 'location'
-  | 'compressed' | 'url' | 'url-query' | 'range' | 'upload-file' | 'oauth2-bearer' | 'globoff' | 'next' | 'basic';
+  | 'compressed' | 'url' | 'url-query' | 'range' | 'upload-file' | 'oauth2-bearer' | 'globoff' | 'next' | 'basic'
+  | 'max-time';
 
 export interface CurlOption {
   long: string;
@@ -48,6 +49,7 @@ const OPTIONS: CurlOption[] = [
   { long: 'head', short: 'I', value: false, role: 'head' },
   { long: 'location', short: 'L', value: false, role: 'location' },
   { long: 'location-trusted', value: false, role: 'location' },
+  { long: 'max-time', short: 'm', value: true, role: 'max-time' },
   { long: 'compressed', value: false, role: 'compressed' },
   { long: 'url', value: true, role: 'url' },
   { long: 'url-query', value: true, role: 'url-query' },
@@ -70,7 +72,7 @@ const OPTIONS: CurlOption[] = [
     ['ignore-content-length'], ['disallow-username-in-url'], ['http0.9'], ['no-clobber'], ['remove-on-error'],
   ].map(([long, short]): CurlOption => ({ long: long!, short, value: false, role: 'quiet' })),
   ...[
-    ['output', 'o'], ['output-dir'], ['max-time', 'm'], ['connect-timeout'], ['write-out', 'w'], ['retry'],
+    ['output', 'o'], ['output-dir'], ['connect-timeout'], ['write-out', 'w'], ['retry'],
     ['retry-delay'], ['retry-max-time'], ['cookie-jar', 'c'], ['dump-header', 'D'], ['trace'], ['trace-ascii'],
     ['trace-config'], ['stderr'], ['limit-rate'], ['speed-limit', 'Y'], ['speed-time', 'y'], ['max-filesize'],
     ['max-redirs'], ['expect100-timeout'], ['keepalive-time'], ['happy-eyeballs-timeout-ms'], ['cacert'], ['capath'],

@@ -16,6 +16,8 @@ export interface CurlImport {
   notes: string[];
   /** -L/--location was given: the learner wants redirects followed (an option of the send, not the draft). */
   followRedirects: boolean;
+  /** -m/--max-time, in ms (an option of the send): how long to wait before giving up. */
+  timeoutMs?: number;
 }
 
 export interface ParseCurlOptions {
@@ -96,7 +98,7 @@ export function parseCurl(command: string, options: ParseCurlOptions = {}): Curl
   if (request.user) draft.auth = { kind: 'basic', username: request.user.username, password: request.user.password };
   else if (request.bearer !== undefined) draft.auth = { kind: 'bearer', token: request.bearer };
   draft.headers = headers.map(([name, value]) => row(name, value));
-  return { draft, warnings, notes, followRedirects: request.followRedirects };
+  return { draft, warnings, notes, followRedirects: request.followRedirects, ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}) };
 }
 
 /** True when pasted text looks like a curl command rather than a URL (for the URL bar). */

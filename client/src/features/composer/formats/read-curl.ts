@@ -11,6 +11,7 @@ import { CurlParseError } from './curl-parse-error';
 import { curlOptionByLong, curlOptionByShort, spell, VALUE_EXAMPLES, type CurlOption, type RequestRole } from './curl-options';
 import { pipelineOutput } from './pipe-input';
 import { ShellSyntaxError, tokenizeShell, type ShellToken, type WordToken } from './shell-words';
+import { SEND_LIMITS } from '../../../../../server/send/send-limits';
 
 /** A -F/--form part. Files cannot be read by the sandbox, so a file part keeps only its path. */
 export interface CurlFormPart {
@@ -38,6 +39,8 @@ export interface CurlRequest {
   bearer?: string;
   /** -L/--location: follow redirects. */
   followRedirects: boolean;
+  /** -m/--max-time, in ms, within what the sandbox allows: how long to wait for the whole exchange. */
+  timeoutMs?: number;
   /** What could not be imported, or was imported differently from what curl would do. */
   warnings: string[];
   /** Harmless things worth knowing (ignored output options, a missing "curl"). */
@@ -255,6 +258,7 @@ export function readCurlCommand(command: string): CurlRequest {
   let get = false;
   let head = false;
   let followRedirects = false;
+  let timeoutMs: number | undefined;
   let globoff = false;
   let upload: string | undefined;
   let user: CurlRequest['user'];
@@ -431,6 +435,18 @@ export function readCurlCommand(command: string): CurlRequest {
       case 'location':
         followRedirects = true;
         break;
+      case 'max-time': {
+        // curl takes seconds, with decimals; the sandbox waits SEND_LIMITS' least to most.
+        const seconds = /^\d*\.?\d+$/.test(value) ? Number(value) : Number.NaN;
+        if (!Number.isFinite(seconds)) {
+          warnings.push(`Ignored ${spelling} ${value}: it is not a number of seconds.`);
+          break;
+        }
+        const ms = Math.round(seconds * 1000);
+        timeoutMs = Math.min(SEND_LIMITS.maxTimeoutMs, Math.max(SEND_LIMITS.minTimeoutMs, ms));
+        if (timeoutMs !== ms) warnings.push(`${spelling} ${value}: the sandbox waits ${SEND_LIMITS.minTimeoutMs / 1000} to ${SEND_LIMITS.maxTimeoutMs / 1000} seconds, so Timeout is ${timeoutMs / 1000}.`);
+        break;
+      }
       case 'compressed':
         compressed = true;
         break;
@@ -615,7 +631,7 @@ export function readCurlCommand(command: string): CurlRequest {
   }
 
   if (quiet.length > 0) notes.push(`Ignored ${quiet.join(', ')}: ${quiet.length === 1 ? 'it changes' : 'they change'} what curl prints, checks or saves, not the request.`);
-  const request: CurlRequest = { method, url, headers, body, formParts, followRedirects, warnings, notes };
+  const request: CurlRequest = { method, url, headers, body, formParts, followRedirects, ...(timeoutMs !== undefined ? { timeoutMs } : {}), warnings, notes };
   if (user) request.user = user;
   if (bearer !== undefined) request.bearer = bearer;
   return request;

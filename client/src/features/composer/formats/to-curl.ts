@@ -46,6 +46,7 @@ export function toCurl(request: OutgoingRequest, options: ToCurlOptions = {}): s
   else first.push(options.bodyOnly ? '-s' : '-i');
   if (!(method === 'GET' && !body) && !(method === 'POST' && body) && !(method === 'HEAD' && !body)) first.push('-X', quoteForShell(method));
   if (options.followRedirects) first.push('-L');
+  if (options.timeoutSeconds !== undefined) first.push('--max-time', String(options.timeoutSeconds));
   if (/[[\]{}]/.test(url)) first.push('--globoff');
   if (/\/\.\.?(?:[/?#]|$)/.test(url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, ''))) first.push('--path-as-is');
   first.push(quoteForShell(url));

@@ -88,6 +88,7 @@ function fetchCall(request: OutgoingRequest, options: CodeOptions, variable: str
     }
   }
   if (!options.followRedirects) lines.push("  redirect: 'manual', // show a redirect instead of following it (a browser reports it as status 0)");
+  if (options.timeoutSeconds !== undefined) lines.push(`  signal: AbortSignal.timeout(${Math.round(options.timeoutSeconds * 1000)}), // give up after ${options.timeoutSeconds} s`);
   lines.push('});');
   return lines;
 }

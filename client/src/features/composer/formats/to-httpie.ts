@@ -38,6 +38,7 @@ export function toHttpie(request: OutgoingRequest, options: ToHttpieOptions = {}
   // The response's head and body, as curl -i shows them (HTTPie prints only the body when its output is not a terminal).
   const parts = ['http', options.bodyOnly ? '--print=b' : '--print=hb'];
   if (options.followRedirects) parts.push('--follow');
+  if (options.timeoutSeconds !== undefined) parts.push('--timeout', String(options.timeoutSeconds));
   // An empty body is no body to HTTPie (with --raw '' it would still label it JSON).
   const bytes = request.body ? bodyBytes(request.body) : null;
   const body = bytes?.length ? bytes : null;

@@ -69,6 +69,8 @@ function requestLines(request: OutgoingRequest, options: CodeOptions, names: { r
     args.push(`data=${names.body}`);
   }
   args.push(`allow_redirects=${options.followRedirects ? 'True' : 'False'}`);
+  // requests applies it to connecting and to each wait for data (it has no limit on the whole exchange).
+  if (options.timeoutSeconds !== undefined) args.push(`timeout=${options.timeoutSeconds}`);
   lines.push('', `${names.response} = requests.request(`, ...args.map((a) => `    ${a},`), ')');
   return lines;
 }
