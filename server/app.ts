@@ -11,6 +11,7 @@ import { ResourceRegistry } from './http/resource-registry';
 import { handleClientError } from './http/client-errors';
 import { limitConnectionsPerClient } from './http/connection-limit';
 import { logErrorAnswer } from './http/deliberate-answers';
+import { frameworkErrorProblem, installRequestChecks } from './http/request-checks';
 import type { LogStream } from './http/log-output';
 import { lazyChildLogger } from './http/lazy-request-logger';
 import { logSlowRequests } from './http/slow-requests';
@@ -201,11 +202,16 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
       headersTimeout: config.headersTimeoutMs,
       // How often Node checks for slow clients; a quarter of the header timeout keeps the check precise.
       connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.headersTimeoutMs / 4))),
+      // A request without Host is answered with a problem by installRequestChecks, not Node's bare 400.
+      requireHostHeader: false,
     },
+    // A URL Fastify cannot decode gets a problem body too (server/http/request-checks.ts).
+    frameworkErrors: frameworkErrorProblem,
     clientErrorHandler: (error, socket) => handleClientError(error, socket, { maxHeaderBytes: config.maxHeaderBytes }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   limitConnectionsPerClient(app, config.maxConnectionsPerClient);
+  installRequestChecks(app);
   if (options.logger) logSlowRequests(app, config.slowRequestMs);
 
   // JSON bodies: our parser says where the JSON broke.

@@ -100,13 +100,41 @@ export function bodyFields(contentType: string | undefined, body: Buffer): BodyF
   // Text as text; anything else as a base64 data URL, as httpbin does.
   fields.data = body.length === 0 || isUtf8Text(body) ? body.toString('utf8') : `data:application/octet-stream;base64,${body.toString('base64')}`;
   if (body.length > 0) {
+    const text = body.toString('utf8');
     try {
-      fields.json = JSON.parse(body.toString('utf8'));
+      // JSON nested deeper than anyone writes by hand is shown as data only: echoing it back as JSON would
+      // take more stack than the server has.
+      fields.json = jsonDepth(text) > MAX_JSON_DEPTH ? null : JSON.parse(text);
     } catch {
       fields.json = null;
     }
   }
   return fields;
+}
+
+/** Deepest nesting of JSON the echo parses back into `json` (the body still comes back as `data`). */
+export const MAX_JSON_DEPTH = 512;
+
+/** How deeply arrays and objects nest in a JSON text (brackets inside strings do not count). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      depth += 1;
+      if (depth > deepest) deepest = depth;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth -= 1;
+    }
+  }
+  return deepest;
 }
 
 export interface RawRequest {

@@ -39,6 +39,18 @@ function rawOf(request: FastifyRequest): string {
   return reconstructRaw({ method: request.method, url: request.url, httpVersion: request.raw.httpVersion, rawHeaders: request.raw.rawHeaders, body: bodyOf(request) });
 }
 
+// RFC 9110 §5.1, §5.5: a field name is a token; a value has no CR, LF, NUL or other controls (tab aside), and
+// Node writes only single bytes, so nothing past U+00FF either.
+const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** Why a header asked of the echo cannot go on the wire at all, or undefined. */
+function unsendableHeader(name: string, value: string): string | undefined {
+  if (!FIELD_NAME.test(name)) return `${JSON.stringify(name.slice(0, 60))} is not a header name (RFC 9110 §5.1: letters, digits and !#$%&'*+-.^_\`|~ only)`;
+  if (!FIELD_VALUE.test(value)) return 'the value has a character a header cannot carry: a line break, a control character or a character beyond Latin-1 (RFC 9110 §5.5). Percent-encode it';
+  return undefined;
+}
+
 export function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
   return reply.type('application/json').header('access-control-allow-origin', '*').send(`${JSON.stringify(value, null, 2)}\n`);
 }
@@ -95,7 +107,7 @@ const echo: FastifyPluginAsync = async (app) => {
     const relayed = request.routeOptions.url === '/proxy/*';
     for (const [name, value] of relayed ? [] : Object.entries(reply.getHeaders())) {
       for (const one of Array.isArray(value) ? value : [value]) {
-        const problem = one === undefined ? undefined : thirdPartyHeaderProblem(name, String(one), ownOrigin);
+        const problem = one === undefined ? undefined : unsendableHeader(name, String(one)) ?? thirdPartyHeaderProblem(name, String(one), ownOrigin);
         if (!problem) continue;
         for (const set of Object.keys(reply.getHeaders())) reply.removeHeader(set);
         const refusal = new HttpProblem('unsafe-response', `The sandbox will not send ${name}: ${String(one).slice(0, 200)} here: ${problem}.`, { extra: { header: name } });
