@@ -43,6 +43,8 @@ export interface Inbox {
   /** Token bucket of the capture rate limit. */
   tokens: number;
   tokensAt: number;
+  /** The address that made a stand-alone inbox (its share of INBOX_MAX); absent for room inboxes. */
+  creator?: string;
 }
 
 /** What an inbox answers until its owner sets something else: 200 and a short JSON receipt. */
@@ -112,7 +114,15 @@ export class InboxService {
   }
 
   /** A new inbox and its key (the key is not kept, only its digest). Throws 503 when at capacity. */
-  create(kind: InboxKind, room: string | null = null): { inbox: Inbox; key: string } {
+  /**
+   * The most stand-alone inboxes one address may hold: a quarter of INBOX_MAX (a lecture hall's worth at the
+   * default), so one machine cannot take every inbox and lock out the other classes.
+   */
+  get perCreatorMax(): number {
+    return Math.max(1, Math.floor(this.#options.max / 4));
+  }
+
+  create(kind: InboxKind, room: string | null = null, creator?: string): { inbox: Inbox; key: string } {
     if (this.#inboxes.size >= this.#options.max) this.sweep();
     if (this.#inboxes.size >= this.#options.max) {
       throw new HttpProblem(
@@ -120,6 +130,17 @@ export class InboxService {
         `This server already holds ${this.#options.max} inboxes, as many as it may. Unused inboxes expire after ${this.limits.idleMinutes} minutes; try again later.`,
         { headers: { 'retry-after': String(CAPACITY_RETRY_AFTER_S) }, extra: { limit: this.#options.max } },
       );
+    }
+    if (creator !== undefined) {
+      let held = 0;
+      for (const inbox of this.#inboxes.values()) if (inbox.creator === creator) held += 1;
+      if (held >= this.perCreatorMax) {
+        throw new HttpProblem(
+          'too-many-requests',
+          `Your network address already holds ${held} inboxes, the most one address may hold (a quarter of this server's ${this.#options.max}). Delete inboxes you no longer need (DELETE /app/inboxes/<id> with the key), or wait until unused ones expire after ${this.limits.idleMinutes} minutes.`,
+          { headers: { 'retry-after': '60' }, extra: { limit: this.perCreatorMax } },
+        );
+      }
     }
     let id = newInboxId();
     while (this.#inboxes.has(id)) id = newInboxId();
@@ -139,6 +160,7 @@ export class InboxService {
       responseBody: null,
       tokens: this.#options.capturesPerMinute,
       tokensAt: now,
+      ...(creator === undefined ? {} : { creator }),
     };
     this.#inboxes.set(id, inbox);
     return { inbox, key };

@@ -44,6 +44,7 @@ import {
 } from '../classroom/schemas';
 import { CLASSROOM_CREATE_BUCKET } from '../classroom/service';
 import { pipeChannel } from '../classroom/subscribe';
+import { RateLimiter } from '../services/rate-limits';
 import { thirdPartyHeaderProblem, withoutAppCookies } from '../http/third-party-content';
 import { declareResource, NoContent, problemResponses } from './api/collection';
 
@@ -149,8 +150,9 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/app/inboxes',
     { config: { rateLimit: CLASSROOM_CREATE_BUCKET }, schema: { response: { 201: InboxCreatedSchema, ...problemResponses } } },
-    async (_request, reply) => {
-      const { inbox, key } = inboxes.create('own');
+    async (request, reply) => {
+      // Each address holds at most its share of the server's inboxes (server/classroom/inboxes.ts).
+      const { inbox, key } = inboxes.create('own', null, RateLimiter.addressOf(request));
       return reply
         .code(201)
         .header('location', `/app/inboxes/${inbox.id}`)

@@ -187,6 +187,12 @@ interface Held {
 export class MemorySandboxStore implements SandboxStore {
   /** Map order is recency order: open() moves a sandbox to the end. */
   readonly #sandboxes = new Map<string, Held>();
+  /**
+   * Sandboxes opened once and never written to — what a script inventing a name per request leaves behind —
+   * in the order they were made. Beyond SANDBOX_MAX these go first, so a flood of made-up names never evicts
+   * a sandbox someone is using.
+   */
+  readonly #passing = new Set<string>();
   readonly #seed: SeedData;
   readonly #now: () => Date;
   /** Increases on every change; persistence compares it to know whether to save. */
@@ -203,6 +209,7 @@ export class MemorySandboxStore implements SandboxStore {
     const make = (name: CollectionName) => {
       const collection = new MemoryCollection<Entity>(name, this.#seed[name] as unknown as ReadonlyMap<number, Entity>, this.options.itemLimit, this.#now);
       collection.onWrite = (change) => {
+        this.#passing.delete(id);
         this.changes += 1;
         this.onRecord?.({ ...change, s: id, c: name });
       };
@@ -213,15 +220,32 @@ export class MemorySandboxStore implements SandboxStore {
     return { data, collections, lastUsed };
   }
 
-  #evict(nowMs: number): void {
+  #drop(id: string): void {
+    this.#sandboxes.delete(id);
+    this.#passing.delete(id);
+    this.changes += 1;
+    this.onRecord?.({ op: 'drop', s: id });
+  }
+
+  #evict(nowMs: number, current: string): void {
+    // Over the limit, a passing sandbox (other than the one just opened) goes first.
+    while (this.#sandboxes.size > this.options.maxSandboxes) {
+      let victim: string | undefined;
+      for (const id of this.#passing) {
+        if (id !== current) {
+          victim = id;
+          break;
+        }
+      }
+      if (victim === undefined) break;
+      this.#drop(victim);
+    }
     for (const [id, held] of this.#sandboxes) {
       const overLimit = this.#sandboxes.size > this.options.maxSandboxes;
       const idle = nowMs - held.lastUsed > this.options.idleMs;
       if (!overLimit && !idle) break;
       if (this.options.pinned.includes(id)) continue;
-      this.#sandboxes.delete(id);
-      this.changes += 1;
-      this.onRecord?.({ op: 'drop', s: id });
+      this.#drop(id);
     }
   }
 
@@ -230,14 +254,17 @@ export class MemorySandboxStore implements SandboxStore {
     let held = this.#sandboxes.get(id);
     if (held) {
       this.#sandboxes.delete(id);
+      // Used a second time: someone is working in it.
+      this.#passing.delete(id);
     } else {
       held = this.#create(id, nowMs);
+      if (!this.options.pinned.includes(id)) this.#passing.add(id);
       this.changes += 1;
       this.onRecord?.({ op: 'fresh', s: id, e: held.data.epoch });
     }
     held.lastUsed = nowMs;
     this.#sandboxes.set(id, held);
-    this.#evict(nowMs);
+    this.#evict(nowMs, id);
     return held.data;
   }
 
@@ -247,6 +274,7 @@ export class MemorySandboxStore implements SandboxStore {
 
   reset(id: string): SandboxData {
     this.#sandboxes.delete(id);
+    this.#passing.delete(id);
     this.changes += 1;
     return this.open(id);
   }
@@ -255,6 +283,7 @@ export class MemorySandboxStore implements SandboxStore {
   applyRecord(record: StoreRecord): void {
     if (record.op === 'drop') {
       this.#sandboxes.delete(record.s);
+      this.#passing.delete(record.s);
       return;
     }
     if (record.op === 'fresh') {

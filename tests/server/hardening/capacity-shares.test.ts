@@ -1,0 +1,57 @@
+// Capacity one client can take: a flood of made-up sandbox names never evicts a sandbox someone is using,
+// and one address cannot take every inbox. Each test performs the attack from the outside review, scaled to
+// small limits, with a second loopback address (127.0.0.2) as another classroom.
+import { connect } from 'node:net';
+import { Agent } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { call, startServer, type RequestOptions, type TestServer } from '../../helpers/server';
+
+let server: TestServer | undefined;
+const agents: Agent[] = [];
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  await Promise.all(agents.splice(0).map((agent) => agent.close()));
+});
+
+function from(address: string): RequestOptions {
+  const agent = new Agent({
+    connect: (options, callback) => {
+      const socket = connect({ host: options.hostname, port: Number(options.port), localAddress: address });
+      socket.once('connect', () => callback(null, socket));
+      socket.once('error', (error) => callback(error, null));
+    },
+  });
+  agents.push(agent);
+  return { dispatcher: agent } as RequestOptions;
+}
+
+describe('capacity shares', () => {
+  it('thousands of one-request sandbox names never evict a learner’s sandbox', async () => {
+    server = await startServer({ sandboxMax: 20 });
+    const token = (await call(server, '/api/tokens', { method: 'POST', headers: { 'x-sandbox': 'maya' }, json: { username: 'ada', password: 'lovelace' } })).json.token;
+    const written = await call(server, '/api/books', { method: 'POST', headers: { 'x-sandbox': 'maya', authorization: `Bearer ${token}` }, json: { title: 'Mine', author: 'Maya', year: 2026 } });
+    expect(written.status).toBe(201);
+    // Another learner only reads, but comes back: also someone using it.
+    await call(server, '/api/books', { headers: { 'x-sandbox': 'reader' } });
+    await call(server, '/api/books/1', { headers: { 'x-sandbox': 'reader' } });
+    for (let i = 0; i < 2_000; i += 1) await server.app.inject({ url: '/api/books', headers: { 'x-sandbox': `flood-${i}` } });
+    expect(server.app.sandboxes.store.size()).toBeLessThanOrEqual(20);
+    expect(server.app.sandboxes.store.has('maya')).toBe(true);
+    expect(server.app.sandboxes.store.has('reader')).toBe(true);
+    const mine = await call(server, '/api/books?q=Mine', { headers: { 'x-sandbox': 'maya' } });
+    expect(mine.json.map((b: { title: string }) => b.title)).toEqual(['Mine']);
+    expect((await call(server, '/api/session', { headers: { 'x-sandbox': 'maya', authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+
+  it('one address cannot take every inbox: another address still gets one', async () => {
+    server = await startServer({ inboxMax: 40, classroomCreatePerMinute: 1_000, classroomCreatePerAddressPerMinute: 1_000 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i += 1) statuses.push((await call(server, '/app/inboxes', { method: 'POST', headers: { cookie: `sandbox=mint-${i}` } })).status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    const refused = await call(server, '/app/inboxes', { method: 'POST', headers: { cookie: 'sandbox=one-more' } });
+    expect(refused.status).toBe(429);
+    expect(refused.json.detail).toContain('the most one address may hold');
+    expect((await call(server, '/app/inboxes', { method: 'POST', ...from('127.0.0.2') })).status).toBe(201);
+  });
+});
