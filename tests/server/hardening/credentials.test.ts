@@ -64,7 +64,11 @@ describe('credentials outlive nothing they were issued for', () => {
     server = await startServer({ sandboxMax: 3 });
     await signUp(server, 'evicted', 'mallory', 'mallory-pass');
     const stolen = await token(server, 'evicted', 'mallory', 'mallory-pass');
-    for (const other of ['b1', 'b2', 'b3', 'b4']) await call(server, '/api/books', { headers: { 'x-sandbox': other } });
+    // Other learners who use their sandboxes (more than one request each) push it out as the least recently used.
+    for (const other of ['b1', 'b2', 'b3', 'b4']) {
+      await call(server, '/api/books', { headers: { 'x-sandbox': other } });
+      await call(server, '/api/books/1', { headers: { 'x-sandbox': other } });
+    }
     expect(server.app.sandboxes.store.has('evicted')).toBe(false);
     const victim = await signUp(server, 'evicted', 'victim', 'victim-pass');
     expect(victim.id).toBe(3);
