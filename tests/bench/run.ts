@@ -49,8 +49,8 @@ interface Started {
   child: ChildProcess;
   /** The process that serves (for memory and CPU); npm and its shell are not counted. */
   pid: number;
-  /** Lines the server wrote after it said it was running (its log). */
-  logLines: () => number;
+  /** Lines the server wrote after it said it was running (its log), counted by what they say. */
+  logLines: () => Map<string, number>;
   /** Started in a process group of its own (npm, its shell, the server), stopped together. */
   group?: boolean;
 }
@@ -114,13 +114,25 @@ function startSandbox(name: string, env: Record<string, string> = {}): Promise<S
   });
   let output = '';
   let running = false;
-  let lines = 0;
+  const lines = new Map<string, number>();
+  let partial = '';
   return new Promise((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stdout!.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
       if (running) {
-        lines += text.split('\n').length - 1;
+        const all = (partial + text).split('\n');
+        partial = all.pop()!;
+        for (const line of all) {
+          let what = line.slice(0, 40);
+          try {
+            // "slow request: GET /app/send took 1234 ms" → "slow request: GET /app/send"
+            what = String((JSON.parse(line) as { msg?: string }).msg ?? '').replace(/ took \d+ ms.*$/, '');
+          } catch {
+            // Not JSON: count it by its start.
+          }
+          lines.set(what, (lines.get(what) ?? 0) + 1);
+        }
         return;
       }
       output += text;
@@ -150,7 +162,7 @@ function stop(server: Started): void {
 async function startNode(name: string, script: string): Promise<Started> {
   const child = spawn(process.execPath, [...TSX, join(PROJECT_ROOT, script)], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const { port } = (await readJsonLine(child)) as { port: number };
-  return { name, origin: `http://127.0.0.1:${port}`, child, pid: child.pid!, logLines: () => 0 };
+  return { name, origin: `http://127.0.0.1:${port}`, child, pid: child.pid!, logLines: () => new Map() };
 }
 
 function freePort(): Promise<number> {
@@ -192,7 +204,7 @@ async function startHttpbin(workers: number): Promise<Started | undefined> {
     console.log('httpbin did not start; skipping it.');
     return undefined;
   }
-  return { name: 'httpbin', origin, child, pid: child.pid!, logLines: () => 0 };
+  return { name: 'httpbin', origin, child, pid: child.pid!, logLines: () => new Map() };
 }
 
 function runChild<T>(script: string, spec: object): Promise<T> {
@@ -269,7 +281,10 @@ interface Weight {
 async function servedSize(origin: string, path: string): Promise<Weight> {
   const size = async (encoding: string) => {
     const response = await request(`${origin}${path}`, { headers: { 'accept-encoding': encoding } });
-    return Buffer.from(await response.body.arrayBuffer()).length;
+    const bytes = Buffer.from(await response.body.arrayBuffer()).length;
+    // Another build replaced dist/client while the server ran (it serves the files it found at start).
+    if (response.statusCode !== 200) throw new Error(`${path} answered ${response.statusCode}: dist/client was rebuilt during the run; run the bench again`);
+    return bytes;
   };
   return { raw: await size('identity'), br: await size('gzip, deflate, br, zstd'), gzip: await size('gzip') };
 }
@@ -415,7 +430,9 @@ async function main(): Promise<void> {
       connected = memoryOf(sandbox.pid);
     });
     const weight = await clientWeight(sandbox.origin);
-    const logLines = sandbox.logLines();
+    const logLines = Object.fromEntries([...sandbox.logLines()].sort((a, b) => b[1] - a[1]));
+    const logTotal = Object.values(logLines).reduce((sum, n) => sum + n, 0);
+    const logTop = Object.entries(logLines).slice(0, 4).map(([what, n]) => `${n} × "${what}"`).join(', ');
 
     const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
     const memory = { idle, filled, loaded, beforeFanOut, connected, fillFailed };
@@ -438,7 +455,7 @@ async function main(): Promise<void> {
       '',
       '| Measure | Result |',
       '|---|---|',
-      `| Logging cost, GET /get (same build) | LOG_LEVEL=info (as shipped: start-up, errors, slow requests) ${logging.info.rps} req/s; silent ${logging.silent.rps} req/s; debug (a line per request) ${logging.debug.rps} req/s. The sandbox wrote ${logLines} log lines during the whole run |`,
+      `| Logging cost, GET /get (same build) | LOG_LEVEL=info (as shipped: start-up, errors, slow requests) ${logging.info.rps} req/s; silent ${logging.silent.rps} req/s; debug (a line per request) ${logging.debug.rps} req/s. The sandbox wrote ${logTotal} log lines during the whole run${logTotal ? ` (${logTop})` : ''} |`,
       `| WORKERS=2 | ${workers2} |`,
       traceCost(rows),
       'skipped' in send

@@ -1,6 +1,7 @@
 // Per-request logging only where it helps: a request slower than SLOW_REQUEST_MS is one warn line (method,
-// route, status, time — never the query string); an ordinary request writes nothing, and time the server
-// waits on purpose (/delay, a room's latency switch, event streams, the send endpoint) does not count.
+// route, status, time — never the query string), at most one per route every 10 s; an ordinary request writes
+// nothing, and time the server waits on purpose (/delay, a room's latency switch, event streams, the send
+// endpoint) does not count.
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../server/app';
@@ -43,6 +44,12 @@ describe('slow requests', () => {
     expect(line).toMatchObject({ level: 40, method: 'GET', route: '/test/slow', status: 200 });
     expect(line!.ms).toBeGreaterThanOrEqual(1_000);
     expect(JSON.stringify(lines)).not.toContain('s3cret-key');
+  });
+
+  it('writes one line per route while every request is slow (an overloaded server), not one per request', async () => {
+    const before = slowLines().length;
+    await Promise.all([call(server, '/test/slow'), call(server, '/test/slow')]);
+    expect(slowLines().length).toBe(before);
   });
 
   it('does not count time spent waiting on purpose', async () => {
