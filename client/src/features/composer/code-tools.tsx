@@ -9,7 +9,6 @@ import { useVariablesStore } from './variables-store';
 import { COPY_FORMATS, copyRequest, type CopyFormat, type SecretChoice } from './copy-request';
 import { hasSecrets, PASSWORD_PLACEHOLDER, secretsIn, type CopySecrets } from './formats/copy-auth';
 import { CurlParseError } from './formats/curl-parse-error';
-import { parseCurl } from './formats/parse-curl';
 import { SEND_LIMITS } from '../../../../server/send/send-limits';
 
 export interface CodeStatus {
@@ -97,9 +96,11 @@ function CopyNote() {
 }
 
 /** Imports a curl command into the composer; the result is also shown under the code tools. */
-export function importCurl(command: string): CodeStatus {
+export async function importCurl(command: string): Promise<CodeStatus> {
   let status: CodeStatus;
   try {
+    // The curl reader is loaded on first use, not with the page: most visits never import a command.
+    const { parseCurl } = await import('./formats/parse-curl');
     const { draft, followRedirects, timeoutMs, warnings, notes } = parseCurl(command, { origin: window.location.origin });
     useDraftStore.getState().load(draft);
     useExchangeStore.getState().setOption('followRedirects', followRedirects);
@@ -163,10 +164,11 @@ export function CodeTools() {
           <button
             type="button"
             onClick={() => {
-              if (importCurl(command).ok) {
+              void importCurl(command).then((result) => {
+                if (!result.ok) return;
                 setImporting(false);
                 setCommand('');
-              }
+              });
             }}
           >
             Import

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { COMMON_METHODS, useDraftStore } from './draft-store';
 import { importCurl } from './code-tools';
-import { looksLikeCurl } from './formats/parse-curl';
+import { looksLikeCurl } from './formats/looks-like-curl';
 
 export interface RequestLineProps {
   sending: boolean;
@@ -76,7 +76,7 @@ export function RequestLine({ sending, hintId, urlList, highlightMethod }: Reque
           const text = e.clipboardData.getData('text');
           if (!looksLikeCurl(text)) return;
           e.preventDefault();
-          importCurl(text);
+          void importCurl(text);
         }}
         list={urlList}
         // The URL is what a learner changes first: ready for typing on load.

@@ -102,6 +102,4 @@ export function parseCurl(command: string, options: ParseCurlOptions = {}): Curl
 }
 
 /** True when pasted text looks like a curl command rather than a URL (for the URL bar). */
-export function looksLikeCurl(text: string): boolean {
-  return /^\s*(?:[$%]\s+)?(?:(?:[A-Za-z]:)?[^\s:]*[/\\])?curl(?:\.exe)?(?:\s|$)/i.test(text);
-}
+export { looksLikeCurl } from './looks-like-curl';
