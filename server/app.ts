@@ -337,6 +337,8 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     queue: {
       concurrency: config.sendConcurrency,
       perClientConcurrency: config.sendClientConcurrency,
+      // Three quarters of the slots at most for one address: a flood from one machine leaves room for others.
+      perAddressConcurrency: Math.max(1, Math.floor((config.sendConcurrency * 3) / 4)),
       maxWaiting: config.sendQueueMax,
       maxWaitingPerClient: config.sendQueuePerClient,
       maxWaitMs: config.sendQueueWaitMs,

@@ -18,6 +18,11 @@ export interface SendQueueLimits {
   concurrency: number;
   /** Sends in progress for one client. */
   perClientConcurrency: number;
+  /**
+   * Sends in progress for all clients of one address together (a client key `address|sandbox` names its
+   * address before the `|`), so one machine inventing sandbox names cannot hold every slot. Default: no cap.
+   */
+  perAddressConcurrency?: number;
   /** Sends waiting on the whole server. */
   maxWaiting: number;
   /** Sends waiting for one client. */
@@ -59,12 +64,19 @@ const REAL_TIMERS: QueueTimers = {
   clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
+/** The address part of a client key (`address|sandbox`, or a bare address). */
+function addressOf(client: string): string {
+  const bar = client.indexOf('|');
+  return bar === -1 ? client : client.slice(0, bar);
+}
+
 export class SendQueue {
   readonly limits: SendQueueLimits;
   readonly #timers: QueueTimers;
   /** Lanes in serving order: the lane just served moves to the back. Only non-empty lanes are kept. */
   readonly #lanes = new Map<string, Waiter[]>();
   readonly #runningPerClient = new Map<string, number>();
+  readonly #runningPerAddress = new Map<string, number>();
   #running = 0;
   #waiting = 0;
 
@@ -102,7 +114,12 @@ export class SendQueue {
   }
 
   #canStart(client: string): boolean {
-    return this.#running < this.limits.concurrency && (this.#runningPerClient.get(client) ?? 0) < this.limits.perClientConcurrency;
+    const perAddress = this.limits.perAddressConcurrency;
+    return (
+      this.#running < this.limits.concurrency &&
+      (this.#runningPerClient.get(client) ?? 0) < this.limits.perClientConcurrency &&
+      (perAddress === undefined || (this.#runningPerAddress.get(addressOf(client)) ?? 0) < perAddress)
+    );
   }
 
   #turn(client: string, onLeave?: (withdraw: () => void) => void): Promise<void> {
@@ -142,6 +159,8 @@ export class SendQueue {
   #start(client: string): void {
     this.#running += 1;
     this.#runningPerClient.set(client, (this.#runningPerClient.get(client) ?? 0) + 1);
+    const address = addressOf(client);
+    this.#runningPerAddress.set(address, (this.#runningPerAddress.get(address) ?? 0) + 1);
   }
 
   #remove(waiter: Waiter): void {
@@ -158,6 +177,10 @@ export class SendQueue {
     const left = (this.#runningPerClient.get(client) ?? 1) - 1;
     if (left <= 0) this.#runningPerClient.delete(client);
     else this.#runningPerClient.set(client, left);
+    const address = addressOf(client);
+    const leftHere = (this.#runningPerAddress.get(address) ?? 1) - 1;
+    if (leftHere <= 0) this.#runningPerAddress.delete(address);
+    else this.#runningPerAddress.set(address, leftHere);
     this.#dispatch();
   }
 

@@ -44,6 +44,26 @@ describe('capacity shares', () => {
     expect((await call(server, '/api/session', { headers: { 'x-sandbox': 'maya', authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 
+  it('slow sends from one address, under many sandbox names, leave send slots for other addresses', async () => {
+    // 4 slots, 1 per learner: one machine with 4 made-up names used to hold all 4 with slow targets.
+    server = await startServer({ sendConcurrency: 4, sendClientConcurrency: 1 });
+    const order: string[] = [];
+    const send = (name: string, url: string, extra: RequestOptions = {}) =>
+      call(server!, '/app/send', { method: 'POST', headers: { cookie: `sandbox=${name}` }, json: { method: 'GET', url, headers: [] }, ...extra }).then((response) => {
+        order.push(name);
+        return response;
+      });
+    const slow = ['slow-1', 'slow-2', 'slow-3', 'slow-4'].map((name) => send(name, '/drip?numbytes=2&duration=2'));
+    // The slow ones take their slots first: 4 connections to /app/send and (at least) 3 the send endpoint
+    // opened to /drip on this same server.
+    const connections = () => new Promise<number>((resolve) => server!.app.server.getConnections((_error, count) => resolve(count)));
+    while ((await connections()) < 7) await new Promise((resolve) => setTimeout(resolve, 10));
+    const quick = await send('elsewhere', '/uuid', from('127.0.0.2'));
+    expect(quick.status).toBe(200);
+    expect(order[0]).toBe('elsewhere');
+    expect((await Promise.all(slow)).map((r) => r.status)).toEqual([200, 200, 200, 200]);
+  });
+
   it('one address cannot take every inbox: another address still gets one', async () => {
     server = await startServer({ inboxMax: 40, classroomCreatePerMinute: 1_000, classroomCreatePerAddressPerMinute: 1_000 });
     const statuses: number[] = [];
