@@ -26,7 +26,8 @@ function alive(pid: number): boolean {
 
 function describe(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
-  return code ? `${code}: ${(error as Error).message}` : String(error);
+  const message = (error as Error).message ?? String(error);
+  return code && !message.startsWith(code) ? `${code}: ${message}` : message;
 }
 
 /** Prepares and locks DATA_DIR; returns the function that releases it. */
