@@ -68,6 +68,32 @@ function error(field: string, message: string): FieldError {
   return { field, location: 'body', message };
 }
 
+const NAMED_ENTITIES: Record<string, string> = { amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', tab: '\t', newline: '\n', sol: '/', bsol: '\\', colon: ':' };
+
+/** An attribute value as a browser reads it: character references decoded (&#9; is a tab). */
+function decodeAttribute(value: string): string {
+  return value.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);?/gi, (whole, ref: string) => {
+    if (ref[0] === '#') {
+      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return NAMED_ENTITIES[ref.toLowerCase()] ?? whole;
+  });
+}
+
+/** The URLs the <meta http-equiv="refresh"> tags of an HTML body would navigate to. */
+export function metaRefreshTargets(html: string): string[] {
+  const targets: string[] = [];
+  for (const [tag] of html.matchAll(/<meta\b[^>]*>/gi)) {
+    if (!/http-equiv\s*=\s*["']?\s*refresh/i.test(tag)) continue;
+    const content = /\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(tag);
+    if (!content) continue;
+    const url = refreshUrl(decodeAttribute(content[1] ?? content[2] ?? content[3] ?? ''));
+    if (url !== undefined) targets.push(url);
+  }
+  return targets;
+}
+
 /** Checks a configured response; on success gives it with its body as bytes. */
 export function checkInboxResponse(input: ResponseInput): ResponseCheck {
   const errors: FieldError[] = [];
@@ -125,6 +151,10 @@ export function checkInboxResponse(input: ResponseInput): ResponseCheck {
     }
   } else {
     bodyBytes = Buffer.from(text, 'utf8');
+  }
+  const offSite = metaRefreshTargets(bodyBytes.toString('latin1')).find((url) => !isLocalPath(url));
+  if (offSite !== undefined) {
+    errors.push(error('body', `has a <meta http-equiv="refresh"> that would send visitors to ${JSON.stringify(offSite.slice(0, 80))}, away from this server; a page's refresh follows the same rule as the Refresh header: a path on this server, such as url=/`));
   }
   if (bodyBytes.length > INBOX_RESPONSE_BODY_MAX) {
     errors.push(error('body', `is ${bodyBytes.length} bytes; an inbox response body may have at most ${INBOX_RESPONSE_BODY_MAX}`));

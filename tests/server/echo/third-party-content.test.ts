@@ -102,6 +102,23 @@ describe('inboxes', () => {
     },
   );
 
+  it.each([
+    '<meta http-equiv="refresh" content="0; url=https://evil.example/">',
+    "<META HTTP-EQUIV=Refresh CONTENT='0;URL=//evil.example'>",
+    '<meta content="0; url=/&#9;/evil.example" http-equiv="refresh">',
+  ])('refuses an HTML body whose meta refresh leaves this server: %s', async (page) => {
+    const box = await inbox();
+    const response = await call(server, `/app/inboxes/${box.id}/response`, { method: 'PUT', headers: { authorization: `Bearer ${box.key}` }, json: { status: 200, headers: [['Content-Type', 'text/html']], body: `<!doctype html>${page}<p>Hi</p>` } });
+    expect(response.status).toBe(422);
+    expect(response.json.errors[0].field).toBe('body');
+  });
+
+  it('accepts an HTML body whose meta refresh stays here', async () => {
+    const box = await inbox();
+    const response = await call(server, `/app/inboxes/${box.id}/response`, { method: 'PUT', headers: { authorization: `Bearer ${box.key}` }, json: { status: 200, headers: [['Content-Type', 'text/html']], body: '<meta http-equiv="refresh" content="5; url=/get"><p>Wait</p>' } });
+    expect(response.status).toBe(200);
+  });
+
   it('accepts a Location that stays on this server', async () => {
     const box = await inbox();
     expect((await configure(box, [['Location', '/inbox-view/abc']])).status).toBe(200);
