@@ -19,6 +19,13 @@ import {
 const SERIALISED = new Map<string, { json: string; hash: string; bodies: Partial<Record<Format, string>> }>();
 /** Ceiling on cached representations; the oldest are dropped beyond it. */
 const SERIALISED_MAX = 2_000;
+/**
+ * Serialised items, by the item itself: the store's items are frozen and replaced on every change, so a frozen
+ * object always serialises the same (a conditional GET of one book then costs no serialising and no hash).
+ */
+const SERIALISED_ITEMS = new WeakMap<object, Map<RepresentationNames, { json: string; hash: string; bodies: Partial<Record<Format, string>> }>>();
+/** HTTP dates by the ISO timestamps they format (Last-Modified repeats a few timestamps over and over). */
+const HTTP_DATES = new Map<string, string>();
 
 export interface RepresentationOptions {
   /** Caches the serialised representations under this key; it must change whenever `data` may. */
@@ -99,7 +106,13 @@ export function sameVersion(clientTag: string, currentTag: string): boolean {
 }
 
 export function httpDate(iso: string): string {
-  return new Date(iso).toUTCString();
+  let date = HTTP_DATES.get(iso);
+  if (date === undefined) {
+    date = new Date(iso).toUTCString();
+    if (HTTP_DATES.size >= SERIALISED_MAX) HTTP_DATES.clear();
+    HTTP_DATES.set(iso, date);
+  }
+  return date;
 }
 
 export function preconditionHeaders(request: FastifyRequest): PreconditionHeaders {
@@ -166,10 +179,16 @@ export function sendRepresentation(
       startedAt: cacheStarted,
     });
   }
+  const frozenItem = !options.cacheKey && typeof data === 'object' && data !== null && Object.isFrozen(data);
+  if (!cached && frozenItem) cached = SERIALISED_ITEMS.get(data)?.get(options.names);
   if (!cached) {
     const json = serialize('json', data, options.names);
     cached = { json, hash: hashOf(json), bodies: { json } };
-    if (options.cacheKey) {
+    if (frozenItem) {
+      const byNames = SERIALISED_ITEMS.get(data) ?? new Map();
+      byNames.set(options.names, cached);
+      SERIALISED_ITEMS.set(data, byNames);
+    } else if (options.cacheKey) {
       SERIALISED.set(options.cacheKey, cached);
       if (SERIALISED.size > SERIALISED_MAX) SERIALISED.delete(SERIALISED.keys().next().value as string);
     }
