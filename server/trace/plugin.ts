@@ -110,7 +110,11 @@ export default fp(
         outcome: 'pass',
         why: named ? `Named by ${named.source}.` : 'Nothing named a sandbox (no X-Sandbox header, no sandbox cookie).',
       });
-      runTraced(tracer, done);
+      // The response's 'close' comes once it has gone (or the client left): the trace is complete by then.
+      let end: (() => void) | undefined;
+      reply.raw.once('close', () => end?.());
+      end = runTraced(tracer, done);
+      if (reply.raw.destroyed) end();
     });
 
     // Which sandbox the request works in, and whether it must (and did) log in.

@@ -2,6 +2,7 @@
 // X-Sandbox-Trace: 1, and the steps a learner would read on the Server tab.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestTrace, TraceStep } from '../../../server/trace/trace-types';
+import { tracedInFlight } from '../../../server/trace/tracer';
 import { call, login, startServer, type RequestOptions, type TestServer } from '../../helpers/server';
 
 let server: TestServer;
@@ -190,6 +191,10 @@ describe('the server X-ray of a toy-API request', () => {
   });
 
   it('costs nothing to a request that does not ask: no trace, no Server-Timing', async () => {
+    await traced('/api/books/1');
+    // Once every traced answer has gone, the async context is switched off, so untraced requests do not
+    // pay for it (the bench measured untraced reads 15% slower while it stayed on).
+    expect(tracedInFlight()).toBe(0);
     const plain = await call(server, '/api/books/1');
     expect(plain.headers['x-sandbox-trace']).toBeUndefined();
     expect(plain.headers['server-timing']).toBeUndefined();
