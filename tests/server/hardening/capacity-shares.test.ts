@@ -1,10 +1,9 @@
 // Capacity one client can take: a flood of made-up sandbox names never evicts a sandbox someone is using,
 // and one address cannot take every inbox. Each test performs the attack from the outside review, scaled to
 // small limits, with a second loopback address (127.0.0.2) as another classroom.
-import { connect } from 'node:net';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, startServer, type RequestOptions, type TestServer } from '../../helpers/server';
+import { agentFrom, call, startServer, type RequestOptions, type TestServer } from '../../helpers/server';
 
 let server: TestServer | undefined;
 const agents: Agent[] = [];
@@ -14,14 +13,9 @@ afterEach(async () => {
   await Promise.all(agents.splice(0).map((agent) => agent.close()));
 });
 
+/** Requests from another loopback address, as another network would send them. */
 function from(address: string): RequestOptions {
-  const agent = new Agent({
-    connect: (options, callback) => {
-      const socket = connect({ host: options.hostname, port: Number(options.port), localAddress: address });
-      socket.once('connect', () => callback(null, socket));
-      socket.once('error', (error) => callback(error, null));
-    },
-  });
+  const agent = agentFrom(address);
   agents.push(agent);
   return { dispatcher: agent } as RequestOptions;
 }

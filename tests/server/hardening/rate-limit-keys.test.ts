@@ -4,11 +4,10 @@
 // request — and checks it no longer buys more attempts, while a second loopback address (127.0.0.2, as
 // another classroom) keeps its own budget.
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect } from 'node:net';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import type { Transcript } from '../../../server/protocol';
 import { addressKey } from '../../../server/services/client-address';
-import { call, startServer, type RequestOptions, type TestServer } from '../../helpers/server';
+import { agentFrom, call, startServer, type RequestOptions, type TestServer } from '../../helpers/server';
 
 let server: TestServer | undefined;
 const agents: Agent[] = [];
@@ -20,13 +19,7 @@ afterEach(async () => {
 
 /** Requests from another loopback address, as another network would send them. */
 function from(address: string): RequestOptions {
-  const agent = new Agent({
-    connect: (options, callback) => {
-      const socket = connect({ host: options.hostname, port: Number(options.port), localAddress: address });
-      socket.once('connect', () => callback(null, socket));
-      socket.once('error', (error) => callback(error, null));
-    },
-  });
+  const agent = agentFrom(address);
   agents.push(agent);
   return { dispatcher: agent } as RequestOptions;
 }
