@@ -364,28 +364,59 @@ export function redactUrl(url: string): string {
 /** Header names whose value is a credential, in a composer draft's rows. */
 const DRAFT_CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
 
+/** What the Auth tab's secret fields are called for a learner. */
+const AUTH_FIELD_NAMES: Record<string, string> = { password: 'the password', token: 'the bearer token', cookie: 'the session cookie' };
+
+/** The query parameters of a URL with secret names, as "the query parameter key". */
+function secretParameters(url: string): string[] {
+  const mark = url.indexOf('?');
+  if (mark === -1) return [];
+  return url
+    .slice(mark + 1)
+    .split('#')[0]!
+    .split('&')
+    .flatMap((part) => {
+      const eq = part.indexOf('=');
+      const name = eq === -1 ? '' : part.slice(0, eq);
+      return eq !== -1 && part.slice(eq + 1) !== '' && isSecretName(name) ? [`the query parameter ${name}`] : [];
+    });
+}
+
 /**
- * A composer draft the instructor pushes to students ("try this"), with every credential emptied, so each
- * student fills in their own: secret-named fields at any depth (the Auth tab's password or token), header,
- * form and query rows with credential names, secret fields of the body, and the sandbox's own credentials.
+ * A composer draft with every credential emptied, and which ones (`left`, in words for the learner): secret-named
+ * fields at any depth (the Auth tab's password, token or cookie), header, form and multipart rows with credential
+ * names, secret query parameters and secret fields of the body, and the sandbox's own credentials. Used for what the
+ * instructor pushes to students ("try this") and for share links, so each person fills in their own.
  */
-export function redactDraft<T>(draft: T): T {
-  const redactor = new Redactor('the instructor');
+export function redactDraft<T>(draft: T): { draft: T; left: string[] } {
+  const redactor = new Redactor('the owner');
+  const left: string[] = [];
   const empty = (value: string) => value.split(MASK).join('');
-  const walk = (value: unknown, key: string, depth: number): unknown => {
+  const walk = (value: unknown, key: string, parent: string, depth: number): unknown => {
     if (depth > 16) return value;
     if (typeof value === 'string') {
-      if (key !== '' && isSecretName(key)) return '';
-      if (key === 'url') return empty(redactor.url(value));
-      if (key === 'body') return empty(redactor.bodyText(value, undefined));
+      if (key !== '' && isSecretName(key)) {
+        if (value !== '') left.push(parent === 'auth' ? (AUTH_FIELD_NAMES[key] ?? `the ${key}`) : `the ${key}`);
+        return '';
+      }
+      if (key === 'url') {
+        left.push(...secretParameters(value));
+        return empty(redactor.url(value));
+      }
+      if (key === 'body') {
+        const masked = redactor.bodyText(value, undefined);
+        for (const match of masked.matchAll(/"((?:[^"\\]|\\.){1,64})"\s*:\s*"••••"/g)) left.push(`the "${match[1]}" field`);
+        return empty(masked);
+      }
       return empty(redactor.text(value));
     }
     if (value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map((item) => walk(item, '', depth + 1));
+    if (Array.isArray(value)) return value.map((item) => walk(item, '', key, depth + 1));
     const record = value as Record<string, unknown>;
     const rowName = typeof record.name === 'string' && typeof record.value === 'string' ? record.name.trim() : undefined;
     const credentialRow = rowName !== undefined && (DRAFT_CREDENTIAL_HEADERS.has(rowName.toLowerCase()) || isSecretName(rowName));
-    return Object.fromEntries(Object.entries(record).map(([name, item]) => [name, credentialRow && name === 'value' ? '' : walk(item, name, depth + 1)]));
+    if (credentialRow && record.value !== '') left.push(`${parent === 'headers' ? 'the header' : 'the form field'} ${rowName}`);
+    return Object.fromEntries(Object.entries(record).map(([name, item]) => [name, credentialRow && name === 'value' ? '' : walk(item, name, key || parent, depth + 1)]));
   };
-  return walk(draft, '', 0) as T;
+  return { draft: walk(draft, '', '', 0) as T, left };
 }

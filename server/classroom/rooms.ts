@@ -381,7 +381,7 @@ export class RoomService {
     }
     const { goal, ...given } = tryThis;
     // The draft comes from the instructor's composer: their token, cookie or password stays with them.
-    const rest: TryThis = { ...given, draft: redactDraft(given.draft) };
+    const rest: TryThis = { ...given, draft: redactDraft(given.draft).draft };
     let pushed: TryThis = rest;
     if (goal) {
       // A new goal for the whole room: every student starts at "not tried".

@@ -59,7 +59,8 @@ describe('share links', () => {
     expect(opened.headers.map((h) => [h.name, h.value])).toEqual([['Content-Type', 'application/json'], ['Authorization', ''], ['Cookie', ''], ['X-Api-Key', '']]);
     expect(opened.body).toBe('{\n  "username": "ada",\n  "password": ""\n}');
     expect(opened.auth).toEqual({ kind: 'basic', username: 'ada', password: '' });
-    expect(left).toEqual(['the header Authorization', 'the header Cookie', 'the header X-Api-Key', 'the query parameter key', 'the password', 'the "password" field']);
+    // In the order they stand in the request: URL, headers, body, the Auth tab.
+    expect(left).toEqual(['the query parameter key', 'the header Authorization', 'the header Cookie', 'the header X-Api-Key', 'the "password" field', 'the password']);
   });
 
   it('leave a request without credentials as it is', () => {

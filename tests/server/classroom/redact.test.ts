@@ -188,7 +188,7 @@ describe('redactDraft', () => {
       form: [{ id: 'd', name: 'password', value: 'hunter22', enabled: true }],
       auth: { kind: 'basic', username: 'ada', password: 'lovelace' },
     };
-    const pushed = redactDraft(draft);
+    const { draft: pushed, left } = redactDraft(draft);
     expect(JSON.stringify(pushed)).not.toMatch(/lovelace|hunter22|kkkkkkkk|t_Zy|s_Ab/);
     expect(pushed).toEqual({
       ...draft,
@@ -198,5 +198,6 @@ describe('redactDraft', () => {
       form: [{ ...draft.form[0], value: '' }],
       auth: { kind: 'basic', username: 'ada', password: '' },
     });
+    expect(left).toEqual(['the query parameter key', 'the header Authorization', 'the header Cookie', 'the "password" field', 'the form field password', 'the password']);
   });
 });

@@ -2,7 +2,7 @@
 // The draft is written as compact JSON, compressed with deflate-raw (CompressionStream, in every
 // current browser and in Node), and base64url-encoded into the fragment: #r=1.<data>. The fragment
 // never reaches a server, so a shared request is not logged anywhere on the way.
-import { isSecretName } from '../../../../server/classroom/redact';
+import { redactDraft } from '../../../../server/classroom/redact';
 import { emptyDraft, row, type AuthConfig, type BodyType, type Draft } from '../composer/draft';
 
 export const SHARE_PARAM = 'r';
@@ -131,57 +131,12 @@ export async function decodeDraft(encoded: string): Promise<Draft> {
   return unpack(value);
 }
 
-/** Header names whose value is a credential. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
-
 /**
- * The draft as a link may carry it: a link travels to other people, and credentials stay with their
- * owner. Authorization and Cookie values, secret-named headers, query and form fields, the password or
- * token of the Auth tab and secret JSON fields are emptied (`left` names each), so whoever opens the link
- * sees where their own goes.
+ * The draft as a link may carry it: a link travels to other people, and credentials stay with their owner
+ * (the same rule as a pushed "try this", server/classroom/redact.ts), so whoever opens it fills in their own.
  */
 export function withoutSecrets(draft: Draft): { draft: Draft; left: string[] } {
-  const left: string[] = [];
-  const rows = <R extends { name: string; value: string }>(list: R[], what: string): R[] =>
-    list.map((row) => {
-      const secret = CREDENTIAL_HEADERS.has(row.name.trim().toLowerCase()) || isSecretName(row.name.trim());
-      if (!secret || row.value === '') return row;
-      left.push(`${what} ${row.name.trim()}`);
-      return { ...row, value: '' };
-    });
-  const out: Draft = { ...draft, headers: rows(draft.headers, 'the header'), form: rows(draft.form, 'the form field'), multipart: rows(draft.multipart, 'the form field') };
-  const query = draft.url.indexOf('?');
-  if (query !== -1) {
-    const params = new URLSearchParams(draft.url.slice(query + 1));
-    let changed = false;
-    for (const [name, value] of [...params]) {
-      if (isSecretName(name) && value !== '') {
-        params.set(name, '');
-        left.push(`the query parameter ${name}`);
-        changed = true;
-      }
-    }
-    if (changed) out.url = `${draft.url.slice(0, query)}?${params.toString()}`;
-  }
-  if (draft.auth.kind === 'basic' && draft.auth.password) {
-    out.auth = { ...draft.auth, password: '' };
-    left.push('the password');
-  } else if (draft.auth.kind === 'bearer' && draft.auth.token) {
-    out.auth = { ...draft.auth, token: '' };
-    left.push('the bearer token');
-  } else if (draft.auth.kind === 'session' && draft.auth.cookie) {
-    out.auth = { ...draft.auth, cookie: '' };
-    left.push('the session cookie');
-  }
-  if (draft.body && (draft.bodyType === 'json' || draft.body.trimStart().startsWith('{'))) {
-    const body = draft.body.replace(/"((?:[^"\\]|\\.){1,64})"(\s*:\s*)"((?:[^"\\]|\\.)+)"/g, (whole, name: string, colon: string) => {
-      if (!isSecretName(name)) return whole;
-      left.push(`the "${name}" field`);
-      return `"${name}"${colon}""`;
-    });
-    out.body = body;
-  }
-  return { draft: out, left };
+  return redactDraft(draft);
 }
 
 /** A full share URL for the draft on this origin, its credentials left out (see withoutSecrets). */
