@@ -1,227 +1,168 @@
-// Configuration read from environment variables. Every knob has a documented default and a ceiling,
-// and a bad value stops the server at start with a message that says which variable to fix.
+// Every setting of the server, each written once in the SETTINGS table below: its key in `Config`, its
+// environment variable, its default, the values it allows and the line that documents it. The `Config`
+// type, DEFAULT_CONFIG, the checks at start (readConfig) and the README's Configuration table (`npm run
+// docs`, server/docs/config-table.ts) are all derived from that one row, so they cannot drift apart.
+//
+// Adding a setting is a one-row change: add a row to SETTINGS with one of the row builders
+//   whole(env, default, [min, max], doc)      a whole number within a range (every knob has a ceiling)
+//   oneOf(env, default, [values…], doc)       one word from a list
+//   text(env, default, allowed, doc)          free text (a host name, a folder); `undefined` default: unset
+//   list(env, entry, what, example, doc)      a comma list, each entry checked (and normalised) by `entry`
+// then read it as `config.<key>` (buildApp's options carry it to the plugin that needs it) and run
+// `npm run docs` to regenerate the README table. Put a comment above the row when the default needs a
+// reason. Rules between settings (one setting refused because of another) go in CROSS_CHECKS.
+// Limits that are not configurable live next to the code they bound and are listed in server/limits.ts.
 
-export interface Config {
-  /** TCP port to listen on. `PORT`, default 3000. */
-  port: number;
-  /** Interface to bind. `HOST`, default 127.0.0.1; use 0.0.0.0 to serve a classroom LAN. */
-  host: string;
-  /** Pino log level. `LOG_LEVEL`, default "info". */
-  logLevel: string;
-  /**
-   * How log lines look. `LOG_FORMAT`: "pretty" (readable, for a terminal), "json" (one JSON object a line,
-   * for log collectors) or "auto" (the default: pretty when stdout is a terminal, JSON otherwise).
-   */
-  logFormat: 'auto' | 'pretty' | 'json';
-  /** A request that takes longer than this, in ms, is logged as slow (0: never). `SLOW_REQUEST_MS`. */
-  slowRequestMs: number;
-  /**
-   * Server processes on the port. `WORKERS`, default 1. Above 1 is refused until learners' state is shared
-   * between processes (issue 17): each process would otherwise keep sandboxes, sessions and rooms of its own.
-   */
-  workers: number;
-  /** Most private sandboxes kept at once; the least recently used is evicted beyond it. `SANDBOX_MAX`. */
-  sandboxMax: number;
-  /** Most items one sandbox may hold in one collection; more → 507. `SANDBOX_ITEM_LIMIT`. */
-  sandboxItemLimit: number;
-  /** Minutes a private sandbox may sit idle before it may be evicted. `SANDBOX_IDLE_MINUTES`. */
-  sandboxIdleMinutes: number;
-  /** How long a book export job runs before its result is ready, in ms. `EXPORT_JOB_MS`. */
-  exportJobMs: number;
-  /** Largest request body accepted, in bytes. `BODY_LIMIT`. */
-  bodyLimit: number;
-  /** Largest request line + header block, in bytes; more → 431. `MAX_HEADER_BYTES`. */
-  maxHeaderBytes: number;
-  /** Longest request URL (path and query), in characters; more → 414. `MAX_URL_LENGTH`. */
-  maxUrlLength: number;
-  /** Time a client has to send its headers, in ms. `HEADERS_TIMEOUT_MS`. */
-  headersTimeoutMs: number;
-  /** Time a client has to send its whole request, in ms. `REQUEST_TIMEOUT_MS`. */
-  requestTimeoutMs: number;
-  /** Idle time before a kept-alive connection is closed, in ms. `KEEP_ALIVE_TIMEOUT_MS`. */
-  keepAliveTimeoutMs: number;
-  /**
-   * Most open connections from one client address. Over it, a connection's request is answered 503 with
-   * Retry-After (and a script that keeps opening sockets is cut off). `MAX_CONNECTIONS_PER_CLIENT`.
-   */
-  maxConnectionsPerClient: number;
-  /** Log-in attempts (session and token) one client may make per minute; more → 429. `LOGIN_RATE_PER_MINUTE`. */
-  loginRatePerMinute: number;
-  /** Requests one client may send through the send endpoint per minute; more → 429. `SEND_RATE_PER_MINUTE`. */
-  sendRatePerMinute: number;
-  /** Log-in attempts from one address per minute, every learner behind it together. `LOGIN_RATE_PER_ADDRESS_PER_MINUTE`. */
-  loginRatePerAddressPerMinute: number;
-  /** Failed log-ins to one account from one address per minute; more → 429. `LOGIN_FAILURES_PER_MINUTE`. */
-  loginFailuresPerMinute: number;
-  /** Sends from one address per minute, every learner behind it together. `SEND_RATE_PER_ADDRESS_PER_MINUTE`. */
-  sendRatePerAddressPerMinute: number;
-  /** Room joins and inboxes one address may create per minute. `CLASSROOM_CREATE_PER_ADDRESS_PER_MINUTE`. */
-  classroomCreatePerAddressPerMinute: number;
-  /** Rooms one address may start per minute. `ROOM_CREATE_PER_ADDRESS_PER_MINUTE`. */
-  roomCreatePerAddressPerMinute: number;
-  /**
-   * Proxies whose X-Forwarded-For names the real client: a comma list of addresses or CIDR ranges
-   * (`loopback`, `10.0.0.0/8`…). Unset: none, the socket's address counts. `TRUST_PROXY`.
-   */
-  trustProxy: string[];
-  /** Sends the server performs at once; more wait their turn in the send queue. `SEND_CONCURRENCY`. */
-  sendConcurrency: number;
-  /** Sends one client (sandbox cookie, else address) may have in progress at once. `SEND_CLIENT_CONCURRENCY`. */
-  sendClientConcurrency: number;
-  /** Sends waiting for a turn on the whole server; more → 503 with Retry-After. `SEND_QUEUE_MAX`. */
-  sendQueueMax: number;
-  /** Sends one client may have waiting; more → 429 with Retry-After (a flood, not a class). `SEND_QUEUE_PER_CLIENT`. */
-  sendQueuePerClient: number;
-  /** Longest a send waits for its turn, in ms; longer → 503 with Retry-After. `SEND_QUEUE_WAIT_MS`. */
-  sendQueueWaitMs: number;
-  /**
-   * Origins besides this server that learners may send requests to. `SANDBOX_ALLOW_ORIGINS` (comma list,
-   * default none). A listed host name must resolve to public addresses (checked on every connection, so a
-   * DNS answer that turns private is refused); to reach a machine on the local network, list its address
-   * (http://10.0.0.5:8080) or `localhost`. Link-local (cloud metadata), unspecified, multicast and reserved
-   * addresses are never dialled, even when listed.
-   */
-  allowOrigins: string[];
-  /** Folder of lesson files (in its walkthroughs/, or directly), default lessons/; checked at start. `LESSONS_DIR`. */
-  lessonsDir?: string;
-  /** Folder for snapshots of learners' data; unset keeps everything in memory only. `DATA_DIR`. */
-  dataDir?: string;
-  /** How often a changed state is saved to DATA_DIR, in ms. `SNAPSHOT_INTERVAL_MS`. */
-  snapshotIntervalMs: number;
-  /** Most live classroom rooms at once; more → 503 until one closes or expires. `ROOM_MAX`. */
-  roomMax: number;
-  /** Most students who may join one room; more → 409. `ROOM_STUDENT_MAX`. */
-  roomStudentMax: number;
-  /** Minutes a room with nobody connected may sit idle before it closes. `ROOM_IDLE_MINUTES`. */
-  roomIdleMinutes: number;
-  /** Most request inboxes at once (room and student inboxes included); more → 503. `INBOX_MAX`. */
-  inboxMax: number;
-  /** Minutes an inbox may sit unused before it is deleted. `INBOX_IDLE_MINUTES`. */
-  inboxIdleMinutes: number;
-  /** Captured requests one inbox keeps; the oldest go first. `INBOX_HISTORY`. */
-  inboxHistory: number;
-  /** Largest body an inbox captures, in bytes; more → 413. `INBOX_BODY_LIMIT`. */
-  inboxBodyLimit: number;
-  /** Requests one inbox captures per minute; more → 429 with Retry-After. `INBOX_CAPTURES_PER_MINUTE`. */
-  inboxCapturesPerMinute: number;
-  /** Most open event streams (Server-Sent Events) on the server; more → 503. `STREAM_MAX`. */
-  streamMax: number;
-  /** Interval of the keep-alive comment on event streams, in ms. `SSE_HEARTBEAT_MS`. */
-  sseHeartbeatMs: number;
-  /** Rooms, inboxes and room joins one client may create per minute; more → 429. `CLASSROOM_CREATE_PER_MINUTE`. */
-  classroomCreatePerMinute: number;
+/** One setting: the parts a row gives. `parse` turns the variable's text into the value or throws ConfigError. */
+export interface Setting<T> {
+  env: string;
+  default: T;
+  /** What values are allowed, for the README ("1 – 64", "`pretty`, `json`, `auto`", "comma list"). */
+  allowed: string;
+  doc: string;
+  parse(raw: string): T;
 }
 
-export const DEFAULT_CONFIG: Config = {
-  port: 3000,
-  host: '127.0.0.1',
-  logLevel: 'info',
-  logFormat: 'auto',
-  slowRequestMs: 1_000,
-  workers: 1,
-  sandboxMax: 5_000,
-  sandboxItemLimit: 500,
-  sandboxIdleMinutes: 120,
-  exportJobMs: 3_000,
-  bodyLimit: 1_048_576,
-  maxHeaderBytes: 16_384,
-  maxUrlLength: 8_192,
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  keepAliveTimeoutMs: 5_000,
+export class ConfigError extends Error {}
+
+const readable = (n: number) => n.toLocaleString('en-US');
+
+function whole(env: string, fallback: number, [min, max]: [number, number], doc: string): Setting<number> {
+  return {
+    env,
+    default: fallback,
+    allowed: `${readable(min)} – ${readable(max)}`,
+    doc,
+    parse(raw) {
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < min || value > max) {
+        throw new ConfigError(`${env}=${JSON.stringify(raw)} is not valid: use a whole number from ${min} to ${max}.`);
+      }
+      return value;
+    },
+  };
+}
+
+function oneOf<const V extends string>(env: string, fallback: NoInfer<V>, values: readonly V[], doc: string): Setting<V> {
+  return {
+    env,
+    default: fallback,
+    allowed: values.map((value) => `\`${value}\``).join(', '),
+    doc,
+    parse(raw) {
+      if (!(values as readonly string[]).includes(raw)) {
+        throw new ConfigError(`${env}=${JSON.stringify(raw)} is not valid: use ${values.slice(0, -1).join(', ')} or ${values.at(-1)}.`);
+      }
+      return raw as V;
+    },
+  };
+}
+
+function text<T extends string | undefined>(env: string, fallback: T, allowed: string, doc: string): Setting<string | T> {
+  return { env, default: fallback, allowed, doc, parse: (raw) => raw };
+}
+
+/** A comma list; `entry` checks one entry and returns it normalised, or undefined when it is not valid. */
+function list(env: string, entry: (item: string) => string | undefined, what: string, example: string, doc: string): Setting<string[]> {
+  return {
+    env,
+    default: [],
+    allowed: `comma list, e.g. \`${example}\``,
+    doc,
+    parse(raw) {
+      return raw.split(',').map((item) => item.trim()).filter(Boolean).map((item) => {
+        const value = entry(item);
+        if (value === undefined) throw new ConfigError(`${env} contains ${JSON.stringify(item)}, which is not ${what}. Use a comma list such as ${example}.`);
+        return value;
+      });
+    },
+  };
+}
+
+const proxyAddress = (item: string) => (/^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(item) ? item : undefined);
+
+function httpOrigin(item: string): string | undefined {
+  if (!/^https?:/.test(item)) return undefined;
+  try {
+    const origin = new URL(item).origin;
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
+const MINUTE_RATE: [number, number] = [1, 100_000];
+
+export const SETTINGS = {
+  port: whole('PORT', 3_000, [0, 65_535], 'TCP port to listen on (0: any free port).'),
+  host: text('HOST', '127.0.0.1', 'address or host name', 'Interface to bind; `0.0.0.0` serves the classroom LAN.'),
+  logLevel: oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'Least severe log line written; `debug` adds one line per request.'),
+  logFormat: oneOf('LOG_FORMAT', 'auto', ['pretty', 'json', 'auto'], '`pretty` (one readable line per event), `json` (JSON lines, for log collectors), `auto` (pretty when the output is a terminal).'),
+  slowRequestMs: whole('SLOW_REQUEST_MS', 1_000, [0, 600_000], 'A request slower than this, in ms, is logged at warn (0: never); deliberate waits do not count.'),
+  // Learners' state lives in one process's memory; see CROSS_CHECKS for why more is refused.
+  workers: whole('WORKERS', 1, [1, 64], 'Server processes. Above 1 is refused until state is shared between processes (issue 17).'),
+  bodyLimit: whole('BODY_LIMIT', 1_048_576, [1_024, 104_857_600], 'Largest request body accepted, in bytes. Larger → 413.'),
+  sandboxMax: whole('SANDBOX_MAX', 5_000, [2, 1_000_000], 'Most private sandboxes held at once; beyond it, sandboxes opened once and never written go first, then the least recently used.'),
+  sandboxIdleMinutes: whole('SANDBOX_IDLE_MINUTES', 120, [1, 10_080], 'A private sandbox unused this many minutes may be dropped.'),
+  sandboxItemLimit: whole('SANDBOX_ITEM_LIMIT', 500, [1, 100_000], 'Most items per collection per sandbox; more → 507.'),
+  exportJobMs: whole('EXPORT_JOB_MS', 3_000, [0, 600_000], 'How long a book export runs before its result is ready, in ms.'),
+  maxHeaderBytes: whole('MAX_HEADER_BYTES', 16_384, [1_024, 1_048_576], 'Largest request line + header block, in bytes; more → 431.'),
+  maxUrlLength: whole('MAX_URL_LENGTH', 8_192, [256, 1_000_000], 'Longest request URL (path and query), in characters; more → 414.'),
+  headersTimeoutMs: whole('HEADERS_TIMEOUT_MS', 10_000, [1_000, 600_000], 'Time a client has to send its headers, in ms; slower → 408.'),
+  requestTimeoutMs: whole('REQUEST_TIMEOUT_MS', 30_000, [1_000, 3_600_000], 'Time a client has to send its whole request, in ms; slower → 408.'),
+  keepAliveTimeoutMs: whole('KEEP_ALIVE_TIMEOUT_MS', 5_000, [100, 600_000], 'Idle time, in ms, before a kept-alive connection is closed.'),
   // A lecture hall behind one NAT address shares it: ROOM_STUDENT_MAX (400) students × 5 sockets (an event
   // stream plus the 4 more a browser may open while loading a page) ≈ 2,000. One script still holds no
   // more than this, about a tenth of this machine's descriptor limit (ulimit -n 20,000), and only 6 event
   // streams per room key (STREAMS_PER_MEMBER in server/http/connection-limit.ts).
-  maxConnectionsPerClient: 2_048,
-  loginRatePerMinute: 30,
-  sendRatePerMinute: 300,
+  maxConnectionsPerClient: whole('MAX_CONNECTIONS_PER_CLIENT', 2_048, [1, 100_000], 'Most open connections from one address: a lecture hall of 400 behind one NAT address. More → 503 with `Retry-After` (see *A lecture hall behind one address*).'),
+  loginRatePerMinute: whole('LOGIN_RATE_PER_MINUTE', 30, MINUTE_RATE, 'Log-in attempts (session and token) per learner (a sandbox under one address) per minute; more → 429 with `Retry-After`.'),
   // Budgets per address are a lecture hall's (300 students behind one NAT address): three log-ins, twenty
   // sends, a join and an inbox each a minute, and a few rooms for the staff.
-  loginRatePerAddressPerMinute: 900,
-  loginFailuresPerMinute: 10,
-  sendRatePerAddressPerMinute: 6_000,
-  classroomCreatePerAddressPerMinute: 900,
-  roomCreatePerAddressPerMinute: 10,
-  trustProxy: [],
+  loginRatePerAddressPerMinute: whole('LOGIN_RATE_PER_ADDRESS_PER_MINUTE', 900, [1, 1_000_000], 'Log-in attempts from one address per minute, every learner behind it together.'),
+  loginFailuresPerMinute: whole('LOGIN_FAILURES_PER_MINUTE', 10, [1, 10_000], 'Failed log-ins to one account from one address per minute; more → 429 (password guessing).'),
+  trustProxy: list('TRUST_PROXY', proxyAddress, 'an address or range', '10.0.0.5,192.168.0.0/16,loopback', 'Proxies whose `X-Forwarded-For` names the real client: addresses, CIDR ranges, `loopback`, `linklocal`, `uniquelocal`. Unset: the socket\'s address counts.'),
+  sendRatePerMinute: whole('SEND_RATE_PER_MINUTE', 300, [1, 1_000_000], 'Requests one learner may send through the sandbox per minute; more → 429.'),
+  sendRatePerAddressPerMinute: whole('SEND_RATE_PER_ADDRESS_PER_MINUTE', 6_000, [1, 10_000_000], 'Requests one address may send through the sandbox per minute, every learner behind it together.'),
   // Sends go to this same process (or an allowlisted origin): 32 at once keep both cores busy without
   // letting queued work pile up inside undici; the rest wait in per-client lanes served in turn.
-  sendConcurrency: 32,
+  sendConcurrency: whole('SEND_CONCURRENCY', 32, [1, 1_024], 'Sends the server performs at once; the rest wait their turn in the send queue.'),
   // A learner's page sends one request at a time; 4 at once leaves room for a double click and a lesson
   // check, while one client with slow targets cannot hold every slot.
-  sendClientConcurrency: 4,
+  sendClientConcurrency: whole('SEND_CLIENT_CONCURRENCY', 4, [1, 1_024], 'Sends one learner (sandbox cookie, else address) may have in progress at once.'),
   // Room for a whole hall (ROOM_STUDENT_MAX = 400) pressing Send twice at the same moment, plus spare.
-  sendQueueMax: 1_000,
+  sendQueueMax: whole('SEND_QUEUE_MAX', 1_000, [0, 100_000], 'Sends waiting for a turn on the whole server; more → 503 with `Retry-After`.'),
   // Twelve unanswered sends (4 running + 8 waiting) from one learner is a script, not a person.
-  sendQueuePerClient: 8,
+  sendQueuePerClient: whole('SEND_QUEUE_PER_CLIENT', 8, [1, 10_000], 'Sends one learner may have waiting; more → 429 with `Retry-After` (a flood, not a class).'),
   // 300 sends take about a second on two cores; past 10 s something else is wrong, so say so.
-  sendQueueWaitMs: 10_000,
-  allowOrigins: [],
-  snapshotIntervalMs: 5_000,
-  roomMax: 200,
-  roomStudentMax: 400,
-  roomIdleMinutes: 720,
-  inboxMax: 2_000,
-  inboxIdleMinutes: 1_440,
-  inboxHistory: 100,
-  inboxBodyLimit: 65_536,
-  inboxCapturesPerMinute: 120,
-  streamMax: 2_000,
-  sseHeartbeatMs: 15_000,
-  classroomCreatePerMinute: 30,
-};
+  sendQueueWaitMs: whole('SEND_QUEUE_WAIT_MS', 10_000, [100, 120_000], 'Longest a send waits for its turn, in ms; longer → 503 with `Retry-After`.'),
+  allowOrigins: list('SANDBOX_ALLOW_ORIGINS', httpOrigin, 'an http(s) origin', 'https://api.example.org,http://10.0.0.5:8080', 'Other origins learners may send requests to. A listed name must resolve to public addresses (checked on every connection); list an address (`http://10.0.0.5:8080`) or `localhost` to reach the local network. Link-local (cloud metadata), unspecified, multicast and reserved addresses are never dialled, even when listed.'),
+  lessonsDir: text('LESSONS_DIR', undefined, 'folder', 'Folder of the lessons (`walkthroughs/*.md` and `schema/`), for instructors\' own lessons; checked at start. Unset: `lessons/`.'),
+  dataDir: text('DATA_DIR', undefined, 'folder', 'Folder for learners\' data: a journal of every change (flushed before it is acknowledged) and snapshots. Unset: memory only. With it, a restart or a crash loses no acknowledged write. Locked to one server; created `0700`.'),
+  snapshotIntervalMs: whole('SNAPSHOT_INTERVAL_MS', 5_000, [100, 3_600_000], 'How often, in ms, the whole state is written to `DATA_DIR` and the journal emptied (rooms and inboxes are saved only then; also at shutdown).'),
+  roomMax: whole('ROOM_MAX', 200, [1, 10_000], 'Most live classroom rooms; more → 503 until one closes or expires.'),
+  roomStudentMax: whole('ROOM_STUDENT_MAX', 400, [1, 5_000], 'Most students in one room; more → 409.'),
+  roomIdleMinutes: whole('ROOM_IDLE_MINUTES', 720, [1, 10_080], 'A room nobody is connected to closes after this many minutes.'),
+  inboxMax: whole('INBOX_MAX', 2_000, [1, 100_000], 'Most request inboxes (room and student inboxes included); more → 503. One address may make at most a quarter of them (429 past it).'),
+  inboxIdleMinutes: whole('INBOX_IDLE_MINUTES', 1_440, [1, 43_200], 'An unused inbox is deleted after this many minutes.'),
+  inboxHistory: whole('INBOX_HISTORY', 100, [1, 1_000], 'Captured requests one inbox keeps; the oldest go first.'),
+  inboxBodyLimit: whole('INBOX_BODY_LIMIT', 65_536, [1_024, 1_048_576], 'Largest body an inbox captures, in bytes; more → 413.'),
+  inboxCapturesPerMinute: whole('INBOX_CAPTURES_PER_MINUTE', 120, MINUTE_RATE, 'Requests one inbox captures per minute; more → 429 with `Retry-After`.'),
+  streamMax: whole('STREAM_MAX', 2_000, [1, 100_000], 'Most open event streams (Server-Sent Events) on the server; more → 503.'),
+  sseHeartbeatMs: whole('SSE_HEARTBEAT_MS', 15_000, [1_000, 120_000], 'Interval of the keep-alive comment on event streams, in ms.'),
+  classroomCreatePerMinute: whole('CLASSROOM_CREATE_PER_MINUTE', 30, MINUTE_RATE, 'Rooms, inboxes and joins one learner may create per minute; more → 429.'),
+  classroomCreatePerAddressPerMinute: whole('CLASSROOM_CREATE_PER_ADDRESS_PER_MINUTE', 900, [1, 1_000_000], 'Inboxes and room joins one address may create per minute, every learner behind it together.'),
+  roomCreatePerAddressPerMinute: whole('ROOM_CREATE_PER_ADDRESS_PER_MINUTE', 10, MINUTE_RATE, 'Rooms one address may start per minute.'),
+} satisfies Record<string, Setting<unknown>>;
 
-interface IntRule {
-  key: keyof Config;
-  env: string;
-  min: number;
-  max: number;
-}
+type Settings = typeof SETTINGS;
 
-const INT_RULES: IntRule[] = [
-  { key: 'port', env: 'PORT', min: 0, max: 65_535 },
-  { key: 'sandboxMax', env: 'SANDBOX_MAX', min: 2, max: 1_000_000 },
-  { key: 'sandboxItemLimit', env: 'SANDBOX_ITEM_LIMIT', min: 1, max: 100_000 },
-  { key: 'sandboxIdleMinutes', env: 'SANDBOX_IDLE_MINUTES', min: 1, max: 10_080 },
-  { key: 'exportJobMs', env: 'EXPORT_JOB_MS', min: 0, max: 600_000 },
-  { key: 'bodyLimit', env: 'BODY_LIMIT', min: 1_024, max: 104_857_600 },
-  { key: 'maxHeaderBytes', env: 'MAX_HEADER_BYTES', min: 1_024, max: 1_048_576 },
-  { key: 'maxUrlLength', env: 'MAX_URL_LENGTH', min: 256, max: 1_000_000 },
-  { key: 'headersTimeoutMs', env: 'HEADERS_TIMEOUT_MS', min: 1_000, max: 600_000 },
-  { key: 'requestTimeoutMs', env: 'REQUEST_TIMEOUT_MS', min: 1_000, max: 3_600_000 },
-  { key: 'keepAliveTimeoutMs', env: 'KEEP_ALIVE_TIMEOUT_MS', min: 100, max: 600_000 },
-  { key: 'maxConnectionsPerClient', env: 'MAX_CONNECTIONS_PER_CLIENT', min: 1, max: 100_000 },
-  { key: 'loginRatePerMinute', env: 'LOGIN_RATE_PER_MINUTE', min: 1, max: 100_000 },
-  { key: 'roomMax', env: 'ROOM_MAX', min: 1, max: 10_000 },
-  { key: 'roomStudentMax', env: 'ROOM_STUDENT_MAX', min: 1, max: 5_000 },
-  { key: 'roomIdleMinutes', env: 'ROOM_IDLE_MINUTES', min: 1, max: 10_080 },
-  { key: 'inboxMax', env: 'INBOX_MAX', min: 1, max: 100_000 },
-  { key: 'inboxIdleMinutes', env: 'INBOX_IDLE_MINUTES', min: 1, max: 43_200 },
-  { key: 'inboxHistory', env: 'INBOX_HISTORY', min: 1, max: 1_000 },
-  { key: 'inboxBodyLimit', env: 'INBOX_BODY_LIMIT', min: 1_024, max: 1_048_576 },
-  { key: 'inboxCapturesPerMinute', env: 'INBOX_CAPTURES_PER_MINUTE', min: 1, max: 100_000 },
-  { key: 'streamMax', env: 'STREAM_MAX', min: 1, max: 100_000 },
-  { key: 'sseHeartbeatMs', env: 'SSE_HEARTBEAT_MS', min: 1_000, max: 120_000 },
-  { key: 'classroomCreatePerMinute', env: 'CLASSROOM_CREATE_PER_MINUTE', min: 1, max: 100_000 },
-  { key: 'slowRequestMs', env: 'SLOW_REQUEST_MS', min: 0, max: 600_000 },
-  { key: 'workers', env: 'WORKERS', min: 1, max: 64 },
-  { key: 'sendRatePerMinute', env: 'SEND_RATE_PER_MINUTE', min: 1, max: 1_000_000 },
-  { key: 'loginRatePerAddressPerMinute', env: 'LOGIN_RATE_PER_ADDRESS_PER_MINUTE', min: 1, max: 1_000_000 },
-  { key: 'loginFailuresPerMinute', env: 'LOGIN_FAILURES_PER_MINUTE', min: 1, max: 10_000 },
-  { key: 'sendRatePerAddressPerMinute', env: 'SEND_RATE_PER_ADDRESS_PER_MINUTE', min: 1, max: 10_000_000 },
-  { key: 'classroomCreatePerAddressPerMinute', env: 'CLASSROOM_CREATE_PER_ADDRESS_PER_MINUTE', min: 1, max: 1_000_000 },
-  { key: 'roomCreatePerAddressPerMinute', env: 'ROOM_CREATE_PER_ADDRESS_PER_MINUTE', min: 1, max: 100_000 },
-  { key: 'sendConcurrency', env: 'SEND_CONCURRENCY', min: 1, max: 1_024 },
-  { key: 'sendClientConcurrency', env: 'SEND_CLIENT_CONCURRENCY', min: 1, max: 1_024 },
-  { key: 'sendQueueMax', env: 'SEND_QUEUE_MAX', min: 0, max: 100_000 },
-  { key: 'sendQueuePerClient', env: 'SEND_QUEUE_PER_CLIENT', min: 1, max: 10_000 },
-  { key: 'sendQueueWaitMs', env: 'SEND_QUEUE_WAIT_MS', min: 100, max: 120_000 },
-  { key: 'snapshotIntervalMs', env: 'SNAPSHOT_INTERVAL_MS', min: 100, max: 3_600_000 },
-];
+/** The server's configuration: one field per SETTINGS row, typed by the row. */
+export type Config = { [K in keyof Settings]: Settings[K] extends Setting<infer T> ? T : never };
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-export class ConfigError extends Error {}
+export const DEFAULT_CONFIG: Config = Object.fromEntries(
+  Object.entries(SETTINGS).map(([key, setting]) => [key, setting.default]),
+) as Config;
 
 /** Why WORKERS above 1 is refused: what a second process would not see. */
 const WORKERS_REFUSED = (workers: number) =>
@@ -231,57 +172,21 @@ const WORKERS_REFUSED = (workers: number) =>
   'would fail at random depending on which process took the connection. Shared state between processes is ' +
   'issue 17; until it lands, use WORKERS=1 (the default).';
 
+/** Rules between settings, checked after every row is read: each returns why the configuration is refused. */
+const CROSS_CHECKS: ((config: Config) => string | undefined)[] = [
+  (config) => (config.workers > 1 ? WORKERS_REFUSED(config.workers) : undefined),
+];
+
 /** Reads and checks the configuration; throws ConfigError naming the variable when a value is bad. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const config: Config = { ...DEFAULT_CONFIG };
-  for (const rule of INT_RULES) {
-    const raw = env[rule.env];
-    if (raw === undefined || raw === '') continue;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < rule.min || value > rule.max) {
-      throw new ConfigError(
-        `${rule.env}=${JSON.stringify(raw)} is not valid: use a whole number from ${rule.min} to ${rule.max}.`,
-      );
-    }
-    (config[rule.key] as number) = value;
+  const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  for (const [key, setting] of Object.entries(SETTINGS) as [string, Setting<unknown>][]) {
+    const raw = env[setting.env];
+    if (raw !== undefined && raw !== '') config[key] = setting.parse(raw);
   }
-  if (env.HOST) config.host = env.HOST;
-  if (env.DATA_DIR) config.dataDir = env.DATA_DIR;
-  if (env.LESSONS_DIR) config.lessonsDir = env.LESSONS_DIR;
-  if (env.TRUST_PROXY) {
-    config.trustProxy = env.TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean);
-    for (const entry of config.trustProxy) {
-      if (!/^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(entry)) {
-        throw new ConfigError(`TRUST_PROXY contains ${JSON.stringify(entry)}, which is not an address or range. Use a comma list such as 10.0.0.5,192.168.0.0/16 or loopback.`);
-      }
-    }
+  for (const check of CROSS_CHECKS) {
+    const refusal = check(config as Config);
+    if (refusal) throw new ConfigError(refusal);
   }
-  if (env.SANDBOX_ALLOW_ORIGINS) {
-    config.allowOrigins = env.SANDBOX_ALLOW_ORIGINS.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
-      let origin: string;
-      try {
-        origin = new URL(entry).origin;
-      } catch {
-        origin = 'null';
-      }
-      if (origin === 'null' || !/^https?:/.test(entry)) {
-        throw new ConfigError(`SANDBOX_ALLOW_ORIGINS contains ${JSON.stringify(entry)}, which is not an http(s) origin. Use a comma list such as https://example.org,http://10.0.0.5:8080.`);
-      }
-      return origin;
-    });
-  }
-  if (env.LOG_LEVEL) {
-    if (!LOG_LEVELS.includes(env.LOG_LEVEL)) {
-      throw new ConfigError(`LOG_LEVEL=${JSON.stringify(env.LOG_LEVEL)} is not valid: use one of ${LOG_LEVELS.join(', ')}.`);
-    }
-    config.logLevel = env.LOG_LEVEL;
-  }
-  if (env.LOG_FORMAT) {
-    if (!['auto', 'pretty', 'json'].includes(env.LOG_FORMAT)) {
-      throw new ConfigError(`LOG_FORMAT=${JSON.stringify(env.LOG_FORMAT)} is not valid: use pretty, json or auto (pretty in a terminal, JSON otherwise).`);
-    }
-    config.logFormat = env.LOG_FORMAT as Config['logFormat'];
-  }
-  if (config.workers > 1) throw new ConfigError(WORKERS_REFUSED(config.workers));
-  return config;
+  return config as Config;
 }

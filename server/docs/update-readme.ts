@@ -3,7 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from '../app';
 import { PROJECT_ROOT } from '../client-build';
+import { SETTINGS } from '../config';
 import { apiTable } from './api-table';
+import { configTable } from './config-table';
 import { echoTable } from './echo-table';
 import { replaceSection } from './readme-sections';
 
@@ -15,6 +17,7 @@ export async function generatedSections(): Promise<Record<string, string>> {
   const sections = {
     'endpoints:api': apiTable(app.swagger() as Parameters<typeof apiTable>[0]),
     'endpoints:echo': echoTable(echo.json()),
+    config: configTable(SETTINGS),
   };
   await app.close();
   return sections;
