@@ -65,16 +65,56 @@ export function expandIPv6(ip: string): number[] {
   return groups.map((g) => parseInt(g, 16) || 0);
 }
 
+/** The IPv4 address in two 16-bit groups. */
+function v4Of(high: number, low: number): string {
+  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+}
+
+/**
+ * The IPv4 address an IPv6 address carries, when it is a form that reaches that IPv4 host (a translator,
+ * a tunnel or the dual-stack socket API would deliver the packet there), or undefined. Each form is judged
+ * by what it carries, so a loopback or private address cannot hide inside one:
+ * - IPv4-mapped ::ffff:a.b.c.d (RFC 4291 §2.5.5.2) and IPv4-compatible ::a.b.c.d (§2.5.5.1, deprecated),
+ * - IPv4-translated ::ffff:0:a.b.c.d (RFC 2765 §2.1),
+ * - NAT64 well-known prefix 64:ff9b::/96 (RFC 6052 §2.1),
+ * - 6to4 2002:AABB:CCDD::/16 (RFC 3056 §2),
+ * - Teredo 2001:0::/32, whose last 32 bits are the client's IPv4 address with every bit flipped (RFC 4380 §4).
+ */
+function embeddedIPv4(g: readonly number[]): string | undefined {
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  if (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0)) return v4Of(g[6]!, g[7]!);
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return v4Of(g[6]!, g[7]!);
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return v4Of(g[6]!, g[7]!);
+  if (g[0] === 0x2002) return v4Of(g[1]!, g[2]!);
+  if (g[0] === 0x2001 && g[1] === 0) return v4Of(g[6]! ^ 0xffff, g[7]! ^ 0xffff);
+  return undefined;
+}
+
+/**
+ * The IPv4 addresses a local-use NAT64 address (64:ff9b:1::/48, RFC 8215) may carry. The operator picks
+ * the prefix length inside the /48, so both layouts of RFC 6052 §2.2 that fit are read: a /48 prefix
+ * (the IPv4 address in bits 48–63 and 72–87, around the reserved octet u) and a /96 prefix (the last 32 bits).
+ */
+function localNat64IPv4(g: readonly number[]): string[] | undefined {
+  if (!(g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1)) return undefined;
+  // A layout whose IPv4 bits are all zero is not the one in use (it would carry 0.0.0.0).
+  const carried: string[] = [];
+  if (g[3] !== 0 || g[4] !== 0 || g[5] !== 0) carried.push(`${g[3]! >> 8}.${g[3]! & 255}.${g[4]! & 255}.${g[5]! >> 8}`);
+  if (g[6] !== 0 || g[7] !== 0) carried.push(v4Of(g[6]!, g[7]!));
+  return carried.length > 0 ? carried : ['0.0.0.0'];
+}
+
 export function classifyIPv6(ip: string): AddressKind {
   const g = expandIPv6(ip);
-  const embedded = `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
   if (g.every((x) => x === 0)) return 'unspecified';
   if (g.slice(0, 7).every((x) => x === 0) && g[7] === 1) return 'loopback';
-  // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::/96): judge the IPv4 inside.
-  if (g.slice(0, 5).every((x) => x === 0) && (g[5] === 0xffff || g[5] === 0)) return classifyIPv4(embedded);
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return classifyIPv4(embedded);
-  // 6to4 (2002::/16) carries an IPv4 address in groups 1–2.
-  if (g[0] === 0x2002) return classifyIPv4(`${g[1]! >> 8}.${g[1]! & 255}.${g[2]! >> 8}.${g[2]! & 255}`);
+  const embedded = embeddedIPv4(g);
+  if (embedded !== undefined) return classifyIPv4(embedded);
+  const local = localNat64IPv4(g);
+  if (local !== undefined) {
+    // Whatever it carries, the local-use prefix is not globally reachable (RFC 8215 §3): never public.
+    return local.map(classifyIPv4).find((kind) => kind !== 'public') ?? 'reserved';
+  }
   if ((g[0]! & 0xfe00) === 0xfc00) return 'unique-local';
   if ((g[0]! & 0xffc0) === 0xfe80) return 'link-local';
   if ((g[0]! & 0xffc0) === 0xfec0) return 'private';
