@@ -4,7 +4,7 @@ import { ConfigError, DEFAULT_CONFIG, SETTINGS, readConfig, type Setting } from 
 const rows = Object.entries(SETTINGS) as [string, Setting<unknown>][];
 const ranged = rows.flatMap(([key, setting]) => {
   const range = /^([\d,]+) – ([\d,]+)$/.exec(setting.allowed);
-  return range ? [{ key, env: setting.env, min: Number(range[1].replaceAll(',', '')), max: Number(range[2].replaceAll(',', '')) }] : [];
+  return range ? [{ key, env: setting.env, min: Number(range[1]!.replaceAll(',', '')), max: Number(range[2]!.replaceAll(',', '')) }] : [];
 });
 
 describe('the settings table', () => {
