@@ -36,7 +36,7 @@ import type { Dial, Lookup } from './send/wire-connector';
 import openapiRoutes from './routes/openapi';
 import clientRoutes from './routes/client';
 import classroom from './classroom/service';
-import { redactUrl } from './classroom/redact';
+import { redactUrl } from './protocol/redact';
 import tracing from './trace/plugin';
 import traceRoutes from './routes/traces';
 import roomRoutes from './routes/rooms';

@@ -37,7 +37,7 @@ function staleAgainst(output: string, sources: string[]): boolean {
 }
 
 export function clientIsStale(): boolean {
-  return staleAgainst(join(CLIENT_DIST, 'index.html'), ['client', 'server/protocol.ts', ...BUILD_SETTINGS]);
+  return staleAgainst(join(CLIENT_DIST, 'index.html'), ['client', 'server/protocol', ...BUILD_SETTINGS]);
 }
 
 export function serverIsStale(): boolean {

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import type { SandboxInfo } from '../../server/protocol';
+import type { SandboxInfo } from '../../server/protocol/api-types';
 import { apiFetch } from './lib/api-client';
 import { Composer } from './features/composer/composer';
 import { useUrlSuggestions } from './features/composer/url-suggestions';

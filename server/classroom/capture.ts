@@ -1,7 +1,7 @@
 // Pure functions that turn a request as it arrived (raw header list, body bytes) into the captured
 // form an inbox shows: headers in order with duplicates, the body as text or base64, the raw message.
-import type { BodyView, WireHeader } from '../protocol';
-import type { CapturedRequest } from './protocol';
+import type { BodyView, WireHeader } from '../protocol/api-types';
+import type { CapturedRequest } from '../protocol/classroom-types';
 
 // C0 controls other than tab, LF, FF and CR, and DEL: a body with these is shown as binary (base64).
 const BINARY_CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;

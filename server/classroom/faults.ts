@@ -6,7 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { deliberately, deliberatelyDelayed } from '../http/deliberate-answers';
 import { HttpProblem } from '../http/problem';
-import type { FaultSettings } from './protocol';
+import type { FaultSettings } from '../protocol/classroom-types';
 import { FAULT_RETRY_AFTER_DEFAULT_S } from './limits';
 import { traceClock, traceStep } from '../trace/tracer';
 

@@ -11,9 +11,9 @@
 // These are the rules for all third-party content (server/http/third-party-content.ts). Every inbox response
 // also carries INBOX_SAFETY_HEADERS: a configured text/html page with a <script> is then shown in a
 // sandboxed, script-less document instead of running with the app's origin.
-import type { FieldError, WireHeader } from '../protocol';
+import type { FieldError, WireHeader } from '../protocol/api-types';
 import { THIRD_PARTY_HEADERS, sameOriginTarget, refreshUrl, thirdPartyHeaderProblem } from '../http/third-party-content';
-import type { InboxResponse } from './protocol';
+import type { InboxResponse } from '../protocol/classroom-types';
 import { INBOX_RESPONSE_BODY_MAX, INBOX_RESPONSE_HEADER_VALUE_MAX, INBOX_RESPONSE_HEADERS_MAX } from './limits';
 
 /** Headers the owner may not set, and why (the reason goes into the 422 problem). */

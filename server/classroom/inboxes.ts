@@ -5,13 +5,13 @@
 import type { FastifyRequest } from 'fastify';
 import { HttpProblem } from '../http/problem';
 import { captureRequest, captureSize, type ArrivedRequest } from './capture';
-import { redactCapture } from './redact';
+import { redactCapture } from '../protocol/redact';
 import type { Hub } from './hub';
 import { digestKey, INBOX_ID, keyMatches, newInboxId, newKey } from './ids';
 import { INBOX_SAFETY_HEADERS, type ResponseCheck } from './inbox-response';
 import { keyOf, keyRequired, wrongKey } from './keys';
 import { CAPACITY_RETRY_AFTER_S, CAPTURE_BYTES_TOTAL, INBOX_HISTORY_BYTES } from './limits';
-import type { CapturedRequest, InboxLink, InboxResponse, InboxSummary } from './protocol';
+import type { CapturedRequest, InboxLink, InboxResponse, InboxSummary } from '../protocol/classroom-types';
 import type { StreamRegistry } from './sse';
 
 export interface InboxServiceOptions {

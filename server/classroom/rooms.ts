@@ -4,7 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { HttpProblem } from '../http/problem';
-import type { Transcript } from '../protocol';
+import type { Transcript } from '../protocol/api-types';
 import { previewBodyView } from './capture';
 import { changedSwitches, FAULTS_OFF, roomSandboxId } from './faults';
 import type { Audience, Hub, HubEvent } from './hub';
@@ -12,7 +12,7 @@ import { digestKey, keyMatches, newKey, newRoomCode, newStudentId, normalizeRoom
 import type { Inbox, InboxService } from './inboxes';
 import { keyOf, keyRequired, wrongKey } from './keys';
 import { CAPACITY_RETRY_AFTER_S, RECENT_BROADCASTS, RECENT_BYTES, RECENT_CAPTURES, ROOM_CAPTURE_PREVIEW_BYTES } from './limits';
-import { redactDraft, redactTranscript, redactUrl } from './redact';
+import { redactDraft, redactTranscript, redactUrl } from '../protocol/redact';
 import type {
   Broadcast,
   CapturedRequest,
@@ -27,7 +27,7 @@ import type {
   RosterEntry,
   StudentJoined,
   TryThis,
-} from './protocol';
+} from '../protocol/classroom-types';
 import type { StreamRegistry } from './sse';
 
 export interface RoomServiceOptions {

@@ -1,8 +1,8 @@
 // JSON Schemas (TypeBox) of the classroom API's bodies and responses. The `Check` types at the end make
-// the compiler confirm that the schemas and the types in ./protocol.ts describe the same shapes.
+// the compiler confirm that the schemas and the types in ../protocol/classroom-types.ts describe the same shapes.
 import { Type, type Static } from 'typebox';
-import type { Goal } from '../lessons/goals';
-import type { Transcript } from '../protocol';
+import type { Goal } from '../protocol/lesson-goals';
+import type { Transcript } from '../protocol/api-types';
 import {
   DISPLAY_NAME_MAX,
   FAULT_LATENCY_MAX_MS,
@@ -12,7 +12,7 @@ import {
   ROOM_TITLE_MAX,
   TRANSCRIPT_EXCHANGES_MAX,
 } from './limits';
-import type { CapturedRequest, ExchangeSummary, FaultSettings, InboxResponse, LessonProgress, RosterEntry } from './protocol';
+import type { CapturedRequest, ExchangeSummary, FaultSettings, InboxResponse, LessonProgress, RosterEntry } from '../protocol/classroom-types';
 
 const closed = { additionalProperties: false } as const;
 

@@ -1,6 +1,6 @@
 // RFC 9457 problem details. Every error the sandbox returns is one of these, served as
 // application/problem+json, so a learner always reads what went wrong and how to fix it.
-import type { FieldError, ProblemDetails } from '../protocol';
+import type { FieldError, ProblemDetails } from '../protocol/api-types';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 

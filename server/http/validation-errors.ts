@@ -1,5 +1,5 @@
 // Turns JSON Schema (Ajv) validation errors into the plain-language `errors` list of a problem body.
-import type { FieldError } from '../protocol';
+import type { FieldError } from '../protocol/api-types';
 
 /** The parts of an Ajv error we read. */
 export interface SchemaError {

@@ -8,7 +8,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
 import { PROJECT_ROOT } from '../client-build';
 import { ConfigError } from '../config';
-import { LESSON_LIMITS, lessonProblems, splitFrontMatter, type Lesson } from './lesson-format';
+import { LESSON_LIMITS, lessonProblems, splitFrontMatter, type Lesson } from '../protocol/lesson-format';
 
 /** The schema lesson files are checked against: the app's own, so a copied folder cannot drift from the checker. */
 export const LESSON_SCHEMA_PATH = join(PROJECT_ROOT, 'lessons', 'schema', 'lesson.schema.json');

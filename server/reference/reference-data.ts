@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { ConfigError } from '../config';
-import type { HeaderEntry, MethodEntry, StatusCodeEntry } from '../protocol';
+import type { HeaderEntry, MethodEntry, StatusCodeEntry } from '../protocol/api-types';
 
 export interface ReferenceData {
   unknownCodes: string;

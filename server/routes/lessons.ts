@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem } from '../http/problem';
-import { summarise, type Lesson } from '../lessons/lesson-format';
+import { summarise, type Lesson } from '../protocol/lesson-format';
 
 export interface LessonRoutesOptions {
   lessons: Lesson[];

@@ -23,8 +23,8 @@
  * The event stream: every event has an `id:`; reconnecting with Last-Event-ID (or ?lastEventId= on a first
  * connection) replays what was missed, once. A fresh connection starts with `state` (also sent, with
  * missed: true, when the missed events are no longer kept). A comment line every SSE_HEARTBEAT_MS.
- * Broadcasts, room inbox captures, roster URLs and logs go out with credentials masked (classroom/redact.ts).
- * Events (payload types in server/classroom/protocol.ts, RoomEvents): state, broadcast, try-this,
+ * Broadcasts, room inbox captures, roster URLs and logs go out with credentials masked (protocol/redact.ts).
+ * Events (payload types in server/protocol/classroom-types.ts, RoomEvents): state, broadcast, try-this,
  * faults, capture (room inbox → everyone, a student's inbox → that student), and for the instructor only
  * student-joined, presence, progress; room-closed ends the stream.
  *
@@ -34,7 +34,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { checkStreamsPerMember } from '../http/connection-limit';
 import { HttpProblem } from '../http/problem';
-import { describeGoal, validateGoal, type Goal } from '../lessons/goals';
+import { describeGoal, validateGoal, type Goal } from '../protocol/lesson-goals';
 import { checkDisplayName, checkRoomTitle } from '../classroom/display-name';
 import { FAULTS_OFF } from '../classroom/faults';
 import { parseEventId } from '../classroom/hub';

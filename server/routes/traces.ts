@@ -2,13 +2,13 @@
  * The server X-ray of a traced toy-API request (one sent with `X-Sandbox-Trace: 1`; its answer's
  * `X-Sandbox-Trace` header names this URL). Traces hold no secrets and are kept for ten minutes.
  *
- * GET /app/traces/:id → 200 RequestTrace (server/trace/trace-types.ts), or 404 when unknown or expired.
+ * GET /app/traces/:id → 200 RequestTrace (server/protocol/trace-types.ts), or 404 when unknown or expired.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HttpProblem } from '../http/problem';
 import { TRACE_TTL_MS } from '../trace/trace-store';
-import { RequestTraceSchema } from '../trace/trace-types';
+import { RequestTraceSchema } from '../protocol/trace-types';
 import { declareResource, problemResponses } from './api/collection';
 
 const traceRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -2,7 +2,7 @@
 // parsed parts and timings. Redirects are followed only when asked, each hop its own exchange.
 import { randomUUID } from 'node:crypto';
 import { Client, errors as undiciErrors } from 'undici';
-import type { Exchange, Transcript, WireHeader } from '../protocol';
+import type { Exchange, Transcript, WireHeader } from '../protocol/api-types';
 import { HttpProblem } from '../http/problem';
 import { decodeBody } from './body-decode';
 import { checkSendable, sendWarnings } from './request-rules';
@@ -11,7 +11,7 @@ import { decideTarget, type Target, type TargetContext } from './target-policy';
 import { bodyView, finalResponseHead, parseChunkedTrailers, parseHead, rawText } from './wire-format';
 import { newRecording, wireConnector, type ConnectorDeps, type WireRecording } from './wire-connector';
 
-import { SEND_LIMITS } from './send-limits';
+import { SEND_LIMITS } from '../protocol/send-limits';
 
 export { SEND_LIMITS };
 

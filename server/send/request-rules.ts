@@ -1,7 +1,7 @@
 // What the sandbox's HTTP client (undici) will and will not put on the wire, checked before sending so a
 // learner gets a 400 that names the header and says why, instead of undici's terse "invalid header".
 // The rules mirror undici 7's request checks (lib/core/request.js) and the RFCs behind them.
-import type { FieldError, WireHeader } from '../protocol';
+import type { FieldError, WireHeader } from '../protocol/api-types';
 import { HttpProblem } from '../http/problem';
 
 /** tchar from RFC 9110 §5.6.2: what a method or a header name may be made of. */

@@ -7,8 +7,8 @@
 // Names are compared without regard to case (RFC 9110 §5.1). Repeated headers are paired in order: the
 // first typed X-A with the first X-A sent, and so on. Rows come in wire order, with a header that was
 // not sent placed after the typed header before it.
-import type { HeaderComparison, WireHeader } from '../protocol';
-import { isForbiddenBrowserHeader } from './browser-forbidden-headers';
+import type { HeaderComparison, WireHeader } from '../protocol/api-types';
+import { isForbiddenBrowserHeader } from '../protocol/browser-forbidden-headers';
 
 /** The request as composed: method, URL, headers in order, body bytes. */
 export interface TypedRequest {

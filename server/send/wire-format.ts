@@ -1,7 +1,7 @@
 // Pure helpers that turn recorded bytes into the transcript's parts: message heads split into a start
 // line and headers (order, case and duplicates as on the wire), bodies as text or base64 with their
 // sizes, trailers read in their wire order.
-import type { BodyView, WireHeader } from '../protocol';
+import type { BodyView, WireHeader } from '../protocol/api-types';
 import type { DecodedBody } from './body-decode';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');

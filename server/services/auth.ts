@@ -13,7 +13,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem } from '../http/problem';
 import type { UserRecord } from '../store/types';
 import { DEMO_USERS } from '../store/seed';
-import type { User } from '../protocol';
+import type { User } from '../protocol/api-types';
 import { parseCookies, serializeCookie } from './cookies';
 import type { RequestSandbox } from './sandboxes';
 

@@ -2,7 +2,7 @@
 // running until its ready time, then done. State is computed from the clock, so no timers run.
 import { randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
-import type { Book, ExportJob } from '../protocol';
+import type { Book, ExportJob } from '../protocol/api-types';
 
 /** Ceiling on jobs held across all sandboxes; the oldest are dropped beyond it. */
 const MAX_JOBS = 10_000;

@@ -7,7 +7,7 @@ import { HttpProblem } from '../http/problem';
 import { MemorySandboxStore, type StoreRecord, type StoreSnapshot } from '../store/memory-store';
 import { seedData } from '../store/seed';
 import { COLLECTION_NAMES, type SandboxData, type SandboxStore } from '../store/types';
-import type { SandboxInfo } from '../protocol';
+import type { SandboxInfo } from '../protocol/api-types';
 import { parseCookies, serializeCookie } from './cookies';
 
 export const SANDBOX_COOKIE = 'sandbox';

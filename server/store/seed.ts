@@ -1,6 +1,6 @@
 // The seed data every sandbox starts from: a dozen books, a few categories, comments, and two demo
 // users who own different books. Frozen, because sandboxes share it until they write.
-import type { Book, Category, Comment } from '../protocol';
+import type { Book, Category, Comment } from '../protocol/api-types';
 import { hashPasswordSync } from '../services/passwords';
 import type { Entity, UserRecord } from './types';
 

@@ -1,6 +1,6 @@
 // Storage behind a small interface: the in-memory store implements it now, and another store
 // (a file snapshot, a database) can plug in later without touching the routes.
-import type { Book, Category, Comment, User } from '../protocol';
+import type { Book, Category, Comment, User } from '../protocol/api-types';
 
 export interface Entity {
   id: number;

@@ -10,7 +10,7 @@ import { nearestRoute } from './nearest-route';
 import { serverTiming } from './server-timing';
 import { currentTracer, runTraced, Tracer, traceStep } from './tracer';
 import { TraceStore } from './trace-store';
-import type { TraceStage } from './trace-types';
+import type { TraceStage } from '../protocol/trace-types';
 
 /** The request header that asks for a trace, and the response header that says where it is. */
 export const TRACE_HEADER = 'x-sandbox-trace';

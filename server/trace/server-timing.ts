@@ -2,7 +2,7 @@
 // part, with its total duration and a description, so the wire view and the browser's dev tools show the
 // same phases as the X-ray.
 import { STAGE_ORDER } from './tracer';
-import type { TraceStep } from './trace-types';
+import type { TraceStep } from '../protocol/trace-types';
 
 /** A description as a quoted-string (RFC 9110 §5.6.4) of visible ASCII (a header value is bytes, and
  *  a title may say "running → done"): quotes and backslashes escaped. */

@@ -1,6 +1,6 @@
 // Finished traces, kept briefly so that the send endpoint (or a curl user following X-Sandbox-Trace) can
 // read them. Bounded in number and age: a trace is for looking at right after the request.
-import type { RequestTrace } from './trace-types';
+import type { RequestTrace } from '../protocol/trace-types';
 
 /** Traces kept at most, and for how long. */
 export const TRACES_KEPT = 1_000;

@@ -5,7 +5,7 @@
 // for a trace have no tracer, and every call is then a single lookup that finds nothing.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import { TRACE_STAGES, type RequestTrace, type TraceStage, type TraceStep, type TraceValue } from './trace-types';
+import { TRACE_STAGES, type RequestTrace, type TraceStage, type TraceStep, type TraceValue } from '../protocol/trace-types';
 
 /** Steps one trace keeps; a request that makes more (a large batch) says it was cut. */
 export const TRACE_MAX_STEPS = 80;

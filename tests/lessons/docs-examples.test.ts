@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { PROJECT_ROOT } from '../../server/client-build';
 import { readSection } from '../../server/docs/readme-sections';
-import { checkGoal, validateGoal } from '../../server/lessons/goals';
+import { checkGoal, validateGoal } from '../../server/protocol/lesson-goals';
 import { parseLesson } from '../../server/lessons/load-lessons';
-import { wrongAttempts } from '../../server/lessons/lesson-format';
+import { wrongAttempts } from '../../server/protocol/lesson-format';
 import { startServer, type TestServer } from '../helpers/server';
 import { runCheckPart } from './run-check';
 

@@ -1,8 +1,8 @@
 // The goal checker on its own (no server): each condition holds or fails with a message that says what
 // was wrong, the failure names the condition and its place in the goal, and carries the lesson's hint.
 import { describe, expect, it } from 'vitest';
-import { checkGoal, describeGoal, interimStatuses, validateGoal, type Goal } from '../../server/lessons/goals';
-import type { Exchange, WireHeader } from '../../server/protocol';
+import { checkGoal, describeGoal, interimStatuses, validateGoal, type Goal } from '../../server/protocol/lesson-goals';
+import type { Exchange, WireHeader } from '../../server/protocol/api-types';
 
 interface Sent {
   method?: string;

@@ -1,7 +1,7 @@
 // What the lesson player and the response viewer fetch: the lesson list, one lesson, and the reference
 // dataset — JSON with an ETag, revalidated for free; an unknown lesson is a 404 problem that says where to look.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Lesson, LessonSummary } from '../../server/lessons/lesson-format';
+import type { Lesson, LessonSummary } from '../../server/protocol/lesson-format';
 import { call, startServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;

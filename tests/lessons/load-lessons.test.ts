@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
 import { PROJECT_ROOT } from '../../server/client-build';
 import { ConfigError } from '../../server/config';
-import { LESSON_LIMITS, splitFrontMatter } from '../../server/lessons/lesson-format';
+import { LESSON_LIMITS, splitFrontMatter } from '../../server/protocol/lesson-format';
 import { LESSON_SCHEMA_PATH, LessonFileError, loadLessons } from '../../server/lessons/load-lessons';
-import { SEND_LIMITS } from '../../server/send/send-limits';
+import { SEND_LIMITS } from '../../server/protocol/send-limits';
 
 function lessonText(overrides: { id?: string; order?: number; step?: string } = {}): string {
   const step =

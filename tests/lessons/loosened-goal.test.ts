@@ -4,8 +4,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../server/client-build';
-import type { Goal } from '../../server/lessons/goals';
-import type { LessonStep } from '../../server/lessons/lesson-format';
+import type { Goal } from '../../server/protocol/lesson-goals';
+import type { LessonStep } from '../../server/protocol/lesson-format';
 import { loadLessons } from '../../server/lessons/load-lessons';
 import { startServer, type TestServer } from '../helpers/server';
 import { checkStep } from './run-check';

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../server/client-build';
 import { loadReferenceData, ReferenceDataError } from '../../server/reference/reference-data';
-import { interimStatuses } from '../../server/lessons/goals';
+import { interimStatuses } from '../../server/protocol/lesson-goals';
 import { call, login, startServer, type TestServer } from '../helpers/server';
 import { runCheckPart, SandboxRun } from './run-check';
 import { loadLessons } from '../../server/lessons/load-lessons';
-import { wrongAttempts } from '../../server/lessons/lesson-format';
-import type { Goal } from '../../server/lessons/goals';
-import type { Exchange } from '../../server/protocol';
+import { wrongAttempts } from '../../server/protocol/lesson-format';
+import type { Goal } from '../../server/protocol/lesson-goals';
+import type { Exchange } from '../../server/protocol/api-types';
 import { COURSE_LIMITS } from '../../server/echo/course-endpoints';
 
 const DIR = join(PROJECT_ROOT, 'lessons', 'reference');

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../server/client-build';
-import type { LessonRequest, LessonStep } from '../../server/lessons/lesson-format';
+import type { LessonRequest, LessonStep } from '../../server/protocol/lesson-format';
 import { loadLessons } from '../../server/lessons/load-lessons';
 import { startServer, type TestServer } from '../helpers/server';
 import { checkStep, sendOptions, SandboxRun } from './run-check';

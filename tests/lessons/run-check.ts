@@ -1,9 +1,9 @@
 // Sends lesson requests to a live sandbox the way the composer does — through POST /app/send, with a
 // cookie jar as the browser keeps, in a fresh private sandbox per run — and returns every exchange
 // (each redirect hop on its own), so goals are checked against the same transcript the player sees.
-import type { Exchange, Transcript } from '../../server/protocol';
-import { fillFromResponse, wrongAttempts, type LessonRequest, type LessonStep, type WrongAttempt } from '../../server/lessons/lesson-format';
-import { bodyField, checkGoal, type Goal } from '../../server/lessons/goals';
+import type { Exchange, Transcript } from '../../server/protocol/api-types';
+import { fillFromResponse, wrongAttempts, type LessonRequest, type LessonStep, type WrongAttempt } from '../../server/protocol/lesson-format';
+import { bodyField, checkGoal, type Goal } from '../../server/protocol/lesson-goals';
 
 function safeJson(text: string): Record<string, unknown> {
   try {

@@ -6,11 +6,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../server/client-build';
-import { checkGoal, type Goal } from '../../server/lessons/goals';
-import type { LessonStep } from '../../server/lessons/lesson-format';
+import { checkGoal, type Goal } from '../../server/protocol/lesson-goals';
+import type { LessonStep } from '../../server/protocol/lesson-format';
 import { loadLessons } from '../../server/lessons/load-lessons';
-import type { Exchange } from '../../server/protocol';
-import type { RequestTrace, TraceStep } from '../../server/trace/trace-types';
+import type { Exchange } from '../../server/protocol/api-types';
+import type { RequestTrace, TraceStep } from '../../server/protocol/trace-types';
 import { startServer, type TestServer } from '../helpers/server';
 import { checkStep, SandboxRun } from './run-check';
 

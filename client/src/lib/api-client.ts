@@ -1,6 +1,6 @@
 // The one place the client talks to the app's own endpoints. Every error becomes an ApiError carrying
 // the server's problem details (RFC 9457), so components show the server's explanation.
-import type { ProblemDetails } from '../../../server/protocol';
+import type { ProblemDetails } from '../../../server/protocol/api-types';
 
 export class ApiError extends Error {
   constructor(

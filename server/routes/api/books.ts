@@ -11,8 +11,8 @@ import {
   BookSchema,
   IdParamsSchema,
   SandboxQuerySchema,
-} from '../../schemas/toy-api';
-import type { Book } from '../../protocol';
+} from '../../protocol/toy-api-schemas';
+import type { Book } from '../../protocol/api-types';
 import type { SandboxData, UserRecord } from '../../store/types';
 import { NoContent, declareResource, loggedIn, findOr404, problemResponses, sendList } from './collection';
 import { IdempotencyKeys } from './idempotency-keys';

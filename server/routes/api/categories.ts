@@ -12,7 +12,7 @@ import {
   CategorySchema,
   IdParamsSchema,
   SandboxQuerySchema,
-} from '../../schemas/toy-api';
+} from '../../protocol/toy-api-schemas';
 import type { SandboxData } from '../../store/types';
 import { NoContent, declareResource, loggedIn, findOr404, problemResponses, sendList } from './collection';
 

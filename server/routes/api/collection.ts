@@ -7,7 +7,7 @@ import type { RepresentationNames } from '../../http/representations';
 import { sendRepresentation } from '../../http/send-representation';
 import { Type } from 'typebox';
 import type { UserRecord } from '../../store/types';
-import { ProblemSchema } from '../../schemas/toy-api';
+import { ProblemSchema } from '../../protocol/toy-api-schemas';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyApp = FastifyInstance<any, any, any, any, any>;

@@ -12,8 +12,8 @@ import {
   IdParamsSchema,
   SandboxQuerySchema,
   PagingQuerySchema,
-} from '../../schemas/toy-api';
-import type { Comment } from '../../protocol';
+} from '../../protocol/toy-api-schemas';
+import type { Comment } from '../../protocol/api-types';
 import type { UserRecord } from '../../store/types';
 import { NoContent, declareResource, loggedIn, findOr404, problemResponses, sendList } from './collection';
 

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound } from '../../http/problem';
 import { sendRepresentation } from '../../http/send-representation';
-import { BookSchema, ExportJobSchema, IdParamsSchema, SandboxQuerySchema } from '../../schemas/toy-api';
+import { BookSchema, ExportJobSchema, IdParamsSchema, SandboxQuerySchema } from '../../protocol/toy-api-schemas';
 import { declareResource, findOr404, problemResponses } from './collection';
 import { traceStep } from '../../trace/tracer';
 

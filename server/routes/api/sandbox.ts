@@ -1,6 +1,6 @@
 // /api/sandbox: which copy of the data you are working in, a fresh one, or a reset to the seed data.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { SandboxInfoSchema, SandboxQuerySchema } from '../../schemas/toy-api';
+import { SandboxInfoSchema, SandboxQuerySchema } from '../../protocol/toy-api-schemas';
 import { SandboxService } from '../../services/sandboxes';
 import { checkSameOrigin } from '../../services/auth';
 import { declareResource, problemResponses } from './collection';

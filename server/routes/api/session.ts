@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { HttpProblem } from '../../http/problem';
-import { CredentialsSchema, SandboxQuerySchema, SessionSchema, TokenSchema } from '../../schemas/toy-api';
+import { CredentialsSchema, SandboxQuerySchema, SessionSchema, TokenSchema } from '../../protocol/toy-api-schemas';
 import { publicUser, REALM } from '../../services/auth';
 import { verifyPassword } from '../../services/passwords';
 import type { RequestSandbox } from '../../services/sandboxes';

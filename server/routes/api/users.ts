@@ -11,7 +11,7 @@ import {
   UserInputSchema,
   UserPatchSchema,
   UserSchema,
-} from '../../schemas/toy-api';
+} from '../../protocol/toy-api-schemas';
 import { publicUser } from '../../services/auth';
 import { hashPassword } from '../../services/passwords';
 import type { UserRecord } from '../../store/types';

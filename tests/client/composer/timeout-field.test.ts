@@ -1,7 +1,7 @@
 // The composer's timeout: what a learner may type (seconds, within the send endpoint's limits), and the
 // timeout the page keeps and sends — including for a learner whose saved settings predate the option.
 import { describe, expect, it } from 'vitest';
-import { SEND_LIMITS } from '../../../server/send/send-limits';
+import { SEND_LIMITS } from '../../../server/protocol/send-limits';
 import { secondsText, timeoutFromText } from '../../../client/src/features/composer/timeout-field';
 import { mergeSaved, usableTimeout, useExchangeStore } from '../../../client/src/features/exchange/exchange-store';
 

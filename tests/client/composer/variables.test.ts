@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Transcript } from '../../../server/protocol';
+import type { Transcript } from '../../../server/protocol/api-types';
 import { buildOutgoing, emptyDraft, row } from '../../../client/src/features/composer/draft';
 import { capturedFrom, expandDraft } from '../../../client/src/features/composer/variables';
 import { requestToSend } from '../../../client/src/features/exchange/request-to-send';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Exchange, WireHeader } from '../../../server/protocol';
+import type { Exchange, WireHeader } from '../../../server/protocol/api-types';
 import { diagnose } from '../../../client/src/features/exchange/diagnose';
 
 function exchange(method: string, status: number, reason: string, headers: WireHeader[], body = '', requestHeaders: WireHeader[] = []): Exchange {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyRequest, type CopyInput } from '../../../client/src/features/composer/copy-request';
 import { parseCurl } from '../../../client/src/features/composer/formats/parse-curl';
 import type { OutgoingRequest } from '../../../client/src/features/composer/draft';
-import { SEND_LIMITS } from '../../../server/send/send-limits';
+import { SEND_LIMITS } from '../../../server/protocol/send-limits';
 import { startServer, type TestServer } from '../../helpers/server';
 import { describeWithTool, HAS_CURL, HAS_HTTPIE, HAS_PYTHON_REQUESTS, run } from './real-tools';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutgoingRequest } from '../../../client/src/features/composer/draft';
-import { FORBIDDEN_BROWSER_HEADERS, isForbiddenBrowserHeader } from '../../../server/send/browser-forbidden-headers';
+import { FORBIDDEN_BROWSER_HEADERS, isForbiddenBrowserHeader } from '../../../server/protocol/browser-forbidden-headers';
 import { toFetch } from '../../../client/src/features/composer/formats/to-fetch';
 import { toHttpie } from '../../../client/src/features/composer/formats/to-httpie';
 import { pythonString, toPython } from '../../../client/src/features/composer/formats/to-python';

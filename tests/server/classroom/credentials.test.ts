@@ -2,8 +2,8 @@
 // stream receives is then replayed from the student's position (curl with X-Sandbox: room-<code>): no
 // relayed cookie, token or key acts as the instructor.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RoomCreated, StudentJoined } from '../../../server/classroom/protocol';
-import type { Transcript } from '../../../server/protocol';
+import type { RoomCreated, StudentJoined } from '../../../server/protocol/classroom-types';
+import type { Transcript } from '../../../server/protocol/api-types';
 import { call, startServer, type TestServer } from '../../helpers/server';
 import { bearer, createRoom, joinRoom, openRoom, TEST_SETTINGS } from './helpers';
 import type { SseStream } from './sse-client';

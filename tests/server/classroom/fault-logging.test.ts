@@ -4,7 +4,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RoomCreated, StudentJoined } from '../../../server/classroom/protocol';
+import type { RoomCreated, StudentJoined } from '../../../server/protocol/classroom-types';
 import { PROJECT_ROOT } from '../../../server/client-build';
 import { call, type TestServer } from '../../helpers/server';
 import { bearer } from './helpers';

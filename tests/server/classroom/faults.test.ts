@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FaultSettings, RoomCreated, StudentJoined } from '../../../server/classroom/protocol';
+import type { FaultSettings, RoomCreated, StudentJoined } from '../../../server/protocol/classroom-types';
 import { call, startServer, type TestServer } from '../../helpers/server';
 import { bearer, createRoom, joinRoom, openRoom, TEST_SETTINGS } from './helpers';
 

@@ -1,6 +1,6 @@
 // Shared steps of the classroom tests: make a room, join it, open its event stream, build a transcript.
-import type { Transcript } from '../../../server/protocol';
-import type { InboxLink, RoomCreated, StudentJoined } from '../../../server/classroom/protocol';
+import type { Transcript } from '../../../server/protocol/api-types';
+import type { InboxLink, RoomCreated, StudentJoined } from '../../../server/protocol/classroom-types';
 import { call, type TestServer } from '../../helpers/server';
 import { SseStream } from './sse-client';
 

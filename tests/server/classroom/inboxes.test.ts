@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CapturedRequest, InboxLink } from '../../../server/classroom/protocol';
+import type { CapturedRequest, InboxLink } from '../../../server/protocol/classroom-types';
 import { call, startServer, type TestServer } from '../../helpers/server';
 import { bearer, broadcast, createInbox, createRoom, joinRoom, openRoom, TEST_SETTINGS } from './helpers';
 import { SseStream } from './sse-client';

@@ -3,7 +3,7 @@
 // listen to its event stream; the instructor's push reaches all of them. (The per-address connection
 // ceiling was 256, which cut the 256th stream.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RoomCreated, StudentJoined } from '../../../server/classroom/protocol';
+import type { RoomCreated, StudentJoined } from '../../../server/protocol/classroom-types';
 import { roomChannel } from '../../../server/classroom/rooms';
 import { DEFAULT_CONFIG } from '../../../server/config';
 import { call, startServer, type TestServer } from '../../helpers/server';

@@ -1,8 +1,8 @@
 // What the server masks before relaying an exchange or a capture to other people.
 import { describe, expect, it } from 'vitest';
-import { isSecretName, MASK, redactCapture, redactDraft, redactTranscript, redactUrl } from '../../../server/classroom/redact';
+import { isSecretName, MASK, redactCapture, redactDraft, redactTranscript, redactUrl } from '../../../server/protocol/redact';
 import { captureRequest } from '../../../server/classroom/capture';
-import type { Exchange, Transcript } from '../../../server/protocol';
+import type { Exchange, Transcript } from '../../../server/protocol/api-types';
 
 const SID = 's_AbCdEfGhIjKlMnOpQrStUvWxYz012345';
 const TOKEN = 't_ZyXwVuTsRqPoNmLkJiHgFeDcBa987654';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import type { RoomEvents } from '../../../server/classroom/protocol';
+import type { RoomEvents } from '../../../server/protocol/classroom-types';
 import { startServer } from '../../helpers/server';
 import { broadcast, createRoom, joinRoom, openRoom, TEST_SETTINGS } from './helpers';
 

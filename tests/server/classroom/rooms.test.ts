@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOM_CODE } from '../../../server/classroom/ids';
-import type { RoomCreated, RoomEvents, StudentJoined } from '../../../server/classroom/protocol';
+import type { RoomCreated, RoomEvents, StudentJoined } from '../../../server/protocol/classroom-types';
 import { call, startServer, type TestServer } from '../../helpers/server';
 import { bearer, broadcast, createRoom, joinRoom, openRoom, TEST_SETTINGS, transcript } from './helpers';
 import { SseStream } from './sse-client';

@@ -5,7 +5,7 @@
 // another classroom) keeps its own budget.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Agent } from 'undici';
-import type { Transcript } from '../../../server/protocol';
+import type { Transcript } from '../../../server/protocol/api-types';
 import { addressKey } from '../../../server/services/client-address';
 import { agentFrom, call, startServer, type RequestOptions, type TestServer } from '../../helpers/server';
 

@@ -4,7 +4,7 @@
 // past 32 sends at once). A client that really floods is refused with 429, while the class is still served.
 // Timing targets are checked by `npm run bench` (tests/bench/send-burst.ts), not here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Transcript } from '../../../server/protocol';
+import type { Transcript } from '../../../server/protocol/api-types';
 import { DEFAULT_CONFIG } from '../../../server/config';
 import { call, startServer, type TestResponse, type TestServer } from '../../helpers/server';
 

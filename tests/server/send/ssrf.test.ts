@@ -4,7 +4,7 @@
 // No test here can reach a real host.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../server/app';
-import type { Transcript } from '../../../server/protocol';
+import type { Transcript } from '../../../server/protocol/api-types';
 import { call, type TestServer } from '../../helpers/server';
 import { guardedNetwork, startRawServer, type RawServer } from './loopback';
 

@@ -6,7 +6,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../server/app';
-import type { Exchange, Transcript } from '../../../server/protocol';
+import type { Exchange, Transcript } from '../../../server/protocol/api-types';
 import { DEFAULT_CONFIG } from '../../../server/config';
 import { SEND_LIMITS } from '../../../server/send/perform';
 import { call, type TestResponse, type TestServer } from '../../helpers/server';

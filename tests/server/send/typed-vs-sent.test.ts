@@ -1,6 +1,6 @@
 import { Client } from 'undici';
 import { describe, expect, it } from 'vitest';
-import type { HeaderComparison, Transcript } from '../../../server/protocol';
+import type { HeaderComparison, Transcript } from '../../../server/protocol/api-types';
 import { compareTypedWithSent, type TypedRequest } from '../../../server/send/typed-vs-sent';
 import { startCaptureServer } from '../../client/formats/capture-server';
 import { call, startServer } from '../../helpers/server';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { nearestRoute } from '../../../server/trace/nearest-route';
 import { serverTiming } from '../../../server/trace/server-timing';
 import { Tracer, TRACE_MAX_STEPS } from '../../../server/trace/tracer';
-import type { TraceStep } from '../../../server/trace/trace-types';
+import type { TraceStep } from '../../../server/protocol/trace-types';
 
 const at = (stage: TraceStep['stage'], atMs: number, title: string = stage, outcome: TraceStep['outcome'] = 'pass'): TraceStep => ({ stage, title, outcome, atMs, durationMs: 0 });
 

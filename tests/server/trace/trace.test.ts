@@ -1,7 +1,7 @@
 // The server X-ray over real sockets: a representative request of each kind, traced with
 // X-Sandbox-Trace: 1, and the steps a learner would read on the Server tab.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RequestTrace, TraceStep } from '../../../server/trace/trace-types';
+import type { RequestTrace, TraceStep } from '../../../server/protocol/trace-types';
 import { tracedInFlight } from '../../../server/trace/tracer';
 import { call, login, startServer, type RequestOptions, type TestServer } from '../../helpers/server';
 

@@ -1,7 +1,7 @@
 // Requests that reached an inbox, as a class reads them: the newest first with their raw request open,
 // older ones folded; and a curl line to copy, for sending one from a terminal.
 import { useState } from 'react';
-import type { CapturedRequest } from '../../../../server/classroom/protocol';
+import type { CapturedRequest } from '../../../../server/protocol/classroom-types';
 
 /** Captures shown open (raw headers visible) at the top of the list; older ones are folded. */
 const OPEN_NEWEST = 3;

@@ -2,7 +2,7 @@
 // so learners who never join a room do not download it.
 import { useEffect, useId, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { Broadcast, FaultSettings, InboxLink, PushedGoal, RosterEntry } from '../../../../server/classroom/protocol';
+import type { Broadcast, FaultSettings, InboxLink, PushedGoal, RosterEntry } from '../../../../server/protocol/classroom-types';
 import { InboxResponseEditor } from './inbox-response-editor';
 import { useDraftStore } from '../composer/draft-store';
 import type { Draft } from '../composer/draft';

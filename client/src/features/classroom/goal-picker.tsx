@@ -1,8 +1,8 @@
 // What a "try this" push asks of students, so the roster can show who got there: nothing, a status code,
 // or the goal of a lesson step (written and checked by the lesson's author, so shortcuts do not count).
 import { useEffect, useId, useState } from 'react';
-import type { Goal } from '../../../../server/lessons/goals';
-import type { Lesson, LessonSummary } from '../../../../server/lessons/lesson-format';
+import type { Goal } from '../../../../server/protocol/lesson-goals';
+import type { Lesson, LessonSummary } from '../../../../server/protocol/lesson-format';
 import { apiFetch } from '../../lib/api-client';
 
 export interface ChosenGoal {

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { InboxLink, InboxResponse } from '../../../../server/classroom/protocol';
+import type { InboxLink, InboxResponse } from '../../../../server/protocol/classroom-types';
 import { ApiError, apiFetch } from '../../lib/api-client';
 
 /** Lets an inbox's owner choose what it answers (status, one header per line, body), to see how clients react. */

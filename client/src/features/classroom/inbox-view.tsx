@@ -1,7 +1,7 @@
 // /inbox-view/<id>: one inbox on a page of its own — its address, a curl line, and what arrived, live.
 // Reading an inbox needs its key: the page finds it in this browser's room membership, or asks for it.
 import { useEffect, useId, useState } from 'react';
-import type { CapturedRequest, InboxEvents, InboxRequests } from '../../../../server/classroom/protocol';
+import type { CapturedRequest, InboxEvents, InboxRequests } from '../../../../server/protocol/classroom-types';
 import { ApiError, apiFetch } from '../../lib/api-client';
 import { CaptureList, CopyableCurl } from './captures';
 import { useRoomStore } from './room-store';

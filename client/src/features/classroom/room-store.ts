@@ -2,8 +2,8 @@
 // Credentials survive a reload (localStorage); the stream reconnects by itself with Last-Event-ID.
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import type { Exchange, Transcript } from '../../../../server/protocol';
-import { checkGoal } from '../../../../server/lessons/goals';
+import type { Exchange, Transcript } from '../../../../server/protocol/api-types';
+import { checkGoal } from '../../../../server/protocol/lesson-goals';
 import type {
   Broadcast,
   CapturedRequest,
@@ -16,7 +16,7 @@ import type {
   RosterEntry,
   StudentJoined,
   TryThis,
-} from '../../../../server/classroom/protocol';
+} from '../../../../server/protocol/classroom-types';
 import { ApiError, apiFetch, postJson } from '../../lib/api-client';
 
 /** Most broadcasts and captures kept on screen. */

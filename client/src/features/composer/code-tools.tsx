@@ -9,7 +9,7 @@ import { useVariablesStore } from './variables-store';
 import { COPY_FORMATS, copyRequest, type CopyFormat, type SecretChoice } from './copy-request';
 import { hasSecrets, PASSWORD_PLACEHOLDER, secretsIn, type CopySecrets } from './formats/copy-auth';
 import { CurlParseError } from './formats/curl-parse-error';
-import { SEND_LIMITS } from '../../../../server/send/send-limits';
+import { SEND_LIMITS } from '../../../../server/protocol/send-limits';
 
 export interface CodeStatus {
   ok: boolean;

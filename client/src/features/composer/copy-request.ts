@@ -9,7 +9,7 @@ import { toCurl } from './formats/to-curl';
 import { toFetch } from './formats/to-fetch';
 import { toHttpie } from './formats/to-httpie';
 import { toPython } from './formats/to-python';
-import { SEND_LIMITS } from '../../../../server/send/send-limits';
+import { SEND_LIMITS } from '../../../../server/protocol/send-limits';
 
 export const COPY_FORMATS = {
   curl: 'curl',

@@ -1,7 +1,7 @@
 // The send's timeout, in seconds: how long the sandbox's client waits for the whole exchange before it
 // gives up. HTTP itself sets no such limit (RFC 9112 §9.5); when to stop waiting is the client's choice.
 import { useEffect, useId, useState } from 'react';
-import { SEND_LIMITS } from '../../../../server/send/send-limits';
+import { SEND_LIMITS } from '../../../../server/protocol/send-limits';
 import { useExchangeStore } from '../exchange/exchange-store';
 
 const MIN_S = SEND_LIMITS.minTimeoutMs / 1000;

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { BodyView as Body } from '../../../../server/protocol';
+import type { BodyView as Body } from '../../../../server/protocol/api-types';
 import { isJsonBody, JsonView } from './json-view';
 
 function formatBytes(n: number): string {

@@ -1,4 +1,4 @@
-import type { Exchange } from '../../../../server/protocol';
+import type { Exchange } from '../../../../server/protocol/api-types';
 import { headerValue } from './diagnose';
 
 interface CookieAttribute {

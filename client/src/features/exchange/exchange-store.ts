@@ -2,14 +2,14 @@
 // that stopped it. Also the cookie jar, since cookies belong to the conversation with a server.
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import type { ProblemDetails, Transcript } from '../../../../server/protocol';
+import type { ProblemDetails, Transcript } from '../../../../server/protocol/api-types';
 import { ApiError, postJson } from '../../lib/api-client';
 import type { Draft } from '../composer/draft';
 import { storeCookies, type JarCookie } from './cookie-jar';
 import { capturedFrom } from '../composer/variables';
 import { useVariablesStore } from '../composer/variables-store';
 import { requestToSend } from './request-to-send';
-import { SEND_LIMITS } from '../../../../server/send/send-limits';
+import { SEND_LIMITS } from '../../../../server/protocol/send-limits';
 
 export const SEND_ENDPOINT = '/app/send';
 

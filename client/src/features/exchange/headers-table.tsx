@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { WireHeader } from '../../../../server/protocol';
+import type { WireHeader } from '../../../../server/protocol/api-types';
 import { useReferenceStore } from '../reference/reference-store';
 
 function HeaderName({ name }: { name: string }) {

@@ -1,4 +1,4 @@
-import type { Transcript } from '../../../../server/protocol';
+import type { Transcript } from '../../../../server/protocol/api-types';
 
 const WIDTH = 360;
 const ROW = 46;

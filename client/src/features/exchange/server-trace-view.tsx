@@ -1,7 +1,7 @@
 // The "Server" tab: the server X-ray of a toy-API request — the path it took through the server, as a
 // picture (router → hooks → validation → handler → store → serialiser → response), then each step to
 // expand. The step that refused is marked and said first, in plain words.
-import type { RequestTrace, TraceStage, TraceStep } from '../../../../server/trace/trace-types';
+import type { RequestTrace, TraceStage, TraceStep } from '../../../../server/protocol/trace-types';
 
 /** The parts of the server a request passes, and the stages each holds. */
 const PARTS: { name: string; stages: TraceStage[] }[] = [

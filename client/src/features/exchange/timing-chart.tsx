@@ -1,4 +1,4 @@
-import type { Timings } from '../../../../server/protocol';
+import type { Timings } from '../../../../server/protocol/api-types';
 
 interface Phase {
   name: string;

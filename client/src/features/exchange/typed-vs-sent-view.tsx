@@ -1,4 +1,4 @@
-import type { HeaderComparison } from '../../../../server/protocol';
+import type { HeaderComparison } from '../../../../server/protocol/api-types';
 
 const KIND_WORDS: Record<HeaderComparison['kind'], string> = {
   same: 'as typed',

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { Exchange } from '../../../../server/protocol';
+import type { Exchange } from '../../../../server/protocol/api-types';
 
 /** One message's bytes, line by line, with CR LF shown on demand and the head/body boundary marked. */
 function WireMessage({ title, raw, showEndings }: { title: string; raw: string; showEndings: boolean }) {

@@ -1,7 +1,7 @@
 // Every exchange, kept in the browser (localStorage, bounded), searchable and re-sendable.
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import type { BodyView, Transcript } from '../../../../server/protocol';
+import type { BodyView, Transcript } from '../../../../server/protocol/api-types';
 import type { Draft } from '../composer/draft';
 
 /** Most entries kept; the oldest go first. */

@@ -2,9 +2,9 @@
 // exchanges sent since the step began, hints shown, and whether the goal holds.
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import type { Exchange } from '../../../../server/protocol';
-import type { Lesson, LessonSummary } from '../../../../server/lessons/lesson-format';
-import { checkGoal } from '../../../../server/lessons/goals';
+import type { Exchange } from '../../../../server/protocol/api-types';
+import type { Lesson, LessonSummary } from '../../../../server/protocol/lesson-format';
+import { checkGoal } from '../../../../server/protocol/lesson-goals';
 import { apiFetch } from '../../lib/api-client';
 
 export interface LessonProgress {

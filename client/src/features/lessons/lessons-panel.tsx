@@ -5,7 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { requestDraft } from '../reference/request-draft';
 import { useDraftStore } from '../composer/draft-store';
 import { useExchangeStore } from '../exchange/exchange-store';
-import { SEND_LIMITS } from '../../../../server/send/send-limits';
+import { SEND_LIMITS } from '../../../../server/protocol/send-limits';
 import { usePresenterStore } from '../presenter/presenter-store';
 import { LessonMarkdown } from './lesson-markdown';
 import { lessonPath, useLessonStore } from './lesson-store';

@@ -3,8 +3,8 @@
 import { create } from 'zustand';
 import { apiFetch } from '../../lib/api-client';
 
-import type { HeaderEntry, MethodEntry, StatusCodeEntry } from '../../../../server/protocol';
-import type { LessonSummary } from '../../../../server/lessons/lesson-format';
+import type { HeaderEntry, MethodEntry, StatusCodeEntry } from '../../../../server/protocol/api-types';
+import type { LessonSummary } from '../../../../server/protocol/lesson-format';
 
 export type StatusCodeInfo = StatusCodeEntry;
 export type HeaderInfo = HeaderEntry;

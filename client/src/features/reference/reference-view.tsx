@@ -4,7 +4,7 @@
 // next, and "Try it", which fills the composer with a request that really produces the code here.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { HeaderEntry, MethodEntry, StatusCodeEntry } from '../../../../server/protocol';
+import type { HeaderEntry, MethodEntry, StatusCodeEntry } from '../../../../server/protocol/api-types';
 import { Tabs } from '../../components/ui/tabs';
 import { useDraftStore } from '../composer/draft-store';
 import { requestDraft, type ReadyRequest } from './request-draft';

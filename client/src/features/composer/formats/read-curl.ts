@@ -11,7 +11,7 @@ import { CurlParseError } from './curl-parse-error';
 import { curlOptionByLong, curlOptionByShort, spell, VALUE_EXAMPLES, type CurlOption, type RequestRole } from './curl-options';
 import { pipelineOutput } from './pipe-input';
 import { ShellSyntaxError, tokenizeShell, type ShellToken, type WordToken } from './shell-words';
-import { SEND_LIMITS } from '../../../../../server/send/send-limits';
+import { SEND_LIMITS } from '../../../../../server/protocol/send-limits';
 
 /** A -F/--form part. Files cannot be read by the sandbox, so a file part keeps only its path. */
 export interface CurlFormPart {

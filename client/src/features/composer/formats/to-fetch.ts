@@ -2,7 +2,7 @@
 // Node.js 18+ (top-level await: a module or the console). Where fetch cannot send the request exactly,
 // a comment at the top says what differs, because that difference is itself a lesson:
 //  - A browser silently leaves out forbidden request headers (Host, Cookie, Origin, Content-Length,
-//    Referer, Sec-…, see server/send/browser-forbidden-headers.ts) and sets its own.
+//    Referer, Sec-…, see server/protocol/browser-forbidden-headers.ts) and sets its own.
 //  - Node.js replaces Host and Content-Length with its own, and refuses Keep-Alive, Transfer-Encoding,
 //    Upgrade, Expect and a Connection other than keep-alive/close: those lines are commented out so the
 //    code still runs.
@@ -12,7 +12,7 @@
 //    Content-Type: text/plain;charset=UTF-8.
 import type { OutgoingRequest } from '../draft';
 import { absoluteUrl, LOGIN_TEXT, TOKEN_VARIABLE, type CodeOptions } from './absolute-url';
-import { isForbiddenBrowserHeader } from '../../../../../server/send/browser-forbidden-headers';
+import { isForbiddenBrowserHeader } from '../../../../../server/protocol/browser-forbidden-headers';
 
 /** Method names fetch() normalises to upper case (Fetch standard, "normalize a method"). */
 const NORMALISED_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];

@@ -1,7 +1,7 @@
 // The lesson file format: Markdown with YAML front matter, one file per lesson in lessons/walkthroughs.
 // Pure (no Node APIs): the client imports the types and helpers; the JSON Schema in lessons/schema and
 // lessonProblems() below check the files at start and in lessons:check. lessons/README.md explains it all.
-import { RESPONSE_REFERENCE, validateGoal, type Goal } from './goals';
+import { RESPONSE_REFERENCE, validateGoal, type Goal } from './lesson-goals';
 
 /** Limits on lesson files, so one oversized or runaway file cannot slow the start or the player. */
 export const LESSON_LIMITS = {

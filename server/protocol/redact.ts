@@ -5,8 +5,8 @@
 // form bodies, and the sandbox's own session ids and tokens wherever they appear. Each masked value reads
 // `••••`, and a masked header says whose secret it was, so a lesson about cookies still reads:
 //   Cookie: sid=•••• (hidden: the instructor's session)
-import type { BodyView, Exchange, Transcript, WireHeader } from '../protocol';
-import type { CapturedRequest } from './protocol';
+import type { BodyView, Exchange, Transcript, WireHeader } from './api-types';
+import type { CapturedRequest } from './classroom-types';
 
 /** What stands where a secret was. */
 export const MASK = '••••';

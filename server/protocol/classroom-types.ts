@@ -1,7 +1,7 @@
 // Types of the classroom API (rooms, inboxes, their event streams), shared with the client through
-// `import type`, like server/protocol.ts. Every route file's header comment says which route sends which.
-import type { Goal } from '../lessons/goals';
-import type { BodyView, Transcript, WireHeader } from '../protocol';
+// `import type`, like server/protocol/api-types.ts. Every route file's header comment says which route sends which.
+import type { Goal } from './lesson-goals';
+import type { BodyView, Transcript, WireHeader } from './api-types';
 
 // ── Inboxes ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -200,7 +200,7 @@ export interface Roster {
 }
 
 export interface Broadcast {
-  /** The exchange with the instructor's secrets masked by the server (server/classroom/redact.ts). */
+  /** The exchange with the instructor's secrets masked by the server (server/protocol/redact.ts). */
   transcript: Transcript;
   note?: string;
   /** What the server hid, in plain words ("Cookie: the instructor's session"); empty when nothing. */

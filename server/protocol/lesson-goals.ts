@@ -2,7 +2,7 @@
 // learner sent during a step. Pure (no Node APIs) — the client runs it in the browser, lessons:check in
 // Node. A result names each condition that did not hold, where it sits in the goal, and the hint the
 // lesson gave for it, so the player can show the right hint rather than the next one in line.
-import type { Exchange, WireHeader } from '../protocol';
+import type { Exchange, WireHeader } from './api-types';
 
 /**
  * A test on a named header or query parameter: present, absent, equal to a value, or containing text.

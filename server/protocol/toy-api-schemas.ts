@@ -1,5 +1,5 @@
 // JSON Schemas (TypeBox) of the toy API. The same objects validate requests, document the API in
-// /openapi.json and give the client its types through server/protocol.ts: one source of truth.
+// /openapi.json and give the client its types through server/protocol/api-types.ts: one source of truth.
 import { Type } from 'typebox';
 
 export const BOOK_STATUSES = ['unread', 'reading', 'read'] as const;

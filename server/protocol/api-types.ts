@@ -9,8 +9,8 @@ import type {
   ExportJobSchema,
   SandboxInfoSchema,
   UserSchema,
-} from './schemas/toy-api';
-import type { RequestTrace } from './trace/trace-types';
+} from './toy-api-schemas';
+import type { RequestTrace } from './trace-types';
 
 export type Book = Static<typeof BookSchema>;
 export type BookInput = Static<typeof BookInputSchema>;
