@@ -45,7 +45,7 @@ describe('sandboxes', () => {
     const response = await call(server, '/api/sandbox', { method: 'POST' });
     expect(response.status).toBe(201);
     expect(response.json.shared).toBe(false);
-    expect(String(response.headers['set-cookie'])).toMatch(new RegExp(`^sandbox=${response.json.id}; Path=/; Max-Age=\\d+; HttpOnly; SameSite=Lax$`));
+    expect(String(response.headers['set-cookie'])).toMatch(new RegExp(`^sandbox=${response.json.id}; Max-Age=\\d+; Path=/; HttpOnly; SameSite=Lax$`));
   });
 
   it('POST /api/sandbox/reset brings the seed data back', async () => {

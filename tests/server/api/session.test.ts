@@ -15,7 +15,7 @@ describe('POST /api/session', () => {
     expect(response.status).toBe(201);
     expect(response.json.user).toMatchObject({ id: 1, username: 'ada' });
     const cookie = String(response.headers['set-cookie']);
-    expect(cookie).toMatch(/^sid=s_[\w-]+; Path=\/; Max-Age=28800; HttpOnly; SameSite=Lax$/);
+    expect(cookie).toMatch(/^sid=s_[\w-]+; Max-Age=28800; Path=\/; HttpOnly; SameSite=Lax$/);
     expect(response.headers['cache-control']).toBe('no-store');
     const me = await call(server, '/api/session', { headers: { ...SB, cookie: cookie.split(';')[0]! } });
     expect(me.json.user.username).toBe('ada');
@@ -36,7 +36,7 @@ describe('POST /api/session', () => {
     const cookie = String(login.headers['set-cookie']).split(';')[0]!;
     const logout = await call(server, '/api/session', { method: 'DELETE', headers: { ...SB, cookie } });
     expect(logout.status).toBe(204);
-    expect(String(logout.headers['set-cookie'])).toMatch(/^sid=; Path=\/; Max-Age=0/);
+    expect(String(logout.headers['set-cookie'])).toMatch(/^sid=; Max-Age=0; Path=\/;/);
     const write = await call(server, '/api/books/1', { method: 'PATCH', headers: { ...SB, cookie }, json: { status: 'read' } });
     expect(write.status).toBe(401);
     expect(write.json.detail).toMatch(/expired or was logged out/);

@@ -33,7 +33,7 @@ describe('the app pages', () => {
     const response = await call(server, '/');
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/text\/html/);
-    expect(String(response.headers['set-cookie'])).toMatch(/^sandbox=[a-z2-9]{12}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
+    expect(String(response.headers['set-cookie'])).toMatch(/^sandbox=[a-z2-9]{12}; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax$/);
     expect(response.headers['cache-control']).toBe('no-cache');
   });
 

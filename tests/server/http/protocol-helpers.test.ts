@@ -6,7 +6,7 @@ import { negotiate, parseAccept } from '../../../server/http/negotiate';
 import { escapeHtml, serialize } from '../../../server/http/representations';
 import { allowList, ResourceRegistry } from '../../../server/http/resource-registry';
 import { toFieldErrors } from '../../../server/http/validation-errors';
-import { parseCookies, serializeCookie } from '../../../server/services/cookies';
+import { isCookieName, parseCookies, serializeCookie } from '../../../server/services/cookies';
 import { HttpProblem } from '../../../server/http/problem';
 
 const OFFERS = ['application/json', 'application/xml', 'text/html'];
@@ -142,7 +142,15 @@ describe('cookies', () => {
   it('parses the Cookie header; the first of a name wins', () => {
     expect(parseCookies('a=1; b="two"; a=3; c=%20x; bad')).toEqual({ a: '1', b: 'two', c: ' x' });
   });
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('echoes a cookie named %s like any other', (name) => {
+    expect(parseCookies(`${name}=1; b=2`)).toEqual({ [name]: '1', b: '2' });
+    expect(Object.keys(parseCookies(`${name}=1`))).toEqual([name]);
+  });
+  it.each(['a b', 'a;b', 'a=b', '', 'é'])('refuses %j as a cookie name (RFC 6265 §4.1.1: a token)', (name) => {
+    expect(isCookieName(name)).toBe(false);
+    expect(() => serializeCookie(name, 'x')).toThrow(TypeError);
+  });
   it('writes Set-Cookie with safe defaults', () => {
-    expect(serializeCookie('sid', 'a b', { maxAgeSeconds: 60 })).toBe('sid=a%20b; Path=/; Max-Age=60; HttpOnly; SameSite=Lax');
+    expect(serializeCookie('sid', 'a b', { maxAgeSeconds: 60 })).toBe('sid=a%20b; Max-Age=60; Path=/; HttpOnly; SameSite=Lax');
   });
 });
