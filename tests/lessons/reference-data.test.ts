@@ -14,7 +14,7 @@ import { loadLessons } from '../../server/lessons/load-lessons';
 import { wrongAttempts } from '../../server/protocol/lesson-format';
 import type { Goal } from '../../server/protocol/lesson-goals';
 import type { Exchange } from '../../server/protocol/api-types';
-import { COURSE_LIMITS } from '../../server/echo/course-endpoints';
+import { COURSE_LIMITS } from '../../server/echo/limits';
 
 const DIR = join(PROJECT_ROOT, 'lessons', 'reference');
 const data = loadReferenceData(DIR);

@@ -1,7 +1,8 @@
 // The course endpoints over real sockets: a real rate limit, an app behind a TLS-terminating proxy, a
 // CORS policy, and a reverse proxy with a shared cache in front of this same server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COURSE_LIMITS, sharedLifetime } from '../../../server/echo/course-endpoints';
+import { COURSE_LIMITS } from '../../../server/echo/limits';
+import { sharedLifetime } from '../../../server/echo/caching';
 import { call, startServer, type TestServer } from '../../helpers/server';
 
 let server: TestServer;

@@ -2,7 +2,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headersObject, parseMultipart, reconstructRaw, titleCase } from '../../../server/echo/request-echo';
-import { pickStatus } from '../../../server/routes/echo';
+import { STATUS_SPECIAL_CASES, pickStatus } from '../../../server/echo/status';
 import { call, startServer, type TestServer } from '../../helpers/server';
 
 let server: TestServer;
@@ -107,6 +107,15 @@ describe('/status/:codes', () => {
     const informational = await call(server, '/status/103');
     expect(informational.status).toBe(200);
     expect(informational.json.note).toMatch(/informational/);
+  });
+
+  it.each(Object.entries(STATUS_SPECIAL_CASES).map(([code, extras]) => [code === '3xx' ? '307' : code, extras] as const))('/status/%s sends what its row of the table says', async (code, extras) => {
+    const response = await call(server, `/status/${code}`);
+    expect(response.status).toBe(Number(code));
+    for (const [name, value] of Object.entries(extras.headers ?? {})) expect(response.headers[name]).toBe(value);
+    if (extras.body === 'none') expect(response.text).toBe('');
+    else if (extras.body) expect([response.headers['content-type'], response.text]).toEqual([extras.body.type, extras.body.text]);
+    if (code === '304') expect(response.headers.location).toBeUndefined();
   });
 
   it.each(['abc', '99', '600', '200:-1'])('refuses %j with a problem', async (spec) => {

@@ -34,6 +34,39 @@ describe('echo responses are inert and never act as the app', () => {
     expect(String(absolute.headers.location)).toBe(`${server.origin}/get`);
   });
 
+  // A Host header is the client's to write: one line of curl, or a cache in front that keeps the answer for
+  // everyone. An absolute redirect built from it would send the next visitor to the attacker's host.
+  it.each([
+    ['/absolute-redirect/1', '/get'],
+    ['/absolute-redirect/3', '/absolute-redirect/2'],
+  ])('%s with a forged Host still redirects to this server (Location ends in %s)', async (path, rest) => {
+    const { port } = new URL(server.origin);
+    for (const host of ['evil.example', `evil.example:${port}`, '127.0.0.1.evil.example', `localhost@evil.example:${port}`]) {
+      const response = await call(server, path, { headers: { host } });
+      expect(response.status, host).toBe(302);
+      expect(String(response.headers.location), host).toBe(`${server.origin}${rest}`);
+    }
+  });
+
+  it('a Host that names this server is kept in absolute redirects, so a learner on localhost stays on localhost', async () => {
+    const { port } = new URL(server.origin);
+    const response = await call(server, '/absolute-redirect/1', { headers: { host: `localhost:${port}` } });
+    expect(response.headers.location).toBe(`http://localhost:${port}/get`);
+  });
+
+  it('/https-only with a forged Host redirects to the https address of this server, not the forged one', async () => {
+    const response = await call(server, '/https-only', { headers: { host: 'evil.example' } });
+    expect(response.status).toBe(308);
+    expect(response.headers.location).toBe(`https://${new URL(server.origin).host}/https-only`);
+  });
+
+  it('a forged Host does not make a Refresh to that host look like this server', async () => {
+    const response = await call(server, `/response-headers?Refresh=${encodeURIComponent('0; url=http://evil.example/x')}`, { headers: { host: 'evil.example' } });
+    expect(response.status).toBe(400);
+    expect(response.json.type).toBe('/problems/unsafe-response');
+    expect(response.headers.refresh).toBeUndefined();
+  });
+
   it.each(['0;url=//evil.example', "0; URL='https://evil.example'", '1, url=/\t/evil.example', '0;url=\\\\evil.example'])('Refresh: %s is refused', async (value) => {
     const response = await call(server, `/response-headers?Refresh=${encodeURIComponent(value)}`);
     expect(response.status).toBe(400);

@@ -1,0 +1,29 @@
+// What every echo endpoint is: its metadata (the index at GET /endpoints, the README table and the client's
+// autocomplete are all generated from it) and its handler. Each group file exports a list of these;
+// server/routes/echo.ts registers them.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export const READ_ONLY = ['GET'] as const;
+
+export type EchoRequest = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string | string[]> }>;
+export type EchoHandler = (request: EchoRequest, reply: FastifyReply) => unknown;
+
+export interface EchoEndpoint {
+  path: string;
+  methods: readonly string[];
+  group: 'request inspection' | 'status codes' | 'redirects' | 'cookies' | 'auth' | 'caching' | 'response formats' | 'dynamic data' | 'streams and faults' | 'index';
+  description: string;
+  teaches: string;
+  samples: string[];
+}
+
+export interface EchoRoute {
+  endpoint: EchoEndpoint;
+  handler: EchoHandler;
+}
+
+/** One echo endpoint: what it is (for the index) and how it answers. */
+export function endpoint(metadata: EchoEndpoint, handler: EchoHandler): EchoRoute {
+  return { endpoint: metadata, handler };
+}

@@ -1,0 +1,39 @@
+// What the echo says, anyone can make it say: it goes out inert, and never as something that could act as
+// the app (server/http/third-party-content.ts). A response that would is replaced by a problem saying why.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HttpProblem, PROBLEM_CONTENT_TYPE } from '../http/problem';
+import { THIRD_PARTY_HEADERS, thirdPartyHeaderProblem } from '../http/third-party-content';
+import { ownOrigin } from './reply';
+
+// RFC 9110 §5.1, §5.5: a field name is a token; a value has no CR, LF, NUL or other controls (tab aside), and
+// Node writes only single bytes, so nothing past U+00FF either.
+const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** Why a header asked of the echo cannot go on the wire at all, or undefined. */
+function unsendableHeader(name: string, value: string): string | undefined {
+  if (!FIELD_NAME.test(name)) return `${JSON.stringify(name.slice(0, 60))} is not a header name (RFC 9110 §5.1: letters, digits and !#$%&'*+-.^_\`|~ only)`;
+  if (!FIELD_VALUE.test(value)) return 'the value has a character a header cannot carry: a line break, a control character or a character beyond Latin-1 (RFC 9110 §5.5). Percent-encode it';
+  return undefined;
+}
+
+/** The echo's onSend hook: every header checked, the inert headers added, or a problem in place of the answer. */
+export async function checkOutgoing(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  // The course's reverse proxy relays this server's own answers (the echo's already checked on the way in,
+  // the toy API's log-in cookie as the lesson on sessions through a proxy needs): only made inert here.
+  const relayed = request.routeOptions.url === '/proxy/*';
+  // Redirects may only lead to this server, as the connection reached it, never to a Host made up by the client.
+  const own = relayed ? '' : ownOrigin(request);
+  for (const [name, value] of relayed ? [] : Object.entries(reply.getHeaders())) {
+    for (const one of Array.isArray(value) ? value : [value]) {
+      const problem = one === undefined ? undefined : unsendableHeader(name, String(one)) ?? thirdPartyHeaderProblem(name, String(one), own);
+      if (!problem) continue;
+      for (const set of Object.keys(reply.getHeaders())) reply.removeHeader(set);
+      const refusal = new HttpProblem('unsafe-response', `The sandbox will not send ${name}: ${String(one).slice(0, 200)} here: ${problem}.`, { extra: { header: name } });
+      reply.code(refusal.status).type(PROBLEM_CONTENT_TYPE).headers(THIRD_PARTY_HEADERS);
+      return JSON.stringify(refusal.toJSON(request.url), null, 2);
+    }
+  }
+  reply.headers(THIRD_PARTY_HEADERS);
+  return payload;
+}

@@ -1,0 +1,108 @@
+// What the echo endpoints share: the httpbin-shaped echo of a request, the pretty JSON answer, this
+// server's own origin, and the parsing of counts from paths and queries (each with its ceiling).
+import { isIP } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HttpProblem } from '../http/problem';
+import { parseCookies } from '../services/cookies';
+import { SANDBOX_COOKIE } from '../services/sandboxes';
+import { bodyFields, headersObject, multiDict, reconstructRaw } from './request-echo';
+
+export function bodyOf(request: FastifyRequest): Buffer {
+  return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+}
+
+function isLoopbackOrOwn(hostname: string, localAddress: string): boolean {
+  const bare = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  if (bare === 'localhost' || bare === localAddress) return true;
+  const family = isIP(bare);
+  return (family === 4 && bare.startsWith('127.')) || (family === 6 && bare === '::1');
+}
+
+/**
+ * This server's origin as the client reached it, for absolute URLs and for deciding what stays on this
+ * server. The Host header is the client's to choose (a forged one is one line of curl, and a cache in front
+ * could keep the answer for everyone else), so it counts only when it names the address the connection
+ * arrived on, or a loopback name, with the port that answered; otherwise that address itself is used.
+ */
+export function ownOrigin(request: FastifyRequest): string {
+  const socket = request.raw.socket;
+  const localAddress = (socket.localAddress ?? '127.0.0.1').replace(/^::ffff:(?=\d+\.)/, '');
+  const localPort = String(socket.localPort ?? 80);
+  const scheme = request.protocol;
+  const host = request.headers.host;
+  if (host !== undefined && URL.canParse(`${scheme}://${host}`)) {
+    const url = new URL(`${scheme}://${host}`);
+    const port = url.port || (scheme === 'https' ? '443' : '80');
+    if (port === localPort && isLoopbackOrOwn(url.hostname, localAddress)) return url.origin;
+  }
+  return `${scheme}://${isIP(localAddress) === 6 ? `[${localAddress}]` : localAddress}:${localPort}`;
+}
+
+function fullUrl(request: FastifyRequest): string {
+  return `${request.protocol}://${request.headers.host ?? 'localhost'}${request.url}`;
+}
+
+export function rawOf(request: FastifyRequest): string {
+  return reconstructRaw({ method: request.method, url: request.url, httpVersion: request.raw.httpVersion, rawHeaders: request.raw.rawHeaders, body: bodyOf(request) });
+}
+
+export function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
+  return reply.type('application/json').header('access-control-allow-origin', '*').send(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** The query string's parameters, in order. */
+export function query(request: FastifyRequest): URLSearchParams {
+  return new URL(request.url, 'http://x').searchParams;
+}
+
+/** The full httpbin echo of a request (the /anything shape) plus `raw`. */
+export function echoOf(request: FastifyRequest) {
+  return {
+    args: multiDict(query(request)),
+    ...bodyFields(request.headers['content-type'], bodyOf(request)),
+    headers: headersObject(request.raw.rawHeaders),
+    method: request.method,
+    origin: request.ip,
+    url: fullUrl(request),
+    raw: rawOf(request),
+  };
+}
+
+/** httpbin's /get shape: the echo without a body or method. */
+export function getEcho(request: FastifyRequest) {
+  const { args, headers, origin, url, raw } = echoOf(request);
+  return { args, headers, origin, url, raw };
+}
+
+/** A whole number from a path or query, at most `max`; the error names the ceiling and an example. */
+export function count(value: string | undefined, what: string, max: number, example: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value ?? '') || n < 0) throw new HttpProblem('invalid-path', `${what} must be a whole number, such as ${example}.`);
+  if (n > max) throw new HttpProblem('invalid-path', `${what} is ${n}, but at most ${max} is allowed here. Ask for ${max} or fewer.`);
+  return n;
+}
+
+/** Waits `ms`, or less when the client goes away first (then false: nobody is left to answer). */
+export function waitOrAbort(ms: number, request: FastifyRequest): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      request.raw.off('close', onClose);
+      resolve(true);
+    }, ms);
+    const onClose = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    request.raw.once('close', onClose);
+  });
+}
+
+/** Who is asking: the learner's sandbox cookie when there is one (everyone reaches the echo from the same address in class), else the address. */
+export function clientKey(request: FastifyRequest): string {
+  return parseCookies(request.headers.cookie)[SANDBOX_COOKIE] ?? request.headers['x-sandbox']?.toString() ?? request.ip;
+}
+
+/** A problem that is just its status (a gateway's or a rate limit's own): RFC 9457 §4.2.1 lets "about:blank" stand for that. */
+export function statusProblem(reply: FastifyReply, status: number, title: string, detail: string, extra: Record<string, unknown> = {}): FastifyReply {
+  return reply.code(status).type('application/problem+json; charset=utf-8').send(JSON.stringify({ type: 'about:blank', title, status, detail, ...extra }, null, 2));
+}
