@@ -9,24 +9,33 @@ describe('graceful shutdown', () => {
   it('drains an in-flight request before exiting on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SKIP_CLIENT_BUILD: '1', LOG_LEVEL: 'silent' },
+      // At debug level the server logs each request as it arrives (JSON lines, as stdout is a pipe).
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', LOG_FORMAT: 'json' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const origin = await new Promise<string>((resolve) => {
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /running on (http:\/\/[\d.]+:\d+)/.exec(output);
-        if (match) resolve(match[1]!);
+    let output = '';
+    /** Resolves with the first match of `pattern` in what the server printed, as soon as it is printed. */
+    const printed = (pattern: RegExp) =>
+      new Promise<RegExpExecArray>((resolve) => {
+        const check = () => {
+          const match = pattern.exec(output);
+          if (!match) return;
+          child.stdout.off('data', check);
+          resolve(match);
+        };
+        child.stdout.on('data', check);
+        check();
       });
-    });
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const origin = (await printed(/running on (http:\/\/[\d.]+:\d+)/))[1]!;
     const server = { origin } as TestServer;
     // A room whose fault switch adds latency makes a request that is still running when the signal comes.
     const room = (await call(server, '/app/rooms', { method: 'POST', json: {} })).json;
     await call(server, `/app/rooms/${room.code}/faults`, { method: 'PUT', headers: { authorization: `Bearer ${room.instructorKey}` }, json: { latencyMs: 1_500 } });
     const slow = call(server, '/api/books/1', { headers: { 'x-sandbox': room.sandbox } });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The signal comes once the server has the request (its "incoming request" line), not after a guessed pause.
+    await printed(/"url":"\/api\/books\/1"[^\n]*"msg":"incoming request"/);
     child.kill('SIGTERM');
     const response = await slow;
     expect(response.status).toBe(200);
