@@ -79,3 +79,19 @@ export function agentFrom(address: string): Agent {
     },
   });
 }
+
+/** Resolves once the server holds at least `count` open connections: checked now and on each new connection
+ *  the server accepts (an event), never on a timer. */
+export function untilConnections(server: TestServer, count: number): Promise<void> {
+  const http = server.app.server;
+  return new Promise((resolve) => {
+    const check = () =>
+      http.getConnections((_error, open) => {
+        if (open < count) return;
+        http.off('connection', check);
+        resolve();
+      });
+    http.on('connection', check);
+    check();
+  });
+}

@@ -3,7 +3,7 @@
 // small limits, with a second loopback address (127.0.0.2) as another classroom.
 import type { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { agentFrom, call, startServer, type RequestOptions, type TestServer } from '../../helpers/server';
+import { agentFrom, call, startServer, untilConnections, type RequestOptions, type TestServer } from '../../helpers/server';
 
 let server: TestServer | undefined;
 const agents: Agent[] = [];
@@ -50,8 +50,7 @@ describe('capacity shares', () => {
     const slow = ['slow-1', 'slow-2', 'slow-3', 'slow-4'].map((name) => send(name, '/drip?numbytes=2&duration=2'));
     // The slow ones take their slots first: 4 connections to /app/send and (at least) 3 the send endpoint
     // opened to /drip on this same server.
-    const connections = () => new Promise<number>((resolve) => server!.app.server.getConnections((_error, count) => resolve(count)));
-    while ((await connections()) < 7) await new Promise((resolve) => setTimeout(resolve, 10));
+    await untilConnections(server, 7);
     const quick = await send('elsewhere', '/uuid', from('127.0.0.2'));
     expect(quick.status).toBe(200);
     expect(order[0]).toBe('elsewhere');

@@ -2,7 +2,7 @@
 // a full disk, two servers on one DATA_DIR, an unwritable DATA_DIR, a corrupt snapshot, and the files'
 // permissions. Every acknowledged write must survive; a failure must keep the last good state and say so.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, watch, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,19 @@ async function titles(server: TestServer, sandbox: string): Promise<Set<string>>
   }
 }
 
+/** Resolves once `name` exists in `dir`: checked now and on each change the folder reports (fs.watch), never on a timer. */
+function untilFile(dir: string, name: string): Promise<void> {
+  return new Promise((resolve) => {
+    const watcher = watch(dir, () => check());
+    const check = () => {
+      if (!existsSync(join(dir, name))) return;
+      watcher.close();
+      resolve();
+    };
+    check();
+  });
+}
+
 const mounts: string[] = [];
 afterAll(() => {
   for (const mount of mounts) spawnSync('umount', [mount]);
@@ -101,18 +114,26 @@ describe('kill -9 in the middle of a burst of writes', () => {
           json: { title, author: 'Crash test', year: 2026 },
         }).catch(() => undefined);
         if (!response) return;
-        if (response.status === 201) acknowledged.get(sandbox)!.push(title);
+        if (response.status === 201) {
+          acknowledged.get(sandbox)!.push(title);
+          acks += 1;
+          if (acks === killAfter) killMoment();
+        }
       }
     };
+    // The kill comes after a random number of acknowledged writes, while the other lanes' writes are in flight.
+    const killAfter = 1 + Math.floor(Math.random() * 150);
+    let acks = 0;
+    let killMoment = () => {};
+    const moment = new Promise<void>((resolve) => (killMoment = resolve));
     const writers = sandboxes.flatMap((_, index) => [0, 1, 2].map((lane) => writer(index, lane)));
-    const killAfter = 200 + Math.floor(Math.random() * 1200);
-    await new Promise((resolve) => setTimeout(resolve, killAfter));
+    await Promise.race([moment, Promise.all(writers)]);
     child.kill();
     stop = true;
     await Promise.all(writers);
     await child.exited;
     const total = [...acknowledged.values()].reduce((sum, list) => sum + list.length, 0);
-    expect(total, `no write was acknowledged before the kill at ${killAfter} ms`).toBeGreaterThan(0);
+    expect(total, `the kill came after ${killAfter} acknowledged writes`).toBeGreaterThanOrEqual(killAfter);
 
     const restarted = await startServer({ dataDir });
     try {
@@ -261,7 +282,7 @@ describe('data at rest', () => {
     // The journal has the change before the answer; the snapshot after the interval.
     const journal = readFileSync(join(dataDir, 'journal.jsonl'), 'utf8');
     expect(journal).toContain('At rest');
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await untilFile(dataDir, 'snapshot.json');
     for (const name of ['snapshot.json', 'journal.jsonl', 'server.lock']) {
       expect(existsSync(join(dataDir, name))).toBe(true);
       expect((statSync(join(dataDir, name)).mode & 0o077).toString(8), name).toBe('0');
