@@ -13,9 +13,10 @@ export interface HubEvent {
   id: string;
   /** The SSE event name, e.g. "broadcast". */
   type: string;
-  data: unknown;
-  /** `data` as JSON, serialised once at publish time (an event reaches hundreds of streams). */
-  json: string;
+  /** The data as UTF-8 JSON, serialised once at publish time. It is the only form the hub keeps (no parsed
+   *  copy beside it), so the replay budget counts what is really held, and every stream writes these same
+   *  bytes (an event reaches hundreds of streams without a copy per stream). */
+  json: Buffer;
   audience: Audience;
   /** When it was published (ISO 8601). */
   at: string;
@@ -27,7 +28,8 @@ export interface PublishInput {
   audience?: Audience;
 }
 
-export type HubListener = (event: HubEvent) => void;
+/** Receives each event as it is published, with the data as published (live only: the hub does not keep it). */
+export type HubListener = (event: HubEvent, data: unknown) => void;
 
 /** What a reconnecting client missed, or `gap` when the hub no longer holds all of it. */
 export type Replay = { kind: 'events'; events: HubEvent[] } | { kind: 'gap' };
@@ -162,8 +164,7 @@ export class MemoryHub implements Hub {
     const event: HubEvent = {
       id: String(channel.next),
       type: input.type,
-      data: input.data,
-      json: JSON.stringify(input.data) ?? 'null',
+      json: Buffer.from(JSON.stringify(input.data) ?? 'null'),
       audience: input.audience ?? 'all',
       at: this.#now().toISOString(),
     };
@@ -178,7 +179,7 @@ export class MemoryHub implements Hub {
     }
     this.#trimTotal();
     // A copy, so a listener that unsubscribes (or subscribes) while we deliver does not change this round.
-    for (const listener of [...channel.listeners]) listener(event);
+    for (const listener of [...channel.listeners]) listener(event, input.data);
     return event;
   }
 

@@ -2,14 +2,13 @@
 // with the owner's configured response, and publishes every capture on the hub channel inbox:<id>.
 // Only the holder of the inbox's key may read it. Idle inboxes expire; room inboxes live as long as
 // their room.
-import type { FastifyRequest } from 'fastify';
 import { HttpProblem } from '../http/problem';
 import { captureRequest, captureSize, type ArrivedRequest } from './capture';
 import { redactCapture } from '../protocol/redact';
 import type { Hub } from './hub';
 import { digestKey, INBOX_ID, keyMatches, newInboxId, newKey } from './ids';
 import { INBOX_SAFETY_HEADERS, type ResponseCheck } from './inbox-response';
-import { keyOf, keyRequired, wrongKey } from './keys';
+import { requireKey } from './keys';
 import { CAPACITY_RETRY_AFTER_S, CAPTURE_BYTES_TOTAL, INBOX_HISTORY_BYTES } from './limits';
 import type { CapturedRequest, InboxLink, InboxResponse, InboxSummary } from '../protocol/classroom-types';
 import type { StreamRegistry } from './sse';
@@ -70,8 +69,6 @@ export class InboxService {
   readonly #inboxes = new Map<string, Inbox>();
   readonly #options: InboxServiceOptions;
   #totalBytes = 0;
-  /** Called after every capture (the room service relays room and student inbox captures). */
-  onCapture: ((inbox: Inbox, capture: CapturedRequest) => void) | undefined;
 
   constructor(options: InboxServiceOptions) {
     this.#options = options;
@@ -203,14 +200,17 @@ export class InboxService {
     );
   }
 
-  /** The inbox the request names, if the request carries its key: 404, then 401 or 403. */
-  authorize(request: FastifyRequest, id: string): Inbox {
+  /** The inbox with this id, or a 404 that says what an id looks like. */
+  getOr404(id: string): Inbox {
     const inbox = this.get(id);
     if (!inbox) throw this.notFound(id);
-    const key = keyOf(request);
+    return inbox;
+  }
+
+  /** The inbox, if `key` is its key: 401 without a key, 403 for a wrong one. Counts as activity. */
+  authorize(inbox: Inbox, key: string | undefined): Inbox {
     const where = 'The key was given once, when the inbox was made (in the room for room and student inboxes).';
-    if (key === undefined) throw keyRequired(`inbox ${id}`, where, 'inbox');
-    if (!keyMatches(key, inbox.keyDigest)) throw wrongKey(`inbox ${id}`, `${where} A room key or another inbox's key will not work.`);
+    requireKey(key, { what: `inbox ${inbox.id}`, where, realm: 'inbox', notThis: "A room key or another inbox's key will not work." }, (k) => (keyMatches(k, inbox.keyDigest) ? inbox : undefined));
     inbox.lastActivity = this.#nowMs();
     return inbox;
   }
@@ -258,8 +258,8 @@ export class InboxService {
       inbox.bytes -= dropped.size;
       this.#totalBytes -= dropped.size;
     }
+    // The inbox's owner and, for room and student inboxes, the room (which follows this channel) hear it.
     await this.#options.hub.publish(inboxChannel(inbox.id), { type: 'capture', data: { request: capture } });
-    this.onCapture?.(inbox, capture);
     return capture;
   }
 

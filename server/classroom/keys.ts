@@ -1,16 +1,22 @@
-// Reading the key a request carries for a room or an inbox, and the problems when it is missing or wrong.
-import type { FastifyRequest } from 'fastify';
+// The one check of a key for a room or an inbox, and the problems when it is missing or wrong. The routes
+// read the key from the request (server/routes/keyed.ts); the services see only the key itself.
 import { HttpProblem } from '../http/problem';
 
-/** The key from `Authorization: Bearer <key>`, or from `?key=` (EventSource cannot send headers). */
-export function keyOf(request: FastifyRequest): string | undefined {
-  const authorization = request.headers.authorization;
-  if (typeof authorization === 'string') {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (match) return match[1];
-  }
-  const query = (request.query as Record<string, unknown> | undefined)?.key;
-  return typeof query === 'string' && query !== '' ? query : undefined;
+/** What a key opens, for the problem texts: "room KXMP", where its keys come from, the Bearer realm. */
+export interface KeyedThing {
+  what: string;
+  where: string;
+  realm: string;
+  /** Added to the 403: which keys do not open it. */
+  notThis: string;
+}
+
+/** Who or what `key` opens: 401 without a key, 403 when `identify` knows it not. */
+export function requireKey<T>(key: string | undefined, thing: KeyedThing, identify: (key: string) => T | undefined): T {
+  if (key === undefined) throw keyRequired(thing.what, thing.where, thing.realm);
+  const found = identify(key);
+  if (found === undefined) throw wrongKey(thing.what, `${thing.where} ${thing.notThis}`);
+  return found;
 }
 
 /** 401: no key at all (RFC 9110 §15.5.2: the client can fix it by sending credentials). */

@@ -2,21 +2,21 @@
 // its inbox. Everything that happens in a room is published on the hub channel room:<CODE>, with an
 // audience (everyone, the instructor, or one student) that each event stream filters on.
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import { HttpProblem } from '../http/problem';
 import type { Transcript } from '../protocol/api-types';
 import { previewBodyView } from './capture';
 import { changedSwitches, FAULTS_OFF, roomSandboxId } from './faults';
 import type { Audience, Hub, HubEvent } from './hub';
 import { digestKey, keyMatches, newKey, newRoomCode, newStudentId, normalizeRoomCode, ROOM_CODE } from './ids';
-import type { Inbox, InboxService } from './inboxes';
-import { keyOf, keyRequired, wrongKey } from './keys';
+import { inboxChannel, type InboxService } from './inboxes';
+import { requireKey } from './keys';
 import { CAPACITY_RETRY_AFTER_S, RECENT_BROADCASTS, RECENT_BYTES, RECENT_CAPTURES, ROOM_CAPTURE_PREVIEW_BYTES } from './limits';
 import { redactDraft, redactTranscript, redactUrl } from '../protocol/redact';
 import type {
   Broadcast,
   CapturedRequest,
   ExchangeSummary,
+  InboxEvents,
   FaultSettings,
   GoalReport,
   LessonProgress,
@@ -29,6 +29,7 @@ import type {
   TryThis,
 } from '../protocol/classroom-types';
 import type { StreamRegistry } from './sse';
+import { jsonWithLists } from './subscribe';
 
 export interface RoomServiceOptions {
   hub: Hub;
@@ -66,11 +67,12 @@ export interface Room {
   students: Map<string, Student>;
   faults: FaultSettings;
   inboxId: string;
-  /** Recent broadcasts (already redacted), oldest first, for the `state` event. */
-  broadcasts: Broadcast[];
+  /** Recent broadcasts (already redacted), oldest first, for the `state` event: each kept only as the JSON
+   *  bytes the hub published (shared with its replay buffer) and its eventId, not as a parsed copy. */
+  broadcasts: KeptJson[];
   broadcastSeq: number;
-  /** Recent captures of the room's inbox (redacted previews), oldest first. */
-  captures: CapturedRequest[];
+  /** Recent captures of the room's inbox (redacted previews), oldest first, as JSON bytes. */
+  captures: KeptJson[];
   goal: PushedGoal | null;
   goalSeq: number;
   instructorConnections: number;
@@ -93,27 +95,32 @@ export function canSee(member: Member, audience: Audience): boolean {
 
 type RoomEventName = keyof RoomEvents;
 
-/** The newest `max` entries, and no more than RECENT_BYTES of them (a few huge transcripts cannot fill
- *  every state event): the oldest go first. */
-function keepRecent<T extends object>(list: T[], max: number): T[] {
+/** One kept entry of a room's recent lists: its JSON, in pieces that share the bytes the hub holds. */
+export type KeptJson = readonly Buffer[];
+
+function keptSize(item: KeptJson): number {
+  return item.reduce((sum, piece) => sum + piece.length, 0);
+}
+
+/** A broadcast as the `state` event lists it: the event's JSON with its eventId added, sharing the bytes. */
+function keptBroadcast(json: Buffer, eventId: string): KeptJson {
+  return [json.subarray(0, json.length - 1), Buffer.from(`,"eventId":${JSON.stringify(eventId)}}`)];
+}
+
+function parseKept<T>(item: KeptJson): T {
+  return JSON.parse(Buffer.concat(item).toString('utf8')) as T;
+}
+
+/** The newest `max` entries, and no more than RECENT_BYTES of them as really held (a few huge transcripts
+ *  cannot fill every state event): the oldest go first. */
+function keepRecent(list: KeptJson[], max: number): KeptJson[] {
   let kept = list.slice(-max);
-  let bytes = kept.reduce((sum, item) => sum + sizeOf(item), 0);
+  let bytes = kept.reduce((sum, item) => sum + keptSize(item), 0);
   while (kept.length > 1 && bytes > RECENT_BYTES) {
-    bytes -= sizeOf(kept[0]!);
+    bytes -= keptSize(kept[0]!);
     kept = kept.slice(1);
   }
   return kept;
-}
-
-/** Serialised size of a kept entry, measured once. */
-const sizes = new WeakMap<object, number>();
-function sizeOf(item: object): number {
-  let size = sizes.get(item);
-  if (size === undefined) {
-    size = JSON.stringify(item).length;
-    sizes.set(item, size);
-  }
-  return size;
 }
 
 export class RoomService {
@@ -123,6 +130,8 @@ export class RoomService {
   exportState(): unknown[] {
     return [...this.#rooms.values()].map((room) => ({
       ...room,
+      broadcasts: room.broadcasts.map((item) => parseKept<Broadcast>(item)),
+      captures: room.captures.map((item) => parseKept<CapturedRequest>(item)),
       keyDigest: room.keyDigest.toString('base64'),
       createdAt: room.createdAt.toISOString(),
       instructorConnections: 0,
@@ -140,30 +149,39 @@ export class RoomService {
     type Added = 'broadcasts' | 'broadcastSeq' | 'captures' | 'goal' | 'goalSeq';
     type SavedStudent = Omit<Student, 'keyDigest' | 'joinedAt' | 'goal' | 'sharesData' | 'sandbox'> & { keyDigest: string; joinedAt: string; goal?: GoalReport | null; sharesData?: boolean };
     type SavedRoom = Omit<Room, 'keyDigest' | 'createdAt' | 'students' | Added> &
-      Partial<Pick<Room, Added>> & { keyDigest: string; createdAt: string; students: SavedStudent[] };
+      Partial<Pick<Room, 'broadcastSeq' | 'goal' | 'goalSeq'>> & { keyDigest: string; createdAt: string; students: SavedStudent[]; broadcasts?: Broadcast[]; captures?: CapturedRequest[] };
     for (const raw of saved as SavedRoom[]) {
       const students = new Map(
         raw.students.map((s): [string, Student] => [s.id, { ...s, goal: s.goal ?? null, sharesData: s.sharesData ?? false, sandbox: roomSandboxId(raw.code, s.id), keyDigest: Buffer.from(s.keyDigest, 'base64'), joinedAt: new Date(s.joinedAt), connections: 0 }]),
       );
-      this.#rooms.set(raw.code, {
+      const room: Room = {
         ...raw,
-        broadcasts: raw.broadcasts ?? [],
+        broadcasts: (raw.broadcasts ?? []).map((broadcast) => [Buffer.from(JSON.stringify(broadcast))]),
         broadcastSeq: raw.broadcastSeq ?? 0,
-        captures: raw.captures ?? [],
+        captures: (raw.captures ?? []).map((capture) => [Buffer.from(JSON.stringify(capture))]),
         goal: raw.goal ?? null,
         goalSeq: raw.goalSeq ?? 0,
         keyDigest: Buffer.from(raw.keyDigest, 'base64'),
         createdAt: new Date(raw.createdAt),
         students,
         instructorConnections: 0,
-      });
+      };
+      this.#rooms.set(room.code, room);
+      for (const inboxId of [room.inboxId, ...[...students.values()].map((student) => student.inboxId)]) this.#follow(room, inboxId);
     }
   }
   readonly #options: RoomServiceOptions;
 
   constructor(options: RoomServiceOptions) {
     this.#options = options;
-    options.inboxes.onCapture = (inbox, capture) => void this.#relayCapture(inbox, capture);
+  }
+
+  /** Relays the captures of one of the room's inboxes to the room: the inbox publishes each capture on its
+   *  hub channel, and the room listens there (until the inbox's channel is dropped with the inbox). */
+  #follow(room: Room, inboxId: string): void {
+    this.#options.hub.subscribe(inboxChannel(inboxId), (event, data) => {
+      if (event.type === 'capture') void this.#relayCapture(room, inboxId, (data as InboxEvents['capture']).request);
+    });
   }
 
   get size(): number {
@@ -213,6 +231,7 @@ export class RoomService {
       instructorConnections: 0,
     };
     this.#rooms.set(code, room);
+    this.#follow(room, inbox.id);
     return {
       room,
       created: {
@@ -269,26 +288,28 @@ export class RoomService {
   }
 
   /**
-   * The room named in the path and the member whose key the request carries: 404 for an unknown room,
-   * 401 without a key, 403 for a wrong key, 403 when a student key asks for an instructor's action.
+   * Who holds `key` in the room: 401 without a key, 403 for a wrong key, 403 when a student key asks for an
+   * instructor's action. Counts as activity in the room.
    */
-  authorize(request: FastifyRequest, code: string, need: 'member' | 'instructor' | 'student', action: string): { room: Room; member: Member } {
-    const room = this.getOr404(code);
-    const key = keyOf(request);
+  authorize(room: Room, key: string | undefined, need: 'member' | 'instructor', action: string): { room: Room; member: Member } {
     const where = `Instructors received their key when they made room ${room.code}; students receive theirs when they join it.`;
-    if (key === undefined) throw keyRequired(`room ${room.code}`, where, 'room');
-    const member = this.identify(room, key);
-    if (!member) throw wrongKey(`room ${room.code}`, `${where} A join code is not a key.`);
+    const member = requireKey(key, { what: `room ${room.code}`, where, realm: 'room', notThis: 'A join code is not a key.' }, (k) => this.identify(room, k));
     if (need === 'instructor' && member.role !== 'instructor') {
       throw new HttpProblem('instructor-only', `Only the instructor of room ${room.code} may ${action}; this is a student's key.`);
-    }
-    if (need === 'student' && member.role !== 'student') {
-      throw new HttpProblem('forbidden', `Only a student may ${action}; this is the instructor's key. Join the room as a student to try it.`);
     }
     const now = this.#nowMs();
     room.lastActivity = now;
     if (member.role === 'student') member.student.lastSeen = now;
     return { room, member };
+  }
+
+  /** The student who holds `key` in the room (403 for the instructor's key). */
+  authorizeStudent(room: Room, key: string | undefined, action: string): { room: Room; student: Student } {
+    const { member } = this.authorize(room, key, 'member', action);
+    if (member.role !== 'student') {
+      throw new HttpProblem('forbidden', `Only a student may ${action}; this is the instructor's key. Join the room as a student to try it.`);
+    }
+    return { room, student: member.student };
   }
 
   publicInfo(room: Room): RoomPublic {
@@ -349,6 +370,7 @@ export class RoomService {
       inboxId: inbox.id,
     };
     room.students.set(id, student);
+    this.#follow(room, inbox.id);
     room.lastActivity = now;
     await this.#publish(room, 'student-joined', { student: this.rosterEntry(student) }, 'instructor');
     return {
@@ -369,7 +391,7 @@ export class RoomService {
     room.broadcastSeq += 1;
     const broadcast: Broadcast = { transcript: shown, hidden, seq: room.broadcastSeq, ...(note === undefined ? {} : { note }) };
     const event = await this.#publish(room, 'broadcast', broadcast);
-    room.broadcasts = keepRecent([...room.broadcasts, { ...broadcast, eventId: event.id }], RECENT_BROADCASTS);
+    room.broadcasts = keepRecent([...room.broadcasts, keptBroadcast(event.json, event.id)], RECENT_BROADCASTS);
     return event;
   }
 
@@ -422,18 +444,18 @@ export class RoomService {
     return entry;
   }
 
-  /** The `state` event for one member: sent first on every fresh connection. */
-  snapshot(room: Room, member: Member, missed: boolean): RoomEvents['state'] {
-    return {
+  /** The `state` event for one member: sent first on every fresh connection. Its recent broadcasts and
+   *  captures are written as the bytes the room keeps (no copy per stream). */
+  snapshot(room: Room, member: Member, missed: boolean): Buffer[] {
+    const plain: Omit<RoomEvents['state'], 'broadcasts' | 'captures'> = {
       room: this.publicInfo(room),
       faults: room.faults,
       you: member.role === 'instructor' ? { role: 'instructor' } : { role: 'student', studentId: member.student.id, name: member.student.name },
-      broadcasts: room.broadcasts,
-      captures: room.captures,
       goal: room.goal,
       ...(member.role === 'instructor' ? { roster: this.roster(room) } : {}),
       missed,
     };
+    return jsonWithLists(plain, { broadcasts: room.broadcasts, captures: room.captures });
   }
 
   /** A member's event stream opened (+1) or closed (-1): the instructor hears about students. */
@@ -452,20 +474,18 @@ export class RoomService {
   }
 
   /** Room inbox captures go to everyone in the room; a student inbox's to that student only. */
-  async #relayCapture(inbox: Inbox, capture: CapturedRequest): Promise<void> {
-    if (inbox.room === null) return;
-    const room = this.#rooms.get(inbox.room);
-    if (!room) return;
+  async #relayCapture(room: Room, inboxId: string, capture: CapturedRequest): Promise<void> {
+    if (this.#rooms.get(room.code) !== room) return;
     const request = { ...capture, body: previewBodyView(capture.body, ROOM_CAPTURE_PREVIEW_BYTES) };
-    if (inbox.kind === 'room') {
+    if (inboxId === room.inboxId) {
       // Everyone in the room sees it (the projector too); the inbox masked the sender's credentials
       // when it kept the capture.
-      room.captures = keepRecent([...room.captures, request], RECENT_CAPTURES);
-      await this.#publish(room, 'capture', { inboxId: inbox.id, scope: 'room', request });
+      room.captures = keepRecent([...room.captures, [Buffer.from(JSON.stringify(request))]], RECENT_CAPTURES);
+      await this.#publish(room, 'capture', { inboxId, scope: 'room', request });
       return;
     }
-    const owner = [...room.students.values()].find((student) => student.inboxId === inbox.id);
-    if (owner) await this.#publish(room, 'capture', { inboxId: inbox.id, scope: 'you', request }, `student:${owner.id}`);
+    const owner = [...room.students.values()].find((student) => student.inboxId === inboxId);
+    if (owner) await this.#publish(room, 'capture', { inboxId, scope: 'you', request }, `student:${owner.id}`);
   }
 
   /** Ends a room at once: its streams hear why and end, its inboxes and its channel go. */

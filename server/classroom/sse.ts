@@ -1,10 +1,18 @@
 // Server-Sent Events written by hand on the raw response (the HTML Living Standard, "Server-sent
 // events", §9.2): the wire format, one open stream, and the registry that caps, heartbeats and closes
 // every stream (app.close() must not wait for a browser that never hangs up).
+//
+// Memory under slow readers: an event is written to every stream as the same bytes (a Buffer the hub
+// serialised once), so a stream's socket buffer holds references, not copies. The registry counts the
+// bytes all streams' buffers really hold — each shared Buffer once, however many streams still hold it —
+// against one budget for the server (STREAM_BUFFER_BUDGET_BYTES), and each stream against its own cap
+// (STREAM_MAX_BUFFERED_BYTES). A reader that falls behind is cut off, the one furthest behind first, instead
+// of growing memory; its EventSource reconnects with Last-Event-ID and reads what it missed from the replay
+// buffer (or a fresh `state`).
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { HttpProblem } from '../http/problem';
-import { CAPACITY_RETRY_AFTER_S, STREAM_CLOSE_GRACE_MS, STREAM_MAX_BUFFERED_BYTES, STREAM_RETRY_MS } from './limits';
+import { CAPACITY_RETRY_AFTER_S, STREAM_BUFFER_BUDGET_BYTES, STREAM_CLOSE_GRACE_MS, STREAM_MAX_BUFFERED_BYTES, STREAM_RETRY_MS } from './limits';
 
 export const EVENT_STREAM_CONTENT_TYPE = 'text/event-stream; charset=utf-8';
 
@@ -28,6 +36,13 @@ export function formatSseMessage(message: SseMessage): string {
   return `${out}\n`;
 }
 
+/** An event whose data is JSON already serialised as UTF-8 bytes: the head lines, then the bytes as one
+ *  `data:` line (JSON.stringify never writes a raw CR or LF), then the blank line. The bytes are not copied. */
+export function sseEventPieces(id: string, type: string, json: readonly Buffer[]): Buffer[] {
+  return [Buffer.from(`event: ${oneLine(type)}\nid: ${oneLine(id)}\ndata: `), ...json, EVENT_END];
+}
+const EVENT_END = Buffer.from('\n\n');
+
 /** A comment line: ignored by EventSource, but it keeps proxies and NAT tables from closing an idle stream. */
 export function formatSseComment(text: string): string {
   return `: ${oneLine(text)}\n\n`;
@@ -43,23 +58,67 @@ export const EVENT_STREAM_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
 };
 
+/** The bytes that all open streams' socket buffers hold, each Buffer counted once however many streams
+ *  hold it (an event written to 500 streams is in memory once). */
+export class HeldBytes {
+  readonly #refs = new Map<Buffer, number>();
+  #bytes = 0;
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  hold(chunk: Buffer): void {
+    const refs = this.#refs.get(chunk) ?? 0;
+    if (refs === 0) this.#bytes += chunk.length;
+    this.#refs.set(chunk, refs + 1);
+  }
+
+  release(chunk: Buffer): void {
+    const refs = (this.#refs.get(chunk) ?? 1) - 1;
+    if (refs > 0) {
+      this.#refs.set(chunk, refs);
+      return;
+    }
+    this.#refs.delete(chunk);
+    this.#bytes -= chunk.length;
+  }
+}
+
+export interface EventStreamLimits {
+  /** Bytes this stream may have waiting in its socket buffer before it is cut off. */
+  maxBuffered: number;
+  /** Where the bytes it holds are counted (the registry's budget). */
+  held?: HeldBytes;
+  /** Called after each write with the stream's buffered bytes (the registry checks its budget). */
+  onWrite?: (stream: EventStream) => void;
+}
+
 export class EventStream {
   readonly tag: string;
   readonly #res: ServerResponse;
-  readonly #maxBuffered: number;
+  readonly #limits: EventStreamLimits;
+  readonly #held: HeldBytes;
   readonly #onClose: (() => void)[] = [];
+  /** Chunks written and maybe still in the socket buffer, oldest first, with the byte count at their end. */
+  readonly #queue: { chunk: Buffer; end: number }[] = [];
+  #written = 0;
   #closed = false;
+  /** Why the server ended the stream, when it did so because the reader fell behind. */
+  cutOff: 'stream-cap' | 'server-budget' | undefined;
   readonly done: Promise<void>;
   #resolveDone!: () => void;
 
-  constructor(res: ServerResponse, tag: string, maxBuffered = STREAM_MAX_BUFFERED_BYTES) {
+  constructor(res: ServerResponse, tag: string, limits: EventStreamLimits = { maxBuffered: STREAM_MAX_BUFFERED_BYTES }) {
     this.#res = res;
     this.tag = tag;
-    this.#maxBuffered = maxBuffered;
+    this.#limits = limits;
+    this.#held = limits.held ?? new HeldBytes();
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
     // 'close' on the response fires when we end it and when the client goes away (the socket closes).
     res.once('close', () => this.#finish());
     res.on('error', () => this.#finish());
+    res.on('drain', () => this.#settle());
     // The client may have left before the stream opened: then 'close' has already fired.
     if (res.destroyed || !res.socket || res.socket.destroyed) this.#finish();
   }
@@ -68,18 +127,28 @@ export class EventStream {
     return this.#closed;
   }
 
+  /** Bytes waiting in this stream's buffers (not yet taken by the kernel). */
+  get buffered(): number {
+    return this.#closed ? 0 : this.#res.writableLength;
+  }
+
   /** Sends the status line and headers at once, so the browser's EventSource fires `open` now. */
   open(retryMs = STREAM_RETRY_MS): void {
     this.#res.writeHead(200, EVENT_STREAM_HEADERS);
-    this.#write(`retry: ${retryMs}\n${formatSseComment('connected')}`);
+    this.#write([Buffer.from(`retry: ${retryMs}\n${formatSseComment('connected')}`)]);
   }
 
   send(message: SseMessage): boolean {
-    return this.#write(formatSseMessage(message));
+    return this.#write([Buffer.from(formatSseMessage(message))]);
+  }
+
+  /** Sends an event whose data is serialised JSON (pieces written in order, shared, never copied). */
+  sendJson(id: string, type: string, json: readonly Buffer[]): boolean {
+    return this.#write(sseEventPieces(id, type, json));
   }
 
   comment(text: string): boolean {
-    return this.#write(formatSseComment(text));
+    return this.#write([Buffer.from(formatSseComment(text))]);
   }
 
   /** Runs `listener` once when the stream ends, from either side (at once if it already has). */
@@ -95,17 +164,42 @@ export class EventStream {
     this.#finish();
   }
 
-  #write(chunk: string): boolean {
+  /** Cuts off a reader that fell behind: the connection goes at once, with everything buffered for it. Its
+   *  EventSource reconnects with Last-Event-ID and catches up from the replay buffer. */
+  cut(why: 'stream-cap' | 'server-budget'): void {
+    if (this.#closed) return;
+    this.cutOff = why;
+    this.destroy();
+  }
+
+  #write(pieces: Buffer[]): boolean {
     if (this.#closed || this.#res.writableEnded || this.#res.destroyed) return false;
-    this.#res.write(chunk);
-    // A client that cannot keep up is cut off rather than buffered without end. It reconnects with
-    // Last-Event-ID and reads what it missed from the replay buffer.
-    if (this.#res.writableLength > this.#maxBuffered) {
-      this.#res.destroy();
-      this.#finish();
+    const res = this.#res;
+    if (pieces.length > 1) res.cork();
+    for (const chunk of pieces) {
+      if (chunk.length === 0) continue;
+      res.write(chunk);
+      // Chunked transfer coding adds the size line and a CRLF around every chunk.
+      this.#written += chunk.length + chunk.length.toString(16).length + 4;
+      this.#queue.push({ chunk, end: this.#written });
+      this.#held.hold(chunk);
+    }
+    if (pieces.length > 1) res.uncork();
+    this.#settle();
+    if (this.#closed) return false;
+    // A client that cannot keep up is cut off rather than buffered without end.
+    if (res.writableLength > this.#limits.maxBuffered) {
+      this.cut('stream-cap');
       return false;
     }
-    return true;
+    this.#limits.onWrite?.(this);
+    return !this.#closed;
+  }
+
+  /** Forgets the chunks the kernel has taken (the bytes written minus those still buffered). */
+  #settle(): void {
+    const sent = this.#written - this.#res.writableLength;
+    while (this.#queue.length > 0 && this.#queue[0]!.end <= sent) this.#held.release(this.#queue.shift()!.chunk);
   }
 
   #finish(): void {
@@ -113,6 +207,7 @@ export class EventStream {
       return;
     }
     this.#closed = true;
+    for (const { chunk } of this.#queue.splice(0)) this.#held.release(chunk);
     for (const listener of this.#onClose.splice(0)) listener();
     this.#resolveDone();
   }
@@ -139,6 +234,10 @@ export interface StreamRegistryOptions {
   max: number;
   heartbeatMs: number;
   retryMs?: number;
+  /** Bytes all streams' buffers may hold together (STREAM_BUFFER_BUDGET_BYTES). */
+  bufferBudget?: number;
+  /** Bytes one stream may have buffered (STREAM_MAX_BUFFERED_BYTES). */
+  maxBufferedPerStream?: number;
 }
 
 /** Every open event stream: caps them, sends the heartbeat, and ends them all on shutdown. */
@@ -146,11 +245,15 @@ export class StreamRegistry {
   readonly #streams = new Set<EventStream>();
   readonly #perTag = new Map<string, number>();
   readonly #options: StreamRegistryOptions;
+  readonly #held = new HeldBytes();
+  readonly #budget: number;
+  #cutOff = 0;
   #heartbeat: NodeJS.Timeout | undefined;
   #shuttingDown = false;
 
   constructor(options: StreamRegistryOptions) {
     this.#options = options;
+    this.#budget = options.bufferBudget ?? STREAM_BUFFER_BUDGET_BYTES;
   }
 
   get size(): number {
@@ -159,6 +262,20 @@ export class StreamRegistry {
 
   count(tag: string): number {
     return this.#perTag.get(tag) ?? 0;
+  }
+
+  /** Bytes the streams' buffers hold now, each shared event counted once. */
+  get heldBytes(): number {
+    return this.#held.bytes;
+  }
+
+  get bufferBudget(): number {
+    return this.#budget;
+  }
+
+  /** Streams cut off so far because their reader fell behind. */
+  get cutOffCount(): number {
+    return this.#cutOff;
   }
 
   /**
@@ -181,10 +298,15 @@ export class StreamRegistry {
       );
     }
     reply.hijack();
-    const stream = new EventStream(reply.raw, tag);
+    const stream = new EventStream(reply.raw, tag, {
+      maxBuffered: this.#options.maxBufferedPerStream ?? STREAM_MAX_BUFFERED_BYTES,
+      held: this.#held,
+      onWrite: () => this.#keepBudget(),
+    });
     this.#streams.add(stream);
     this.#perTag.set(tag, this.count(tag) + 1);
     stream.onClose(() => {
+      if (stream.cutOff) this.#cutOff += 1;
       this.#streams.delete(stream);
       const left = this.count(tag) - 1;
       if (left <= 0) this.#perTag.delete(tag);
@@ -193,6 +315,16 @@ export class StreamRegistry {
     stream.open(this.#options.retryMs);
     this.#startHeartbeat();
     return stream;
+  }
+
+  /** Over the budget: cut off the readers furthest behind (most bytes waiting) until it holds again. */
+  #keepBudget(): void {
+    if (this.#held.bytes <= this.#budget) return;
+    const behind = [...this.#streams].filter((s) => s.buffered > 0).sort((a, b) => b.buffered - a.buffered);
+    for (const stream of behind) {
+      if (this.#held.bytes <= this.#budget) return;
+      stream.cut('server-budget');
+    }
   }
 
   #startHeartbeat(): void {

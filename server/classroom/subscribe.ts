@@ -6,7 +6,8 @@ import type { EventStream } from './sse';
 
 export interface Snapshot {
   type: string;
-  data: unknown;
+  /** The data as serialised JSON, in pieces (kept lists are written as the bytes the server holds). */
+  json: Buffer[];
 }
 
 export interface PipeOptions {
@@ -26,7 +27,7 @@ export async function pipeChannel(hub: Hub, channel: string, stream: EventStream
   const deliver = (event: HubEvent): void => {
     if (compareEventIds(event.id, last) <= 0) return;
     last = event.id;
-    if (options.canSee(event)) stream.send({ id: event.id, event: event.type, data: event.json });
+    if (options.canSee(event)) stream.sendJson(event.id, event.type, [event.json]);
   };
 
   const unsubscribe = hub.subscribe(channel, (event) => (live ? deliver(event) : held.push(event)));
@@ -36,7 +37,7 @@ export async function pipeChannel(hub: Hub, channel: string, stream: EventStream
     const id = await hub.lastId(channel);
     const snapshot = options.snapshot(missed);
     last = id;
-    stream.send({ id, event: snapshot.type, data: JSON.stringify(snapshot.data) });
+    stream.sendJson(id, snapshot.type, snapshot.json);
   };
 
   if (options.lastEventId === undefined) {
@@ -52,4 +53,25 @@ export async function pipeChannel(hub: Hub, channel: string, stream: EventStream
   }
   for (const event of held.splice(0)) deliver(event);
   live = true;
+}
+
+const COMMA = Buffer.from(',');
+
+/** A JSON object as pieces: the plain fields serialised now, then each list written from the JSON pieces
+ *  its items are kept as (shared, not copied). */
+export function jsonWithLists(plain: object, lists: Record<string, readonly (readonly Buffer[])[]>): Buffer[] {
+  const head = JSON.stringify(plain);
+  const pieces: Buffer[] = [Buffer.from(head.slice(0, -1))];
+  let first = head === '{}';
+  for (const [name, items] of Object.entries(lists)) {
+    pieces.push(Buffer.from(`${first ? '' : ','}${JSON.stringify(name)}:[`));
+    first = false;
+    items.forEach((item, index) => {
+      if (index > 0) pieces.push(COMMA);
+      pieces.push(...item);
+    });
+    pieces.push(Buffer.from(']'));
+  }
+  pieces.push(Buffer.from('}'));
+  return pieces;
 }

@@ -46,6 +46,7 @@ import { CLASSROOM_CREATE_BUCKET } from '../classroom/service';
 import { pipeChannel } from '../classroom/subscribe';
 import { RateLimiter } from '../services/rate-limits';
 import { thirdPartyHeaderProblem, withoutAppCookies } from '../http/third-party-content';
+import { ownedInbox } from './keyed';
 import { declareResource, NoContent, problemResponses } from './api/collection';
 
 /** Reads a request body, refusing more than `limit` bytes (413, and the connection closes). */
@@ -101,8 +102,7 @@ const captureRoutes: FastifyPluginAsync = async (app) => {
   // A learner's request arrives at an inbox: it is captured and answered as the owner configured.
   const capture = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const { id } = request.params as { id: string };
-    const inbox = inboxes.get(id);
-    if (!inbox) throw inboxes.notFound(id);
+    const inbox = inboxes.getOr404(id);
     const raw = request.raw;
     const body = await readBody(raw, bodyLimit);
     const captured = await inboxes.capture(inbox, {
@@ -164,14 +164,14 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/app/inboxes/:id',
     { schema: { params: InboxIdParams, response: { 200: InboxSummarySchema, ...problemResponses } } },
-    async (request, reply) => reply.header('cache-control', 'no-store').send(inboxes.summary(inboxes.authorize(request, request.params.id))),
+    async (request, reply) => reply.header('cache-control', 'no-store').send(inboxes.summary(ownedInbox(inboxes, request))),
   );
 
   app.delete(
     '/app/inboxes/:id',
     { schema: { params: InboxIdParams, response: { 204: NoContent, ...problemResponses } } },
     async (request, reply) => {
-      const inbox = inboxes.authorize(request, request.params.id);
+      const inbox = ownedInbox(inboxes, request);
       if (inbox.room !== null) {
         throw new HttpProblem('conflict', `Inbox ${inbox.id} belongs to room ${inbox.room} and goes when the room closes. Clear its requests with DELETE /app/inboxes/${inbox.id}/requests instead.`);
       }
@@ -185,7 +185,7 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/app/inboxes/:id/requests',
     { schema: { params: InboxIdParams, response: { 200: InboxRequestsSchema, ...problemResponses } } },
     async (request, reply) => {
-      const inbox = inboxes.authorize(request, request.params.id);
+      const inbox = ownedInbox(inboxes, request);
       const requests = inboxes.requests(inbox);
       const lastEventId = await hub.lastId(inboxChannel(inbox.id));
       return reply.header('cache-control', 'no-store').send({ requests, lastEventId });
@@ -196,7 +196,7 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/app/inboxes/:id/requests',
     { schema: { params: InboxIdParams, response: { 204: NoContent, ...problemResponses } } },
     async (request, reply) => {
-      await inboxes.clear(inboxes.authorize(request, request.params.id));
+      await inboxes.clear(ownedInbox(inboxes, request));
       return reply.code(204).send();
     },
   );
@@ -206,7 +206,7 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/app/inboxes/:id/events',
     { exposeHeadRoute: false, schema: { params: InboxIdParams } },
     async (request, reply) => {
-      const inbox = inboxes.authorize(request, request.params.id);
+      const inbox = ownedInbox(inboxes, request);
       const channel = inboxChannel(inbox.id);
       const stream = streams.open(reply, channel, STREAMS_PER_INBOX, `inbox ${inbox.id}`);
       const query = request.query as Record<string, unknown>;
@@ -214,7 +214,7 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await pipeChannel(hub, channel, stream, {
           lastEventId: parseEventId(request.headers['last-event-id']) ?? parseEventId(query.lastEventId),
           canSee: () => true,
-          snapshot: (missed) => ({ type: 'state', data: { inbox: inboxes.summary(inbox), missed } }),
+          snapshot: (missed) => ({ type: 'state', json: [Buffer.from(JSON.stringify({ inbox: inboxes.summary(inbox), missed }))] }),
         });
       } catch (error) {
         request.log.error({ err: error }, 'inbox event stream failed');
@@ -227,7 +227,7 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/app/inboxes/:id/response',
     { schema: { params: InboxIdParams, response: { 200: InboxResponseSchema, ...problemResponses } } },
-    async (request, reply) => reply.header('cache-control', 'no-store').send(inboxes.authorize(request, request.params.id).response),
+    async (request, reply) => reply.header('cache-control', 'no-store').send(ownedInbox(inboxes, request).response),
   );
 
   // The owner decides what the inbox answers, to see how a client reacts to it.
@@ -238,7 +238,7 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: InboxIdParams, body: InboxResponseBody, response: { 200: InboxResponseSchema, ...problemResponses } },
     },
     async (request) => {
-      const inbox = inboxes.authorize(request, request.params.id);
+      const inbox = ownedInbox(inboxes, request);
       const checked = checkInboxResponse(request.body);
       if (!checked.ok) {
         const summary = checked.errors.map((e) => `${e.field} ${e.message}`).join('; ');
@@ -251,7 +251,7 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/app/inboxes/:id/response',
     { schema: { params: InboxIdParams, response: { 200: InboxResponseSchema, ...problemResponses } } },
-    async (request) => inboxes.resetResponse(inboxes.authorize(request, request.params.id)),
+    async (request) => inboxes.resetResponse(ownedInbox(inboxes, request)),
   );
 
   await app.register(captureRoutes);

@@ -59,6 +59,7 @@ import {
 } from '../classroom/schemas';
 import { CLASSROOM_CREATE_BUCKET } from '../classroom/service';
 import { pipeChannel } from '../classroom/subscribe';
+import { roomMember, roomStudent } from './keyed';
 import { declareResource, NoContent, problemResponses } from './api/collection';
 
 const JSON_ONLY = ['application/json'] as const;
@@ -110,7 +111,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
     '/app/rooms/:code',
     { schema: { params: RoomCodeParams, response: { 204: NoContent, ...problemResponses } } },
     async (request, reply) => {
-      const { room } = service.authorize(request, request.params.code, 'instructor', 'close the room');
+      const { room } = roomMember(service, request, 'instructor', 'close the room');
       await service.close(room, 'closed');
       return reply.code(204).send();
     },
@@ -141,7 +142,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
     '/app/rooms/:code/events',
     { exposeHeadRoute: false, schema: { params: RoomCodeParams } },
     async (request, reply) => {
-      const { room, member } = service.authorize(request, request.params.code, 'member', 'read the room');
+      const { room, member } = roomMember(service, request, 'member', 'read the room');
       const channel = roomChannel(room.code);
       checkStreamsPerMember(member.role === 'student' ? member.student.connections : room.instructorConnections, member.role === 'student' ? 'This student' : 'The instructor');
       const stream = streams.open(reply, channel, STREAMS_PER_ROOM, `room ${room.code}`);
@@ -152,7 +153,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
         await pipeChannel(hub, channel, stream, {
           lastEventId: parseEventId(request.headers['last-event-id']) ?? parseEventId(query.lastEventId),
           canSee: (event) => canSee(member, event.audience),
-          snapshot: (missed) => ({ type: 'state', data: service.snapshot(room, member, missed) }),
+          snapshot: (missed) => ({ type: 'state', json: service.snapshot(room, member, missed) }),
         });
       } catch (error) {
         request.log.error({ err: error }, 'room event stream failed');
@@ -171,7 +172,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: RoomCodeParams, body: BroadcastBody, response: { 200: PublishedSchema, ...problemResponses } },
     },
     async (request) => {
-      const { room } = service.authorize(request, request.params.code, 'instructor', 'broadcast to the room');
+      const { room } = roomMember(service, request, 'instructor', 'broadcast to the room');
       const event = await service.broadcast(room, request.body.transcript, request.body.note);
       return { eventId: event.id, streams: streams.count(roomChannel(room.code)) };
     },
@@ -186,7 +187,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: RoomCodeParams, body: PushBody, response: { 200: PublishedSchema, ...problemResponses } },
     },
     async (request) => {
-      const { room } = service.authorize(request, request.params.code, 'instructor', 'push requests to students');
+      const { room } = roomMember(service, request, 'instructor', 'push requests to students');
       const { draft, message = '', studentId, goal } = request.body;
       let pushedGoal: { goal: Goal; description: string } | undefined;
       if (goal) {
@@ -217,15 +218,14 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: RoomCodeParams, body: ProgressBody, response: { 200: RosterEntrySchema, ...problemResponses } },
     },
     async (request) => {
-      const { room, member } = service.authorize(request, request.params.code, 'student', 'share progress');
-      if (member.role !== 'student') throw new Error('authorize(student) returned a non-student');
+      const { room, student } = roomStudent(service, request, 'share progress');
       const { lastExchange, progress, goal, shareData } = request.body;
       if (lastExchange === undefined && progress === undefined && goal === undefined && shareData === undefined) {
         throw new HttpProblem('validation-failed', 'Send lastExchange, progress, goal or several; an empty report changes nothing.', {
           errors: [{ field: '(body)', location: 'body', message: 'needs lastExchange or progress' }],
         });
       }
-      return service.shareProgress(room, member.student, {
+      return service.shareProgress(room, student, {
         ...(lastExchange === undefined ? {} : { lastExchange }),
         ...(progress === undefined ? {} : { progress }),
         ...(goal === undefined ? {} : { goal }),
@@ -239,7 +239,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
     '/app/rooms/:code/roster',
     { schema: { params: RoomCodeParams, response: { 200: RosterSchema, ...problemResponses } } },
     async (request, reply) => {
-      const { room } = service.authorize(request, request.params.code, 'instructor', 'see the roster');
+      const { room } = roomMember(service, request, 'instructor', 'see the roster');
       return reply.header('cache-control', 'no-store').send({ code: room.code, students: service.roster(room) });
     },
   );
@@ -248,7 +248,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
     '/app/rooms/:code/faults',
     { schema: { params: RoomCodeParams, response: { 200: FaultSettingsSchema, ...problemResponses } } },
     async (request, reply) => {
-      const { room } = service.authorize(request, request.params.code, 'member', 'see the fault switches');
+      const { room } = roomMember(service, request, 'member', 'see the fault switches');
       return reply.header('cache-control', 'no-store').send(room.faults);
     },
   );
@@ -261,7 +261,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: RoomCodeParams, body: FaultsBody, response: { 200: FaultsChangedSchema, ...problemResponses } },
     },
     async (request) => {
-      const { room } = service.authorize(request, request.params.code, 'instructor', 'flip the fault switches');
+      const { room } = roomMember(service, request, 'instructor', 'flip the fault switches');
       return service.setFaults(room, { ...FAULTS_OFF, ...request.body });
     },
   );

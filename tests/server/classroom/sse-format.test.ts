@@ -72,7 +72,7 @@ class StuckResponse extends EventEmitter {
 describe('an event stream whose client does not keep up', () => {
   it('is cut off once its buffer passes the limit, instead of growing without end', async () => {
     const res = new StuckResponse();
-    const stream = new EventStream(res as unknown as ServerResponse, 'room:TEST', 1_000);
+    const stream = new EventStream(res as unknown as ServerResponse, 'room:TEST', { maxBuffered: 1_000 });
     let closed = false;
     stream.onClose(() => (closed = true));
     stream.open();
