@@ -46,7 +46,25 @@ describe('cookies and auth', () => {
     expect(set.status).toBe(302);
     expect(set.headers['set-cookie']).toEqual(['flavour=oat; Path=/', 'size=big; Path=/']);
     expect((await call(server, '/cookies', { headers: { cookie: 'flavour=oat' } })).json).toMatchObject({ cookies: { flavour: 'oat' }, raw: expect.stringContaining('flavour=oat') });
-    expect((await call(server, '/cookies/delete?flavour')).headers['set-cookie']).toBe('flavour=; Path=/; Max-Age=0');
+    expect((await call(server, '/cookies/delete?flavour')).headers['set-cookie']).toBe('flavour=; Max-Age=0; Path=/');
+  });
+
+  it('shows every cookie sent, whatever its name, and unquotes a quoted value as httpbin does', async () => {
+    const shown = await call(server, '/cookies', { headers: { cookie: 'constructor=1; toString=2; b="two words"; c=%E2%82%AC' } });
+    expect(shown.json.cookies).toEqual({ constructor: '1', toString: '2', b: 'two words', c: '€' });
+  });
+
+  it.each([
+    ['/cookies/set?a%20b=1', 'invalid-query'],
+    ['/cookies/set?a%3Bb=1', 'invalid-query'],
+    ['/cookies/delete?a%3Db', 'invalid-query'],
+    ['/cookies/set/a%20b/1', 'invalid-path'],
+  ])('%s: a name that is not a token (RFC 6265 §4.1.1) is a %s problem, not a mangled Set-Cookie', async (path, type) => {
+    const refused = await call(server, path);
+    expect(refused.status).toBe(400);
+    expect(refused.json.type).toBe(`/problems/${type}`);
+    expect(refused.json.detail).toMatch(/cannot be a cookie name: RFC 6265 §4\.1\.1/);
+    expect(refused.headers['set-cookie']).toBeUndefined();
   });
 
   it('checks Basic and Bearer credentials', async () => {
