@@ -3,7 +3,7 @@
 // encoder round-trips through its parser.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildOutgoing, emptyDraft, queryRowsOf, row, withQueryRows, type Draft } from '../../client/src/features/composer/draft';
+import { buildOutgoing, emptyDraft, queryRowsOf, row, withQueryRows, type Draft } from '../../client/src/lib/draft';
 import { CurlParseError } from '../../client/src/features/composer/formats/curl-parse-error';
 import { parseCurl } from '../../client/src/features/composer/formats/parse-curl';
 import { quoteForShell } from '../../client/src/features/composer/formats/shell-quote';

@@ -13,7 +13,7 @@ function safeJson(text: string): Record<string, unknown> {
     return {};
   }
 }
-import { cookieHeaderFor, storeCookies, type JarCookie } from '../../client/src/features/exchange/cookie-jar';
+import { cookieHeaderFor, storeCookies, type JarCookie } from '../../client/src/lib/cookie-jar';
 import { call, type TestServer } from '../helpers/server';
 
 let runs = 0;

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { row } from '../../../client/src/features/composer/draft';
-import { useDraftStore } from '../../../client/src/features/composer/draft-store';
+import { row } from '../../../client/src/lib/draft';
+import { useDraftStore } from '../../../client/src/stores/draft-store';
 
 const headers = () => useDraftStore.getState().draft.headers.map((h) => [h.name, h.value, h.enabled]);
 

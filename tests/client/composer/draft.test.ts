@@ -7,7 +7,7 @@ import {
   row,
   withQueryRows,
   type Draft,
-} from '../../../client/src/features/composer/draft';
+} from '../../../client/src/lib/draft';
 
 const draft = (patch: Partial<Draft>): Draft => ({ ...emptyDraft(), headers: [], ...patch });
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { SEND_LIMITS } from '../../../server/protocol/send-limits';
 import { secondsText, timeoutFromText } from '../../../client/src/features/composer/timeout-field';
-import { mergeSaved, usableTimeout, useExchangeStore } from '../../../client/src/features/exchange/exchange-store';
+import { savedOptions, usableTimeout, useSendOptionsStore } from '../../../client/src/stores/send-options-store';
 
 describe('the Timeout box reads seconds', () => {
   it.each([
@@ -49,16 +49,13 @@ describe('the timeout the page sends', () => {
   });
 
   it('starts at the send endpoint’s default', () => {
-    expect(useExchangeStore.getInitialState().options.timeoutMs).toBe(SEND_LIMITS.defaultTimeoutMs);
+    expect(useSendOptionsStore.getInitialState().options.timeoutMs).toBe(SEND_LIMITS.defaultTimeoutMs);
   });
 
   it('keeps a saved timeout, and gives settings saved before the option existed the default', () => {
-    const merge = mergeSaved;
-    const current = useExchangeStore.getInitialState();
-    const old = merge({ options: { followRedirects: true, useCookies: false }, jar: [], login: null }, current);
-    expect(old.options).toEqual({ followRedirects: true, useCookies: false, timeoutMs: SEND_LIMITS.defaultTimeoutMs });
-    expect(merge({ options: { followRedirects: false, useCookies: true, timeoutMs: 1500 } }, current).options.timeoutMs).toBe(1500);
-    expect(merge({ options: { followRedirects: false, useCookies: true, timeoutMs: 1e9 } }, current).options.timeoutMs).toBe(SEND_LIMITS.maxTimeoutMs);
-    expect(merge(undefined, current).options).toEqual(current.options);
+    expect(savedOptions({ followRedirects: true, useCookies: false })).toEqual({ followRedirects: true, useCookies: false, timeoutMs: SEND_LIMITS.defaultTimeoutMs });
+    expect(savedOptions({ followRedirects: false, useCookies: true, timeoutMs: 1500 }).timeoutMs).toBe(1500);
+    expect(savedOptions({ followRedirects: false, useCookies: true, timeoutMs: 1e9 }).timeoutMs).toBe(SEND_LIMITS.maxTimeoutMs);
+    expect(savedOptions(undefined)).toEqual(useSendOptionsStore.getInitialState().options);
   });
 });

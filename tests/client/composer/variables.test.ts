@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Transcript } from '../../../server/protocol/api-types';
-import { buildOutgoing, emptyDraft, row } from '../../../client/src/features/composer/draft';
-import { capturedFrom, expandDraft } from '../../../client/src/features/composer/variables';
-import { requestToSend } from '../../../client/src/features/exchange/request-to-send';
+import { buildOutgoing, emptyDraft, row } from '../../../client/src/lib/draft';
+import { capturedFrom, expandDraft } from '../../../client/src/lib/variables';
+import { requestToSend } from '../../../client/src/lib/request-to-send';
 
 describe('{{variables}} in a draft', () => {
   const draft = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cookieHeaderFor, parseSetCookie, storeCookies } from '../../../client/src/features/exchange/cookie-jar';
+import { cookieHeaderFor, parseSetCookie, storeCookies } from '../../../client/src/lib/cookie-jar';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const site = new URL('http://localhost:3000/api/session');

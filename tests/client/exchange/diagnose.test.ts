@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Exchange, WireHeader } from '../../../server/protocol/api-types';
-import { diagnose } from '../../../client/src/features/exchange/diagnose';
+import { diagnose } from '../../../client/src/lib/diagnose';
 
 function exchange(method: string, status: number, reason: string, headers: WireHeader[], body = '', requestHeaders: WireHeader[] = []): Exchange {
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { emptyDraft, row } from '../../../client/src/features/composer/draft';
-import type { JarCookie } from '../../../client/src/features/exchange/cookie-jar';
-import { requestToSend } from '../../../client/src/features/exchange/request-to-send';
+import { emptyDraft, row } from '../../../client/src/lib/draft';
+import type { JarCookie } from '../../../client/src/lib/cookie-jar';
+import { requestToSend } from '../../../client/src/lib/request-to-send';
 
 const ORIGIN = 'http://localhost:3000';
 const jar: JarCookie[] = [
@@ -48,7 +48,7 @@ describe('who the page is logged in as', () => {
     ['a failed login changes nothing', transcript('POST', '/api/session', 401, '{"title":"Unauthorized"}'), undefined],
     ['other requests change nothing', transcript('GET', '/api/books', 200, '[]'), undefined],
   ])('%s', async (_name, t, login) => {
-    const { loginFrom } = await import('../../../client/src/features/exchange/exchange-store');
+    const { loginFrom } = await import('../../../client/src/stores/cookie-jar-store');
     expect(loginFrom(t)).toEqual(login);
   });
 });

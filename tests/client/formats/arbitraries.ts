@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { OutgoingRequest } from '../../../client/src/features/composer/draft';
+import type { OutgoingRequest } from '../../../client/src/lib/draft';
 import { bytesToBase64 } from '../../../client/src/features/composer/formats/bytes';
 
 // Requests as the composer can send them: any method token, headers with any printable value (header

@@ -4,10 +4,10 @@
 // the session cookie.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyRequest, type CopyFormat } from '../../../client/src/features/composer/copy-request';
-import { emptyDraft, row } from '../../../client/src/features/composer/draft';
+import { emptyDraft, row } from '../../../client/src/lib/draft';
 import { PASSWORD_PLACEHOLDER, secretsIn, withTokenPlaceholder } from '../../../client/src/features/composer/formats/copy-auth';
-import type { JarCookie } from '../../../client/src/features/exchange/cookie-jar';
-import { requestToSend } from '../../../client/src/features/exchange/request-to-send';
+import type { JarCookie } from '../../../client/src/lib/cookie-jar';
+import { requestToSend } from '../../../client/src/lib/request-to-send';
 import { call, login, startServer, type TestServer } from '../../helpers/server';
 import { describeWithTool, HAS_CURL, HAS_HTTPIE, HAS_PYTHON_REQUESTS, run } from './real-tools';
 

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HttpProblem } from '../../../server/http/problem';
 import { performSend } from '../../../server/send/perform';
-import type { OutgoingRequest } from '../../../client/src/features/composer/draft';
+import type { OutgoingRequest } from '../../../client/src/lib/draft';
 import { copyRequest, type CopyFormat } from '../../../client/src/features/composer/copy-request';
 import { bodyBytes } from '../../../client/src/features/composer/formats/bytes';
 import { guardedNetwork } from '../../server/send/loopback';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyRequest, type CopyInput } from '../../../client/src/features/composer/copy-request';
 import { parseCurl } from '../../../client/src/features/composer/formats/parse-curl';
-import type { OutgoingRequest } from '../../../client/src/features/composer/draft';
+import type { OutgoingRequest } from '../../../client/src/lib/draft';
 import { SEND_LIMITS } from '../../../server/protocol/send-limits';
 import { startServer, type TestServer } from '../../helpers/server';
 import { describeWithTool, HAS_CURL, HAS_HTTPIE, HAS_PYTHON_REQUESTS, run } from './real-tools';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildOutgoing } from '../../../client/src/features/composer/draft';
+import { buildOutgoing } from '../../../client/src/lib/draft';
 import { CurlParseError } from '../../../client/src/features/composer/formats/curl-parse-error';
 import { looksLikeCurl, parseCurl } from '../../../client/src/features/composer/formats/parse-curl';
 import { readCurlCommand } from '../../../client/src/features/composer/formats/read-curl';

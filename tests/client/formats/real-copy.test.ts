@@ -3,7 +3,7 @@
 // headers in order and body bytes — plus only the headers each client adds on its own.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutgoingRequest } from '../../../client/src/features/composer/draft';
+import type { OutgoingRequest } from '../../../client/src/lib/draft';
 import { bodyBytes, bytesToBase64 } from '../../../client/src/features/composer/formats/bytes';
 import { toCurl } from '../../../client/src/features/composer/formats/to-curl';
 import { toFetch } from '../../../client/src/features/composer/formats/to-fetch';

@@ -1,7 +1,7 @@
 // parseCurl is checked against curl itself: bash runs each command, real curl sends it to a capture
 // server on 127.0.0.1, and the imported draft must send the same method, target, headers and body.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildOutgoing } from '../../../client/src/features/composer/draft';
+import { buildOutgoing } from '../../../client/src/lib/draft';
 import { bodyBytes } from '../../../client/src/features/composer/formats/bytes';
 import { multipartBoundaryOf, multipartRowsOf } from '../../../client/src/features/composer/formats/multipart-body';
 import { parseCurl } from '../../../client/src/features/composer/formats/parse-curl';

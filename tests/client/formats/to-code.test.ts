@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OutgoingRequest } from '../../../client/src/features/composer/draft';
+import type { OutgoingRequest } from '../../../client/src/lib/draft';
 import { FORBIDDEN_BROWSER_HEADERS, isForbiddenBrowserHeader } from '../../../server/protocol/browser-forbidden-headers';
 import { toFetch } from '../../../client/src/features/composer/formats/to-fetch';
 import { toHttpie } from '../../../client/src/features/composer/formats/to-httpie';

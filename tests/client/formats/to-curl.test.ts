@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildOutgoing, type OutgoingRequest } from '../../../client/src/features/composer/draft';
+import { buildOutgoing, type OutgoingRequest } from '../../../client/src/lib/draft';
 import { bodyBytes, bytesToBase64 } from '../../../client/src/features/composer/formats/bytes';
 import { parseCurl } from '../../../client/src/features/composer/formats/parse-curl';
 import { readCurlCommand } from '../../../client/src/features/composer/formats/read-curl';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyDraft, row, type Draft } from '../../../client/src/features/composer/draft';
+import { emptyDraft, row, type Draft } from '../../../client/src/lib/draft';
 import { decodeDraft, encodeDraft, sharedPart, shareUrl, ShareLinkError, withoutSecrets } from '../../../client/src/features/share/share-link';
 
 const strip = (draft: Draft) => JSON.parse(JSON.stringify(draft, (key, value) => (key === 'id' ? undefined : value)));

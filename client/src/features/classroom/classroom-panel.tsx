@@ -4,15 +4,15 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Broadcast, FaultSettings, InboxLink, PushedGoal, RosterEntry } from '../../../../server/protocol/classroom-types';
 import { InboxResponseEditor } from './inbox-response-editor';
-import { useDraftStore } from '../composer/draft-store';
-import type { Draft } from '../composer/draft';
-import { diagnose } from '../exchange/diagnose';
-import { useExchangeStore } from '../exchange/exchange-store';
+import type { Draft } from '../../lib/draft';
+import { diagnose } from '../../lib/diagnose';
+import type { OnSent } from '../../lib/sent-exchange';
+import { useCookieJarStore } from '../../stores/cookie-jar-store';
+import { useDraftStore } from '../../stores/draft-store';
+import { useExchangeStore } from '../../stores/exchange-store';
+import { usePresenterStore } from '../../stores/presenter-store';
 import { QrCode } from './qr-code';
-import { usePresenterStore } from '../presenter/presenter-store';
 import { useRoomStore } from './room-store';
-import { useLessonStore } from '../lessons/lesson-store';
-import { useDataStore } from '../data/data-store';
 import { GoalPicker } from './goal-picker';
 import { CaptureList, CopyableCurl } from './captures';
 
@@ -210,7 +210,10 @@ function GoalCell({ entry, goal }: { entry: RosterEntry; goal: PushedGoal | null
   );
 }
 
-function Roster() {
+/** Someone's sandbox data on screen instead of the instructor's own (a student who shares it). */
+type ShowData = (shown: { sandbox: string; label: string }) => void;
+
+function Roster({ showData }: { showData: ShowData }) {
   const roster = useRoomStore(useShallow((s) => s.roster));
   const goal = useRoomStore((s) => s.goal);
   if (roster.length === 0) return <p className="muted">No students yet.</p>;
@@ -246,7 +249,7 @@ function Roster() {
                 <td>{r.progress ? `${r.progress.lessonId}: step ${r.progress.step}${r.progress.steps ? ` of ${r.progress.steps}` : ''}${r.progress.completed ? ' ✓' : ''}` : '—'}</td>
                 <td>
                   {r.sharedSandbox ? (
-                    <button type="button" className="secondary" onClick={() => useDataStore.getState().show({ sandbox: r.sharedSandbox!, label: r.name })}>
+                    <button type="button" className="secondary" onClick={() => showData({ sandbox: r.sharedSandbox!, label: r.name })}>
                       Show {r.name}'s data
                     </button>
                   ) : (
@@ -290,7 +293,7 @@ function PanelToggle({ label, open, onToggle }: { label: string; open: boolean; 
 
 type Panel = 'qr' | 'controls' | 'roster' | 'inbox';
 
-function InstructorView() {
+function InstructorView({ showData }: { showData: ShowData }) {
   const membership = useRoomStore((s) => s.membership);
   const room = useRoomStore((s) => s.room);
   const connection = useRoomStore((s) => s.connection);
@@ -347,7 +350,7 @@ function InstructorView() {
       )}
       {open.roster && (
         <section className="room-section" aria-label={`Roster (${room.students})`}>
-          <Roster />
+          <Roster showData={showData} />
         </section>
       )}
       {open.inbox && (
@@ -464,47 +467,53 @@ function StudentView() {
   );
 }
 
+/** Where the learner stands in the open lesson, if one is open (the lessons feature knows; the app level asks it). */
+type LessonProgress = () => Promise<{ lessonId: string; step: number; steps: number; completed: boolean } | undefined>;
+
 /** Keeps the room in step with the composer: the room's sandbox, and each new exchange shared. */
-function useRoomSync() {
+function useRoomSync(onSent: OnSent, lessonProgress: LessonProgress) {
   const membership = useRoomStore((s) => s.membership);
   const connect = useRoomStore((s) => s.connect);
-  const adoptSandbox = useExchangeStore((s) => s.adoptSandbox);
+  const adoptSandbox = useCookieJarStore((s) => s.adoptSandbox);
   useEffect(() => {
     if (!membership) return;
-    adoptSandbox(membership.role === 'instructor' ? membership.created.sandbox : membership.joined.sandbox);
+    adoptSandbox(membership.role === 'instructor' ? membership.created.sandbox : membership.joined.sandbox, origin());
     connect();
     return () => useRoomStore.getState().disconnect();
   }, [membership, adoptSandbox, connect]);
   useEffect(
     () =>
-      useExchangeStore.subscribe((state, previous) => {
-        if (state.sentCount === previous.sentCount || !state.transcript) return;
+      onSent(({ transcript }) => {
         const room = useRoomStore.getState();
-        const last = state.transcript.exchanges.at(-1)!;
-        if (room.membership?.role === 'instructor' && room.broadcastAll) void room.broadcast(state.transcript);
+        const last = transcript.exchanges.at(-1)!;
+        if (room.membership?.role === 'instructor' && room.broadcastAll) void room.broadcast(transcript);
         if (room.membership?.role !== 'student') return;
         const summary = { method: last.request.method, url: pathOf(last.request.url), status: last.response?.status ?? null, durationMs: Math.round(last.timings.completeMs) };
-        room.checkGoal(state.transcript.exchanges, summary);
-        if (room.shareMine) {
-          const lessons = useLessonStore.getState();
-          if (lessons.openId) {
-            const lesson = lessons.lessons[lessons.openId];
-            const progress = lessons.progress[lessons.openId];
-            if (lesson && progress) room.shareLesson({ lessonId: lesson.id, step: progress.step + 1, steps: lesson.steps.length, completed: progress.done.length === lesson.steps.length });
-          }
-          room.shareProgress(summary);
-        }
+        room.checkGoal(transcript.exchanges, summary);
+        if (!room.shareMine) return;
+        // The lesson step first, then the exchange, as the roster shows them side by side.
+        void lessonProgress().then(
+          (progress) => {
+            if (progress) room.shareLesson(progress);
+            room.shareProgress(summary);
+          },
+          () => room.shareProgress(summary),
+        );
       }),
-    [],
+    [onSent, lessonProgress],
   );
 }
 
-export default function ClassroomPanel() {
+/**
+ * The classroom. From the app level: `onSent` (each send, for the room's goal and sharing), `lessonProgress`
+ * (the open lesson's step, which a student may share) and `showData` (a student's data on the projector).
+ */
+export default function ClassroomPanel({ onSent, lessonProgress, showData }: { onSent: OnSent; lessonProgress: LessonProgress; showData: ShowData }) {
   const membership = useRoomStore((s) => s.membership);
-  useRoomSync();
+  useRoomSync(onSent, lessonProgress);
   return (
     <section className="classroom" aria-label="Classroom">
-      {!membership ? <StartOrJoin /> : membership.role === 'instructor' ? <InstructorView /> : <StudentView />}
+      {!membership ? <StartOrJoin /> : membership.role === 'instructor' ? <InstructorView showData={showData} /> : <StudentView />}
     </section>
   );
 }

@@ -1,10 +1,11 @@
 import { useId, useMemo, useState } from 'react';
 import { create } from 'zustand';
-import { DEMO_LOGIN } from '../exchange/apply-fix';
-import { useExchangeStore } from '../exchange/exchange-store';
-import { requestToSend } from '../exchange/request-to-send';
-import type { OutgoingRequest } from './draft';
-import { useDraftStore } from './draft-store';
+import { DEMO_LOGIN } from '../../lib/request-draft';
+import { requestToSend } from '../../lib/request-to-send';
+import { useCookieJarStore } from '../../stores/cookie-jar-store';
+import { useSendOptionsStore } from '../../stores/send-options-store';
+import type { OutgoingRequest } from '../../lib/draft';
+import { useDraftStore } from '../../stores/draft-store';
 import { useVariablesStore } from './variables-store';
 import { COPY_FORMATS, copyRequest, type CopyFormat, type SecretChoice } from './copy-request';
 import { hasSecrets, PASSWORD_PLACEHOLDER, secretsIn, type CopySecrets } from './formats/copy-auth';
@@ -36,8 +37,8 @@ export const useCodeStatusStore = create<CodeToolsStore>()((set) => ({
 /** The request the composer would send (draft and the page's cookies), and what in it is secret. */
 function currentRequest(
   draft = useDraftStore.getState().draft,
-  jar = useExchangeStore.getState().jar,
-  useCookies = useExchangeStore.getState().options.useCookies,
+  jar = useCookieJarStore.getState().cookies,
+  useCookies = useSendOptionsStore.getState().options.useCookies,
   variables = useVariablesStore.getState().values,
 ): { request: OutgoingRequest; secrets: CopySecrets; sandbox: boolean } {
   const { outgoing } = requestToSend(draft, { jar, useCookies, origin: window.location.origin, variables });
@@ -47,7 +48,8 @@ function currentRequest(
 
 /** The current request as code, to copy into a terminal or a program: exactly what Send sends. */
 export function codeFor(format: CopyFormat, secrets: SecretChoice = useCodeStatusStore.getState().secretChoice): string {
-  const { options, login } = useExchangeStore.getState();
+  const { options } = useSendOptionsStore.getState();
+  const { login } = useCookieJarStore.getState();
   const origin = window.location.origin;
   const username = login?.origin === origin ? login.username : undefined;
   return copyRequest(format, {
@@ -63,11 +65,11 @@ export function codeFor(format: CopyFormat, secrets: SecretChoice = useCodeStatu
 /** What the copy carries that matters outside the page, and the choice for secrets, beside the button. */
 function CopyNote() {
   const draft = useDraftStore((s) => s.draft);
-  const jar = useExchangeStore((s) => s.jar);
-  const useCookies = useExchangeStore((s) => s.options.useCookies);
+  const jar = useCookieJarStore((s) => s.cookies);
+  const useCookies = useSendOptionsStore((s) => s.options.useCookies);
   const variables = useVariablesStore((s) => s.values);
   const { secrets, sandbox } = useMemo(() => currentRequest(draft, jar, useCookies, variables), [draft, jar, useCookies, variables]);
-  const login = useExchangeStore((s) => s.login);
+  const login = useCookieJarStore((s) => s.login);
   const choice = useCodeStatusStore((s) => s.secretChoice);
   const setChoice = useCodeStatusStore((s) => s.setSecretChoice);
   const name = useId();
@@ -103,9 +105,9 @@ export async function importCurl(command: string): Promise<CodeStatus> {
     const { parseCurl } = await import('./formats/parse-curl');
     const { draft, followRedirects, timeoutMs, warnings, notes } = parseCurl(command, { origin: window.location.origin });
     useDraftStore.getState().load(draft);
-    useExchangeStore.getState().setOption('followRedirects', followRedirects);
+    useSendOptionsStore.getState().setOption('followRedirects', followRedirects);
     // curl's -m/--max-time, or the sandbox's default (curl itself has no limit on the whole exchange).
-    useExchangeStore.getState().setOption('timeoutMs', timeoutMs ?? SEND_LIMITS.defaultTimeoutMs);
+    useSendOptionsStore.getState().setOption('timeoutMs', timeoutMs ?? SEND_LIMITS.defaultTimeoutMs);
     const details = [...warnings, ...notes];
     status = { ok: true, message: warnings.length ? 'Imported the curl command, with differences:' : 'Imported the curl command.', details };
   } catch (error) {

@@ -1,55 +1,52 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Tabs } from '../../components/ui/tabs';
-import { useExchangeStore } from '../exchange/exchange-store';
-import { useDiagnosis } from '../exchange/use-diagnosis';
-import { useHistoryStore } from '../history/history-store';
-import { draftWarnings, impliedContentType, queryRowsOf } from './draft';
-import { useDraftStore } from './draft-store';
+import type { Fix } from '../../lib/diagnose';
+import type { SendDraft } from '../../lib/sent-exchange';
+import { useDiagnosis, useExchangeStore } from '../../stores/exchange-store';
+import { useSendOptionsStore } from '../../stores/send-options-store';
+import { draftWarnings, impliedContentType, queryRowsOf } from '../../lib/draft';
+import { useDraftStore } from '../../stores/draft-store';
 import { AuthEditor, BodyEditor, HeadersEditor, QueryEditor } from './editors';
 import { RequestLine } from './request-line';
 import { CodeTools } from './code-tools';
 import { TimeoutField } from './timeout-field';
-import { expandDraft } from './variables';
+import { expandDraft } from '../../lib/variables';
 import { VariablesPanel } from './variables-panel';
 import { useVariablesStore } from './variables-store';
 
 type Section = 'query' | 'headers' | 'body' | 'auth';
 
-/** Sends the current draft and records the exchange in history. */
-export async function sendCurrentDraft(): Promise<void> {
-  const draft = useDraftStore.getState().draft;
-  const transcript = await useExchangeStore.getState().send(draft);
-  if (transcript) useHistoryStore.getState().add(draft, transcript);
-}
-
-/** Sends the draft unless a send is under way or the method is empty. */
-function sendIfReady(): void {
+/** Sends the current draft unless a send is under way or the method is empty. */
+function sendIfReady(send: SendDraft): void {
   if (useExchangeStore.getState().phase === 'sending' || useDraftStore.getState().draft.method === '') return;
-  void sendCurrentDraft();
+  void send(useDraftStore.getState().draft);
 }
 
 /** Ctrl/Cmd+Enter sends from anywhere on the page, from the first load (not only inside the composer). */
-function useSendShortcut(): void {
+function useSendShortcut(send: SendDraft): void {
   useEffect(() => {
     const onKey = (event: globalThis.KeyboardEvent) => {
       if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey) || event.altKey || event.repeat) return;
       // The curl import box has its own button; Ctrl+Enter there should not send the old request.
       if ((event.target as HTMLElement | null)?.closest?.('.curl-import')) return;
       event.preventDefault();
-      sendIfReady();
+      sendIfReady(send);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [send]);
 }
 
-/** The request composer: request line, then query, headers, body and auth; Ctrl/Cmd+Enter sends. */
-export function Composer({ urlList }: { urlList?: string }) {
+/**
+ * The request composer: request line, then query, headers, body and auth; Send or Ctrl/Cmd+Enter hands the
+ * draft to `send`, and the auth tab's "Log in" to `onFix` (both from the app level).
+ */
+export function Composer({ urlList, send, onFix }: { urlList?: string; send: SendDraft; onFix: (fix: Fix) => void }) {
   const draft = useDraftStore((s) => s.draft);
   const setHeader = useDraftStore((s) => s.setHeader);
   const phase = useExchangeStore((s) => s.phase);
-  const followRedirects = useExchangeStore((s) => s.options.followRedirects);
-  const setOption = useExchangeStore((s) => s.setOption);
+  const followRedirects = useSendOptionsStore((s) => s.options.followRedirects);
+  const setOption = useSendOptionsStore((s) => s.setOption);
   const diagnosis = useDiagnosis();
   const [section, setSection] = useState<Section>('headers');
   const hintId = useId();
@@ -80,10 +77,10 @@ export function Composer({ urlList }: { urlList?: string }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [diagnosis]);
 
-  useSendShortcut();
+  useSendShortcut(send);
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
-    sendIfReady();
+    sendIfReady(send);
   };
 
   return (
@@ -129,7 +126,7 @@ export function Composer({ urlList }: { urlList?: string }) {
           {section === 'query' && <QueryEditor />}
           {section === 'headers' && <HeadersEditor highlight={cause?.headers ?? []} />}
           {section === 'body' && <BodyEditor highlightFields={cause?.bodyFields ?? []} />}
-          {section === 'auth' && <AuthEditor />}
+          {section === 'auth' && <AuthEditor onLogin={() => onFix({ kind: 'login' })} />}
         </Tabs>
       </form>
       <VariablesPanel />

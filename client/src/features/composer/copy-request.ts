@@ -2,7 +2,7 @@
 // It starts from requestToSend (the draft plus the page's cookies), so the copy works in the same sandbox
 // and with the same login as the page — or, when the learner chooses, with a placeholder and a login step
 // in place of the secret (see formats/copy-auth.ts).
-import type { OutgoingRequest } from './draft';
+import type { OutgoingRequest } from '../../lib/draft';
 import type { CodeOptions } from './formats/absolute-url';
 import { withTokenPlaceholder, type LoginFor } from './formats/copy-auth';
 import { toCurl } from './formats/to-curl';

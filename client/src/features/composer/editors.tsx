@@ -1,10 +1,9 @@
 // The composer's tab panels: query parameters (kept in sync with the URL), headers, body and auth.
 import { useId, useState } from 'react';
 import { KeyValueTable } from '../../components/ui/key-value-table';
-import { useReferenceStore } from '../reference/reference-store';
-import { queryRowsOf, row, type BodyType, type MultipartRow } from './draft';
-import { useDraftStore } from './draft-store';
-import { applyFix } from '../exchange/apply-fix';
+import { useReferenceStore } from '../../stores/reference-store';
+import { queryRowsOf, row, type BodyType, type MultipartRow } from '../../lib/draft';
+import { useDraftStore } from '../../stores/draft-store';
 
 /** Query parameters, read from the URL and written back to it on every edit. */
 export function QueryEditor() {
@@ -207,7 +206,8 @@ export function BodyEditor({ highlightFields }: { highlightFields: readonly stri
   );
 }
 
-export function AuthEditor() {
+/** Auth: None, Basic, Bearer, or a session cookie (`onLogin` sends the demo login for the learner). */
+export function AuthEditor({ onLogin }: { onLogin: () => void }) {
   const auth = useDraftStore((s) => s.draft.auth);
   const setAuth = useDraftStore((s) => s.setAuth);
   const ids = { kind: useId(), user: useId(), pass: useId(), token: useId() };
@@ -236,7 +236,7 @@ export function AuthEditor() {
             Log in once with POST /api/session: the response's Set-Cookie is kept, and the sandbox sends the cookie with your next requests, as a
             browser would.
           </p>
-          <button type="button" className="secondary" onClick={() => applyFix({ kind: 'login' })}>
+          <button type="button" className="secondary" onClick={onLogin}>
             Log in as the demo user ada
           </button>
         </div>

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { COMMON_METHODS, useDraftStore } from './draft-store';
+import { COMMON_METHODS, useDraftStore } from '../../stores/draft-store';
 import { importCurl } from './code-tools';
 import { looksLikeCurl } from './formats/looks-like-curl';
 

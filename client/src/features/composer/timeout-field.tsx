@@ -2,7 +2,7 @@
 // gives up. HTTP itself sets no such limit (RFC 9112 §9.5); when to stop waiting is the client's choice.
 import { useEffect, useId, useState } from 'react';
 import { SEND_LIMITS } from '../../../../server/protocol/send-limits';
-import { useExchangeStore } from '../exchange/exchange-store';
+import { useSendOptionsStore } from '../../stores/send-options-store';
 
 const MIN_S = SEND_LIMITS.minTimeoutMs / 1000;
 const MAX_S = SEND_LIMITS.maxTimeoutMs / 1000;
@@ -21,8 +21,8 @@ export function timeoutFromText(text: string): number | undefined {
 }
 
 export function TimeoutField() {
-  const timeoutMs = useExchangeStore((s) => s.options.timeoutMs);
-  const setOption = useExchangeStore((s) => s.setOption);
+  const timeoutMs = useSendOptionsStore((s) => s.options.timeoutMs);
+  const setOption = useSendOptionsStore((s) => s.setOption);
   const [text, setText] = useState(() => secondsText(timeoutMs));
   const id = useId();
   const helpId = useId();

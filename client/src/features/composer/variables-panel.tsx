@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { isVariableName, VARIABLE_LIMITS } from './variables';
+import { isVariableName, VARIABLE_LIMITS } from '../../lib/variables';
 import { useVariablesStore } from './variables-store';
 
 /** The learner's {{variables}}: what each holds, editable, and a row to add one. Kept in this browser. */

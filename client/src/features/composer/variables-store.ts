@@ -1,7 +1,7 @@
 // The learner's variables, kept in this browser (see variables.ts for how they are used and captured).
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import { isVariableName, VARIABLE_LIMITS } from './variables';
+import { isVariableName, VARIABLE_LIMITS } from '../../lib/variables';
 
 export interface VariablesStore {
   values: Record<string, string>;

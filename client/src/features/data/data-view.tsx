@@ -3,6 +3,7 @@
 // landing in the data, not only in the response. Passwords are never shown (the API never sends them).
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { OnSent } from '../../lib/sent-exchange';
 import { COLLECTIONS, useDataStore, type CollectionName, type Mark, type Row } from './data-store';
 
 /** Columns shown per collection, in order; the rest are in the row's title. */
@@ -62,8 +63,8 @@ function Table({ name }: { name: CollectionName }) {
   );
 }
 
-/** The data view; `sandbox` is the one the composer uses, `sentCount` ticks after every exchange. */
-export function DataView({ sandbox, sentCount, onReset }: { sandbox: string | null; sentCount: number; onReset: () => void }) {
+/** The data view; `sandbox` is the one the composer uses, and it is read again (while open) after every send. */
+export function DataView({ sandbox, onSent, onReset }: { sandbox: string | null; onSent: OnSent; onReset: () => void }) {
   const refresh = useDataStore((s) => s.refresh);
   const error = useDataStore((s) => s.error);
   const shown = useDataStore((s) => s.shown);
@@ -72,8 +73,10 @@ export function DataView({ sandbox, sentCount, onReset }: { sandbox: string | nu
   const details = useRef<HTMLDetailsElement>(null);
   const target = shown?.sandbox ?? sandbox;
   useEffect(() => {
-    if (open) void refresh(target);
-  }, [open, target, sentCount, refresh]);
+    if (!open) return;
+    void refresh(target);
+    return onSent(() => void refresh(target));
+  }, [open, target, onSent, refresh]);
   // Showing someone's data opens the panel.
   useEffect(() => {
     if (shown && details.current) details.current.open = true;

@@ -1,5 +1,5 @@
 import type { Exchange } from '../../../../server/protocol/api-types';
-import { headerValue } from './diagnose';
+import { headerValue } from '../../lib/diagnose';
 
 interface CookieAttribute {
   name: string;

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import type { WireHeader } from '../../../../server/protocol/api-types';
-import { useReferenceStore } from '../reference/reference-store';
+import { useReferenceStore } from '../../stores/reference-store';
 
 function HeaderName({ name }: { name: string }) {
   const info = useReferenceStore((s) => s.headers.get(name.toLowerCase()));

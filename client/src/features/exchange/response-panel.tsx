@@ -1,17 +1,16 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Tabs } from '../../components/ui/tabs';
-import { applyFix } from './apply-fix';
 import { BodyView } from './body-view';
 import { CookiesView } from './cookies-view';
-import { headerValue } from './diagnose';
-import { useExchangeStore } from './exchange-store';
+import { headerValue, type Fix } from '../../lib/diagnose';
+import type { OnSent } from '../../lib/sent-exchange';
+import { useDiagnosis, useExchangeStore } from '../../stores/exchange-store';
 import { HeadersTable } from './headers-table';
 import { SequenceDiagram } from './sequence-diagram';
 import { ServerTraceView } from './server-trace-view';
 import { StatusAnnotation } from './status-annotation';
 import { TimingChart } from './timing-chart';
 import { TypedVsSent } from './typed-vs-sent-view';
-import { useDiagnosis } from './use-diagnosis';
 import { useResponseViewStore, type ResponseView } from './view-store';
 import { WireView } from './wire-view';
 
@@ -29,19 +28,24 @@ const ONE_COLUMN = '(max-width: 800px)';
  * After each send, the status line: on one-column screens it takes focus (which scrolls it into view and
  * tells a screen reader what came back); side by side it is already in view, and the learner keeps typing.
  */
-function useStatusAfterSend() {
+function useStatusAfterSend(onSent: OnSent) {
   const status = useRef<HTMLHeadingElement>(null);
-  const sentCount = useExchangeStore((s) => s.sentCount);
+  // Counts this page's sends (not history views), so the focus waits for the render that shows the answer.
+  const [sends, setSends] = useState(0);
+  useEffect(() => onSent(() => setSends((n) => n + 1)), [onSent]);
   useEffect(() => {
-    if (sentCount === 0 || !window.matchMedia(ONE_COLUMN).matches) return;
+    if (sends === 0 || !window.matchMedia(ONE_COLUMN).matches) return;
     status.current?.focus();
-  }, [sentCount]);
+  }, [sends]);
   return status;
 }
 
-/** The final response of the latest exchange: status explained, why this request got it, and its parts. */
-export function ResponsePanel({ onOpenLesson }: { onOpenLesson?: (id: string) => void }) {
-  const status = useStatusAfterSend();
+/**
+ * The final response of the latest exchange: status explained, why this request got it, and its parts.
+ * From the app level: `onSent` (each send), `onFix` (a one-click fix), `onOpenLesson` (the lesson on a status).
+ */
+export function ResponsePanel({ onSent, onFix, onOpenLesson }: { onSent: OnSent; onFix: (fix: Fix) => void; onOpenLesson?: (id: string) => void }) {
+  const status = useStatusAfterSend(onSent);
   const phase = useExchangeStore((s) => s.phase);
   const transcript = useExchangeStore((s) => s.transcript);
   const problem = useExchangeStore((s) => s.problem);
@@ -111,7 +115,7 @@ export function ResponsePanel({ onOpenLesson }: { onOpenLesson?: (id: string) =>
           {diagnosis.fixes.length > 0 && (
             <div className="fixes">
               {diagnosis.fixes.map(({ label, fix }) => (
-                <button key={label} type="button" className="secondary fix" onClick={() => applyFix(fix)}>
+                <button key={label} type="button" className="secondary fix" onClick={() => onFix(fix)}>
                   {label}
                 </button>
               ))}

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useReferenceStore } from '../reference/reference-store';
+import { useReferenceStore } from '../../stores/reference-store';
 
 /** Plain words for each class, for any code the dataset lacks (RFC 9110 §15: treat it as x00). */
 const CLASS_WORDS: Record<string, string> = {

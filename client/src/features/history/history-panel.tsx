@@ -1,16 +1,16 @@
 import { useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useDraftStore } from '../composer/draft-store';
-import { sendCurrentDraft } from '../composer/composer';
-import { useExchangeStore } from '../exchange/exchange-store';
+import type { SendDraft } from '../../lib/sent-exchange';
+import { useDraftStore } from '../../stores/draft-store';
+import { useExchangeStore } from '../../stores/exchange-store';
 import { matchesSearch, useHistoryStore, type HistoryEntry } from './history-store';
 
 function statusClass(status: number | undefined): string {
   return status === undefined ? 'status-error' : `status-${String(status)[0]}xx`;
 }
 
-/** Past exchanges, newest first: search them, look at one again, or send it again. */
-export function HistoryPanel() {
+/** Past exchanges, newest first: search them, look at one again, or send it again (with `send`, from the app level). */
+export function HistoryPanel({ send }: { send: SendDraft }) {
   const [query, setQuery] = useState('');
   const entries = useHistoryStore(useShallow((s) => s.entries.filter((e) => matchesSearch(e, query))));
   const total = useHistoryStore((s) => s.entries.length);
@@ -54,7 +54,7 @@ export function HistoryPanel() {
                   aria-label={`Send ${entry.method} ${entry.url} again`}
                   onClick={() => {
                     load(entry.draft);
-                    void sendCurrentDraft();
+                    void send(entry.draft);
                   }}
                 >
                   Send again

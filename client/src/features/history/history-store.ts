@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import type { BodyView, Transcript } from '../../../../server/protocol/api-types';
-import type { Draft } from '../composer/draft';
+import type { Draft } from '../../lib/draft';
 
 /** Most entries kept; the oldest go first. */
 export const HISTORY_LIMIT = 50;

@@ -124,3 +124,12 @@ export const useLessonStore = create<LessonStore>()(
     { name: 'http-sandbox:lessons', version: 1, partialize: (s) => ({ progress: s.progress }) },
   ),
 );
+
+/** Where the learner stands in the open lesson (steps 1-based), as a student shares it with the room; undefined with no lesson open. */
+export function openLessonProgress(): { lessonId: string; step: number; steps: number; completed: boolean } | undefined {
+  const { openId, lessons, progress } = useLessonStore.getState();
+  const lesson = openId ? lessons[openId] : undefined;
+  const at = openId ? progress[openId] : undefined;
+  if (!lesson || !at) return undefined;
+  return { lessonId: lesson.id, step: at.step + 1, steps: lesson.steps.length, completed: at.done.length === lesson.steps.length };
+}

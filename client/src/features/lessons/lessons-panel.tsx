@@ -2,11 +2,12 @@
 // learner sends is checked against the step's goal; a miss shows a hint, success the explanation.
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { requestDraft } from '../reference/request-draft';
-import { useDraftStore } from '../composer/draft-store';
-import { useExchangeStore } from '../exchange/exchange-store';
+import { requestDraft } from '../../lib/request-draft';
+import type { OnSent } from '../../lib/sent-exchange';
+import { useDraftStore } from '../../stores/draft-store';
+import { useSendOptionsStore } from '../../stores/send-options-store';
 import { SEND_LIMITS } from '../../../../server/protocol/send-limits';
-import { usePresenterStore } from '../presenter/presenter-store';
+import { usePresenterStore } from '../../stores/presenter-store';
 import { LessonMarkdown } from './lesson-markdown';
 import { lessonPath, useLessonStore } from './lesson-store';
 
@@ -56,7 +57,7 @@ function StepPanel() {
   const close = useLessonStore((s) => s.close);
   const moreHint = useLessonStore((s) => s.moreHint);
   const loadDraft = useDraftStore((s) => s.load);
-  const setOption = useExchangeStore((s) => s.setOption);
+  const setOption = useSendOptionsStore((s) => s.setOption);
   if (!openId || !lesson || !progress) return null;
   const at = progress.step;
   const step = lesson.steps[at]!;
@@ -143,7 +144,7 @@ function StepPanel() {
 }
 
 /** Keeps the address bar on /lessons/<id>/<step>, checks each new exchange, and answers the presenter's n key. */
-function useLessonSync() {
+function useLessonSync(onSent: OnSent) {
   const openId = useLessonStore((s) => s.openId);
   const step = useLessonStore((s) => (s.openId ? s.progress[s.openId]?.step : undefined));
   const presenting = usePresenterStore((s) => s.presenting);
@@ -151,14 +152,8 @@ function useLessonSync() {
     const path = openId && step !== undefined ? lessonPath(openId, step) : '/lessons';
     if (window.location.pathname !== path) history.replaceState(null, '', path + window.location.search);
   }, [openId, step]);
-  useEffect(
-    () =>
-      useExchangeStore.subscribe((state, previous) => {
-        // Every hop of the send, so a goal can look at the redirects before the final answer (earlier).
-        if (state.sentCount !== previous.sentCount && state.transcript) useLessonStore.getState().record(state.transcript.exchanges);
-      }),
-    [],
-  );
+  // Every hop of the send, so a goal can look at the redirects before the final answer (earlier).
+  useEffect(() => onSent(({ transcript }) => useLessonStore.getState().record(transcript.exchanges)), [onSent]);
   useEffect(() => {
     if (!presenting) return;
     const onKey = (event: KeyboardEvent) => {
@@ -171,14 +166,15 @@ function useLessonSync() {
   }, [presenting]);
 }
 
-export default function LessonsPanel() {
+/** The lessons beside the composer; `onSent` (from the app level) brings each send to the step's goal check. */
+export default function LessonsPanel({ onSent }: { onSent: OnSent }) {
   const openId = useLessonStore((s) => s.openId);
   const error = useLessonStore((s) => s.error);
   const loadList = useLessonStore((s) => s.loadList);
   const open = useLessonStore((s) => s.open);
   // Read the deep link during the first render, before the address-bar sync rewrites it.
   const [target] = useState(lessonFromLocation);
-  useLessonSync();
+  useLessonSync(onSent);
   useEffect(() => {
     void loadList();
     if (target) void open(target.id, target.step);

@@ -6,9 +6,9 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { HeaderEntry, MethodEntry, StatusCodeEntry } from '../../../../server/protocol/api-types';
 import { Tabs } from '../../components/ui/tabs';
-import { useDraftStore } from '../composer/draft-store';
-import { requestDraft, type ReadyRequest } from './request-draft';
-import { useReferenceStore } from './reference-store';
+import { useDraftStore } from '../../stores/draft-store';
+import { requestDraft, type ReadyRequest } from '../../lib/request-draft';
+import { useReferenceStore } from '../../stores/reference-store';
 
 const CLASSES: { digit: number; name: string }[] = [
   { digit: 1, name: 'Informational' },

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useDraftStore } from '../composer/draft-store';
+import { useDraftStore } from '../../stores/draft-store';
 import { decodeDraft, sharedPart, shareUrl, ShareLinkError } from './share-link';
 
 /** On load: a #r=… fragment restores the shared draft, or says clearly why it cannot. */

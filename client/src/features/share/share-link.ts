@@ -3,7 +3,7 @@
 // current browser and in Node), and base64url-encoded into the fragment: #r=1.<data>. The fragment
 // never reaches a server, so a shared request is not logged anywhere on the way.
 import { redactDraft } from '../../../../server/protocol/redact';
-import { emptyDraft, row, type AuthConfig, type BodyType, type Draft } from '../composer/draft';
+import { emptyDraft, row, type AuthConfig, type BodyType, type Draft } from '../../lib/draft';
 
 export const SHARE_PARAM = 'r';
 const VERSION = '1';
@@ -133,7 +133,7 @@ export async function decodeDraft(encoded: string): Promise<Draft> {
 
 /**
  * The draft as a link may carry it: a link travels to other people, and credentials stay with their owner
- * (the same rule as a pushed "try this", server/protocol/redact.ts), so whoever opens it fills in their own.
+ * (the same rule as a pushed "try this", server/classroom/redact.ts), so whoever opens it fills in their own.
  */
 export function withoutSecrets(draft: Draft): { draft: Draft; left: string[] } {
   return redactDraft(draft);

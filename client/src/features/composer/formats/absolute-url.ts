@@ -1,5 +1,5 @@
 // The copy-as formats need a full URL; the composer also holds paths on this sandbox (/api/books).
-import type { OutgoingRequest } from '../draft';
+import type { OutgoingRequest } from '../../../lib/draft';
 
 /** Where the sandbox runs by default (PORT 3000); pass the page's origin when it is known. */
 export const DEFAULT_ORIGIN = 'http://localhost:3000';

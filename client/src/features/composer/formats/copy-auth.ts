@@ -5,7 +5,7 @@
 // learner's own data — and gets a fresh token first: a login request to POST /api/tokens whose answer's
 // `token` goes into Authorization: Bearer (RFC 6750 §2.1). Each "copy as" format writes that login step in
 // its own language (see TokenStep in absolute-url.ts).
-import type { OutgoingRequest } from '../draft';
+import type { OutgoingRequest } from '../../../lib/draft';
 import type { TokenStep } from './absolute-url';
 
 /** The toy API's session cookie (server/services/auth.ts). */

@@ -1,7 +1,7 @@
 // Reads an application/x-www-form-urlencoded body into the composer's form rows — only when the
 // composer would encode those rows back into exactly the same text (its encoding: percent-encoding with
 // + for spaces), so importing never changes what is sent.
-import { row, type KeyValueRow } from '../draft';
+import { row, type KeyValueRow } from '../../../lib/draft';
 
 function decode(text: string): string | undefined {
   try {

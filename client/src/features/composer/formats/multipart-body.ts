@@ -1,6 +1,6 @@
 // Reads a multipart/form-data body (RFC 7578) back into the composer's parts — only when the composer
 // would write exactly the same bytes again, so importing never changes what is sent.
-import { multipartBytes, row, type MultipartRow } from '../draft';
+import { multipartBytes, row, type MultipartRow } from '../../../lib/draft';
 import { bytesToBase64, sameBytes, utf8Bytes, utf8Text } from './bytes';
 
 /** The boundary parameter of a multipart Content-Type, if any. */

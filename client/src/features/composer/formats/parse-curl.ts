@@ -2,7 +2,7 @@
 // readCurlCommand does the reading (and throws CurlParseError when the command cannot be read); this
 // module decides how the request is shown in the composer: body type from Content-Type, form and
 // multipart rows when they reproduce the body exactly, -u as the Basic auth helper.
-import { emptyDraft, row, type BodyType, type Draft, type MultipartRow } from '../draft';
+import { emptyDraft, row, type BodyType, type Draft, type MultipartRow } from '../../../lib/draft';
 import { bytesToBase64, utf8Text } from './bytes';
 import { formRowsOf } from './form-body';
 import { multipartBoundaryOf, multipartRowsOf } from './multipart-body';

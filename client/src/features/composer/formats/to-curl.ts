@@ -17,7 +17,7 @@
 //  - With a token step (instead of a session cookie or token in the copy), a first line logs in with
 //    curl -s and keeps the answer's token in $TOKEN; the header is written in double quotes so bash
 //    puts the token in.
-import type { OutgoingRequest } from '../draft';
+import type { OutgoingRequest } from '../../../lib/draft';
 import { absoluteUrl, LOGIN_COMMENT_SHELL, SED_TOKEN, TOKEN_VARIABLE, type CodeOptions } from './absolute-url';
 import { bodyBytes } from './bytes';
 import { canQuoteForShell, printfBytes, quoteBytesForShell, quoteForShell } from './shell-quote';

@@ -10,7 +10,7 @@
 //    and OPTIONS (but not "patch"); refuses CONNECT, TRACE and TRACK; and refuses a body on GET and HEAD.
 //  - A text body with no Content-Type goes as bytes, because a string body makes fetch add
 //    Content-Type: text/plain;charset=UTF-8.
-import type { OutgoingRequest } from '../draft';
+import type { OutgoingRequest } from '../../../lib/draft';
 import { absoluteUrl, LOGIN_TEXT, TOKEN_VARIABLE, type CodeOptions } from './absolute-url';
 import { isForbiddenBrowserHeader } from '../../../../../server/protocol/browser-forbidden-headers';
 

@@ -16,7 +16,7 @@
 //    the options first then.
 //  - With a token step, a first line logs in (printing only the answer's body) and keeps the token in
 //    $TOKEN; the header item is written in double quotes so bash puts the token in.
-import type { OutgoingRequest } from '../draft';
+import type { OutgoingRequest } from '../../../lib/draft';
 import { absoluteUrl, LOGIN_COMMENT_SHELL, reencodedByUrllib3, SED_TOKEN, TOKEN_VARIABLE, upperCaseNote, urllib3Note, type CodeOptions } from './absolute-url';
 import { bodyBytes, utf8Text } from './bytes';
 import { canQuoteForShell, printfBytes, quoteBytesForShell, quoteForShell } from './shell-quote';

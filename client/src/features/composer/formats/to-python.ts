@@ -8,7 +8,7 @@
 //    upper-cases the method and percent-encodes [ ] ^ | in the URL (a comment says so when that changes it).
 //  - With a token step, the script first logs in and keeps the answer's token; one header is then written
 //    as "Bearer " + token.
-import type { OutgoingRequest } from '../draft';
+import type { OutgoingRequest } from '../../../lib/draft';
 import { absoluteUrl, LOGIN_TEXT, reencodedByUrllib3, TOKEN_VARIABLE, upperCaseNote, urllib3Note, type CodeOptions } from './absolute-url';
 import { base64ToBytes } from './bytes';
 

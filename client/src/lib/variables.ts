@@ -2,7 +2,7 @@
 // or that responses provide (the token from POST /api/tokens, the Location of the last 201, the last
 // ETag) — so a login and a write can be chained without copying values by hand. Pure functions here; the
 // values live in variables-store.ts.
-import type { Transcript } from '../../../../server/protocol/api-types';
+import type { Transcript } from '../../../server/protocol/api-types';
 import type { Draft } from './draft';
 
 /** {{name}}: letters, digits, _ . - ; spaces inside the braces are allowed. */

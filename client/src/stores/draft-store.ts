@@ -3,7 +3,6 @@
 import { create } from 'zustand';
 import {
   emptyDraft,
-  queryRowsOf,
   row,
   withQueryRows,
   type AttachedFile,
@@ -12,7 +11,7 @@ import {
   type Draft,
   type KeyValueRow,
   type MultipartRow,
-} from './draft';
+} from '../lib/draft';
 
 export const COMMON_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
@@ -67,4 +66,3 @@ export const useDraftStore = create<DraftStore>()((set) => {
   };
 });
 
-export { queryRowsOf };

@@ -1,22 +1,27 @@
+// The app level: it composes the features. Each feature gets what it needs from another as a prop (the
+// one send use-case, its `onSent` subscription, a one-click fix, a lesson to open), so features never
+// import each other (tests/structure/client-imports.test.ts keeps it so).
 import { lazy, Suspense, useEffect, useState } from 'react';
-import type { SandboxInfo } from '../../server/protocol/api-types';
-import { apiFetch } from './lib/api-client';
-import { Composer } from './features/composer/composer';
-import { useUrlSuggestions } from './features/composer/url-suggestions';
-import { useExchangeStore } from './features/exchange/exchange-store';
-import { ResponsePanel } from './features/exchange/response-panel';
-import { useResponseViewStore } from './features/exchange/view-store';
-import { HistoryPanel } from './features/history/history-panel';
-import { DataView } from './features/data/data-view';
-import { applyFix } from './features/exchange/apply-fix';
-import { usePresenterStore } from './features/presenter/presenter-store';
-import { useReferenceStore } from './features/reference/reference-store';
-import { CopyLinkButton, useSharedDraftFromLocation } from './features/share/share-controls';
+import type { SandboxInfo } from '../../../server/protocol/api-types';
+import { apiFetch } from '../lib/api-client';
+import { Composer } from '../features/composer/composer';
+import { useUrlSuggestions } from '../features/composer/url-suggestions';
+import { DataView } from '../features/data/data-view';
+import { useDataStore } from '../features/data/data-store';
+import { ResponsePanel } from '../features/exchange/response-panel';
+import { useResponseViewStore } from '../features/exchange/view-store';
+import { HistoryPanel } from '../features/history/history-panel';
+import { CopyLinkButton, useSharedDraftFromLocation } from '../features/share/share-controls';
+import { useCookieJarStore, useSandboxId } from '../stores/cookie-jar-store';
+import { usePresenterStore } from '../stores/presenter-store';
+import { useReferenceStore } from '../stores/reference-store';
+import { applyFix } from './apply-fix';
+import { onSent, sendRequest } from './send-request';
 
-const ClassroomPanel = lazy(() => import('./features/classroom/classroom-panel'));
-const LessonsPanel = lazy(() => import('./features/lessons/lessons-panel'));
-const ReferenceView = lazy(() => import('./features/reference/reference-view'));
-const InboxView = lazy(() => import('./features/classroom/inbox-view'));
+const ClassroomPanel = lazy(() => import('../features/classroom/classroom-panel'));
+const LessonsPanel = lazy(() => import('../features/lessons/lessons-panel'));
+const ReferenceView = lazy(() => import('../features/reference/reference-view'));
+const InboxView = lazy(() => import('../features/classroom/inbox-view'));
 
 /** The inbox a /inbox-view/<id> page shows. */
 const inboxOnPage = /^\/inbox-view\/([a-z0-9]{1,40})\/?$/.exec(window.location.pathname)?.[1];
@@ -29,6 +34,12 @@ function inRoomAlready(): boolean {
     return false;
   }
 }
+
+/** The open lesson's step, for a student who shares it with the room (the lessons code loads on demand). */
+const openLessonProgress = () => import('../features/lessons/lesson-store').then((lessons) => lessons.openLessonProgress());
+
+/** A student's shared data on the instructor's screen. */
+const showData = (shown: { sandbox: string; label: string }) => useDataStore.getState().show(shown);
 
 /** Presenter keys (when not typing in a field): w toggles the wire view, p leaves presenter mode. */
 function usePresenterKeys(presenting: boolean) {
@@ -51,10 +62,9 @@ function usePresenterKeys(presenting: boolean) {
 }
 
 export function App() {
-  const adoptSandbox = useExchangeStore((s) => s.adoptSandbox);
-  // The sandbox the composer's requests use (its jar's cookie), and a tick after each exchange: the data view follows both.
-  const sandbox = useExchangeStore((s) => s.jar.find((c) => c.name === 'sandbox' && c.origin === window.location.origin)?.value ?? null);
-  const sentCount = useExchangeStore((s) => s.sentCount);
+  const adoptSandbox = useCookieJarStore((s) => s.adoptSandbox);
+  // The sandbox the composer's requests use (its jar's cookie): the data view shows it.
+  const sandbox = useSandboxId(window.location.origin);
   const loadReference = useReferenceStore((s) => s.load);
   const presenting = usePresenterStore((s) => s.presenting);
   const setPresenting = usePresenterStore((s) => s.setPresenting);
@@ -67,7 +77,7 @@ export function App() {
   // "Lesson: …" under a status opens the lesson beside the exchange, without reloading the page.
   const openLesson = (id: string) => {
     setLessons(true);
-    void import('./features/lessons/lesson-store').then(({ useLessonStore }) => useLessonStore.getState().open(id));
+    void import('../features/lessons/lesson-store').then(({ useLessonStore }) => useLessonStore.getState().open(id));
   };
 
   useEffect(() => {
@@ -76,7 +86,7 @@ export function App() {
     // (Without one yet — e.g. under the dev server — ask for a private sandbox.)
     apiFetch<SandboxInfo>('/api/sandbox')
       .then((info) => (info.shared ? apiFetch<SandboxInfo>('/api/sandbox', { method: 'POST' }) : info))
-      .then((info) => adoptSandbox(info.id), () => undefined);
+      .then((info) => adoptSandbox(info.id, window.location.origin), () => undefined);
     void loadReference();
   }, [adoptSandbox, loadReference]);
 
@@ -119,12 +129,12 @@ export function App() {
       )}
       {classroom && (
         <Suspense fallback={<p className="muted classroom">Loading the classroom…</p>}>
-          <ClassroomPanel />
+          <ClassroomPanel onSent={onSent} lessonProgress={openLessonProgress} showData={showData} />
         </Suspense>
       )}
       {lessons && (
         <Suspense fallback={<p className="muted lessons">Loading the lessons…</p>}>
-          <LessonsPanel />
+          <LessonsPanel onSent={onSent} />
         </Suspense>
       )}
       {reference && (
@@ -134,11 +144,11 @@ export function App() {
       )}
       <main className="workspace">
         <div className="left">
-          <Composer urlList="url-suggestions" />
-          <HistoryPanel />
-          <DataView sandbox={sandbox} sentCount={sentCount} onReset={() => applyFix({ kind: 'reset-sandbox' })} />
+          <Composer urlList="url-suggestions" send={sendRequest} onFix={applyFix} />
+          <HistoryPanel send={sendRequest} />
+          <DataView sandbox={sandbox} onSent={onSent} onReset={() => applyFix({ kind: 'reset-sandbox' })} />
         </div>
-        <ResponsePanel onOpenLesson={openLesson} />
+        <ResponsePanel onSent={onSent} onFix={applyFix} onOpenLesson={openLesson} />
       </main>
       <datalist id="url-suggestions">
         {urls.map((url) => (

@@ -1,10 +1,10 @@
 // The lessons dataset's reference entries (status codes, headers), fetched once and used to annotate
 // what the learner sees. Loaded lazily so the first paint does not wait for it.
 import { create } from 'zustand';
-import { apiFetch } from '../../lib/api-client';
+import { apiFetch } from '../lib/api-client';
 
-import type { HeaderEntry, MethodEntry, StatusCodeEntry } from '../../../../server/protocol/api-types';
-import type { LessonSummary } from '../../../../server/protocol/lesson-format';
+import type { HeaderEntry, MethodEntry, StatusCodeEntry } from '../../../server/protocol/api-types';
+import type { LessonSummary } from '../../../server/protocol/lesson-format';
 
 export type StatusCodeInfo = StatusCodeEntry;
 export type HeaderInfo = HeaderEntry;

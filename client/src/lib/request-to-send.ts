@@ -3,8 +3,8 @@
 // learner's own data, the `sid` session cookie after logging in), as a browser would (RFC 6265 §5.4).
 // Variables ({{name}}) are filled in first. Sending and "Copy as" both start from this one function, so
 // they cannot disagree.
-import { buildOutgoing, type Draft, type OutgoingRequest } from '../composer/draft';
-import { expandDraft } from '../composer/variables';
+import { buildOutgoing, type Draft, type OutgoingRequest } from './draft';
+import { expandDraft } from './variables';
 import { cookieHeaderFor, type JarCookie } from './cookie-jar';
 
 export interface RequestToSend {

@@ -1,7 +1,7 @@
 // Why did *this* request get *this* answer? Reads the final exchange (status, headers, the toy API's
 // problem body with its machine-readable `type` and `errors`) and points at the cause in the composer,
 // with one-click fixes where one is obvious. Pure: unit-tested without React.
-import type { Exchange, ProblemDetails, WireHeader } from '../../../../server/protocol/api-types';
+import type { Exchange, ProblemDetails, WireHeader } from '../../../server/protocol/api-types';
 
 export type Fix =
   | { kind: 'set-header'; name: string; value: string }
