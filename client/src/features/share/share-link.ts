@@ -133,7 +133,7 @@ export async function decodeDraft(encoded: string): Promise<Draft> {
 
 /**
  * The draft as a link may carry it: a link travels to other people, and credentials stay with their owner
- * (the same rule as a pushed "try this", server/classroom/redact.ts), so whoever opens it fills in their own.
+ * (the same rule as a pushed "try this", server/protocol/redact.ts), so whoever opens it fills in their own.
  */
 export function withoutSecrets(draft: Draft): { draft: Draft; left: string[] } {
   return redactDraft(draft);
