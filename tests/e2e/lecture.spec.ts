@@ -114,9 +114,9 @@ test('Mr Okafor’s lecture: every exchange reaches every student, nothing secre
 
   // Nothing secret of his reached any student's page or event stream.
   const secrets = await teacher.evaluate(() => {
-    const exchange = JSON.parse(localStorage.getItem('http-sandbox:exchange') ?? '{}');
+    const jar = JSON.parse(localStorage.getItem('http-sandbox:cookies') ?? '{}');
     const room = JSON.parse(localStorage.getItem('http-sandbox:room') ?? '{}');
-    const sid = (exchange.state?.jar ?? []).find((c: { name: string }) => c.name === 'sid')?.value as string;
+    const sid = (jar.state?.cookies ?? []).find((c: { name: string }) => c.name === 'sid')?.value as string;
     return { sid, key: room.state.membership.key as string, inboxKey: room.state.membership.created.inbox.key as string };
   });
   expect(secrets.sid).toMatch(/^s_/);
