@@ -10,6 +10,7 @@ import { JSON_MEDIA_TYPES, parseJsonBody } from './http/json-body';
 import { ResourceRegistry } from './http/resource-registry';
 import { handleClientError } from './http/client-errors';
 import { limitConnectionsPerClient } from './http/connection-limit';
+import { clientOf, parseProxyTrust } from './services/client-address';
 import { logErrorAnswer } from './http/deliberate-answers';
 import { frameworkErrorProblem, installRequestChecks } from './http/request-checks';
 import type { LogStream } from './http/log-output';
@@ -172,13 +173,11 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
           // Room and inbox keys may travel as ?key= (EventSource cannot send headers): a log line shows the
           // URL with every secret parameter and sandbox credential masked.
           serializers: {
-            req: (request: { method: string; url: string; hostname?: string; ip?: string; socket?: { remotePort?: number } }) => ({
-              method: request.method,
-              url: redactUrl(request.url),
-              host: request.hostname,
-              remoteAddress: request.ip,
-              remotePort: request.socket?.remotePort,
-            }),
+            // The client as resolved behind trusted proxies (TRUST_PROXY), not the proxy's socket.
+            req: (request: FastifyRequest) => {
+              const client = clientOf(request);
+              return { method: request.method, url: redactUrl(request.url), host: client.host, remoteAddress: client.address, remotePort: request.socket?.remotePort };
+            },
           },
         }
       : false,
@@ -189,8 +188,9 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
     bodyLimit: config.bodyLimit,
-    // request.ip is the socket's address unless the operator names the proxies in front (TRUST_PROXY).
-    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
+    // request.ip is always the socket's peer: who the client is, behind the proxies the operator trusts
+    // (TRUST_PROXY), is read in one place, server/services/client-address.ts (Forwarded included).
+    trustProxy: false,
     // Report unknown query parameters and fields instead of silently dropping them.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
     exposeHeadRoutes: true,
@@ -210,6 +210,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     clientErrorHandler: (error, socket) => handleClientError(error, socket, { maxHeaderBytes: config.maxHeaderBytes }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.decorate('proxyTrust', parseProxyTrust(config.trustProxy));
   limitConnectionsPerClient(app, config.maxConnectionsPerClient);
   installRequestChecks(app);
   if (options.logger) logSlowRequests(app, config.slowRequestMs);

@@ -13,6 +13,8 @@
 // reason. Rules between settings (one setting refused because of another) go in CROSS_CHECKS.
 // Limits that are not configurable live next to the code they bound and are listed in server/limits.ts.
 
+import { MAX_TRUSTED_HOPS, parseProxyTrust } from './services/client-address';
+
 /** One setting: the parts a row gives. `parse` turns the variable's text into the value or throws ConfigError. */
 export interface Setting<T> {
   env: string;
@@ -79,8 +81,6 @@ function list(env: string, entry: (item: string) => string | undefined, what: st
   };
 }
 
-const proxyAddress = (item: string) => (/^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(item) ? item : undefined);
-
 function httpOrigin(item: string): string | undefined {
   if (!/^https?:/.test(item)) return undefined;
   try {
@@ -121,7 +121,21 @@ export const SETTINGS = {
   // sends, a join and an inbox each a minute, and a few rooms for the staff.
   loginRatePerAddressPerMinute: whole('LOGIN_RATE_PER_ADDRESS_PER_MINUTE', 900, [1, 1_000_000], 'Log-in attempts from one address per minute, every learner behind it together.'),
   loginFailuresPerMinute: whole('LOGIN_FAILURES_PER_MINUTE', 10, [1, 10_000], 'Failed log-ins to one account from one address per minute; more → 429 (password guessing).'),
-  trustProxy: list('TRUST_PROXY', proxyAddress, 'an address or range', '10.0.0.5,192.168.0.0/16,loopback', 'Proxies whose `X-Forwarded-For` names the real client: addresses, CIDR ranges, `loopback`, `linklocal`, `uniquelocal`. Unset: the socket\'s address counts.'),
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    default: [] as string[],
+    allowed: `a hop count (1 – ${MAX_TRUSTED_HOPS}) or a comma list, e.g. \`10.0.0.5,192.168.0.0/16,loopback\``,
+    doc: 'The reverse proxies in front: how many (`1`: the peer is one, whatever its address), or their addresses, CIDR ranges, `loopback`, `linklocal`, `uniquelocal`. Only a request from one of them has its client address, scheme and host read from `Forwarded` or `X-Forwarded-For`/`-Proto`/`-Host` (see *Course server*). Unset: the socket alone counts.',
+    parse(raw: string): string[] {
+      const entries = raw.split(',').map((item) => item.trim()).filter(Boolean);
+      try {
+        parseProxyTrust(entries);
+      } catch (error) {
+        throw new ConfigError(`TRUST_PROXY=${JSON.stringify(raw)} is not valid: ${(error as Error).message}. Use the number of proxies in front (e.g. 1), or a comma list of their addresses such as 10.0.0.5,192.168.0.0/16 or loopback.`);
+      }
+      return entries;
+    },
+  },
   sendRatePerMinute: whole('SEND_RATE_PER_MINUTE', 300, [1, 1_000_000], 'Requests one learner may send through the sandbox per minute; more → 429.'),
   sendRatePerAddressPerMinute: whole('SEND_RATE_PER_ADDRESS_PER_MINUTE', 6_000, [1, 10_000_000], 'Requests one address may send through the sandbox per minute, every learner behind it together.'),
   // Sends go to this same process (or an allowlisted origin): 32 at once keep both cores busy without

@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { headersObject } from './request-echo';
 import { ALL_METHODS, READ_ONLY, endpoint, type EchoRoute } from './endpoint';
 import { echoOf, getEcho, ownOrigin, rawOf, sendJson } from './reply';
+import { publicOrigin, realAddress } from '../services/client-address';
 
 /** The origins /cors lets read its answers (besides this server's own). */
 export const CORS_ALLOWED_ORIGINS = ['http://app.example'] as const;
@@ -37,7 +38,7 @@ function httpsOnly(request: FastifyRequest, reply: FastifyReply): FastifyReply {
 
 function cors(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const origin = request.headers.origin;
-  const own = `${request.protocol}://${request.headers.host ?? ''}`;
+  const own = publicOrigin(request) ?? 'null';
   const allowed = origin !== undefined && (origin === own || (CORS_ALLOWED_ORIGINS as readonly string[]).includes(origin));
   // The answer depends on Origin, so caches must key on it (Fetch standard #cors-protocol-and-http-caches).
   reply.header('vary', 'Origin');
@@ -81,7 +82,7 @@ export const REQUEST_INSPECTION: readonly EchoRoute[] = [
   ),
   endpoint(
     { path: '/ip', methods: READ_ONLY, group: 'request inspection', description: "The client's IP address.", teaches: 'The server sees where a request comes from.', samples: ['/ip'] },
-    (request, reply) => sendJson(reply, { origin: request.ip, raw: rawOf(request) }),
+    (request, reply) => sendJson(reply, { origin: realAddress(request), raw: rawOf(request) }),
   ),
   endpoint(
     { path: '/user-agent', methods: READ_ONLY, group: 'request inspection', description: 'The User-Agent header.', teaches: 'Clients say what they are.', samples: ['/user-agent'] },

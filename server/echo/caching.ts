@@ -8,6 +8,7 @@ import { HttpProblem } from '../http/problem';
 import { ALL_METHODS, READ_ONLY, endpoint, type EchoRoute } from './endpoint';
 import { COURSE_LIMITS, ECHO_LIMITS } from './limits';
 import { clientKey, count, getEcho, query, sendJson, statusProblem } from './reply';
+import { clientOf } from '../services/client-address';
 
 const PROXY_NAME = 'sandbox-proxy';
 /** Hop-by-hop headers a proxy does not forward (RFC 9110 §7.6.1), plus the ones it computes itself. */
@@ -79,15 +80,15 @@ async function proxy(request: FastifyRequest<{ Params: Record<string, string> }>
     const name = request.raw.rawHeaders[i]!;
     if (!HOP_BY_HOP.has(name.toLowerCase()) && !['via', 'forwarded', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host'].includes(name.toLowerCase())) headers[name] = request.raw.rawHeaders[i + 1]!;
   }
-  const client = request.ip;
+  const { address: client, proto } = clientOf(request);
   const priorFor = request.headers['x-forwarded-for'];
   // What a reverse proxy tells the server behind it (RFC 9110 §7.6.3 Via, RFC 7239 §4 Forwarded).
   Object.assign(headers, {
     host: request.headers.host ?? 'localhost',
     via: request.headers.via ? `${request.headers.via}, ${via}` : via,
-    forwarded: `for=${client.includes(':') ? `"[${client}]"` : client};proto=${request.protocol};host=${request.headers.host ?? 'localhost'}`,
+    forwarded: `for=${client.includes(':') ? `"[${client}]"` : client};proto=${proto};host=${request.headers.host ?? 'localhost'}`,
     'x-forwarded-for': priorFor ? `${priorFor}, ${client}` : client,
-    'x-forwarded-proto': request.protocol,
+    'x-forwarded-proto': proto,
     'x-forwarded-host': request.headers.host ?? 'localhost',
   });
   const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;

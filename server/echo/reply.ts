@@ -6,6 +6,7 @@ import { HttpProblem } from '../http/problem';
 import { parseCookies } from '../services/cookies';
 import { SANDBOX_COOKIE } from '../services/sandboxes';
 import { bodyFields, headersObject, multiDict, reconstructRaw } from './request-echo';
+import { clientOf, publicOrigin, realAddress } from '../services/client-address';
 
 export function bodyOf(request: FastifyRequest): Buffer {
   return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -25,10 +26,14 @@ function isLoopbackOrOwn(hostname: string, localAddress: string): boolean {
  * arrived on, or a loopback name, with the port that answered; otherwise that address itself is used.
  */
 export function ownOrigin(request: FastifyRequest): string {
+  // Behind a proxy the operator trusts (TRUST_PROXY), the public origin it reports is this server's.
+  const client = clientOf(request);
+  const reported = client.forwarded ? publicOrigin(request) : undefined;
+  if (reported) return reported;
   const socket = request.raw.socket;
   const localAddress = (socket.localAddress ?? '127.0.0.1').replace(/^::ffff:(?=\d+\.)/, '');
   const localPort = String(socket.localPort ?? 80);
-  const scheme = request.protocol;
+  const scheme = client.proto;
   const host = request.headers.host;
   if (host !== undefined && URL.canParse(`${scheme}://${host}`)) {
     const url = new URL(`${scheme}://${host}`);
@@ -38,8 +43,9 @@ export function ownOrigin(request: FastifyRequest): string {
   return `${scheme}://${isIP(localAddress) === 6 ? `[${localAddress}]` : localAddress}:${localPort}`;
 }
 
+/** The URL the client asked for: the public scheme and host when a trusted proxy reports them. */
 function fullUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.headers.host ?? 'localhost'}${request.url}`;
+  return `${publicOrigin(request) ?? `${request.protocol}://localhost`}${request.url}`;
 }
 
 export function rawOf(request: FastifyRequest): string {
@@ -62,7 +68,7 @@ export function echoOf(request: FastifyRequest) {
     ...bodyFields(request.headers['content-type'], bodyOf(request)),
     headers: headersObject(request.raw.rawHeaders),
     method: request.method,
-    origin: request.ip,
+    origin: realAddress(request),
     url: fullUrl(request),
     raw: rawOf(request),
   };
@@ -99,7 +105,7 @@ export function waitOrAbort(ms: number, request: FastifyRequest): Promise<boolea
 
 /** Who is asking: the learner's sandbox cookie when there is one (everyone reaches the echo from the same address in class), else the address. */
 export function clientKey(request: FastifyRequest): string {
-  return parseCookies(request.headers.cookie)[SANDBOX_COOKIE] ?? request.headers['x-sandbox']?.toString() ?? request.ip;
+  return parseCookies(request.headers.cookie)[SANDBOX_COOKIE] ?? request.headers['x-sandbox']?.toString() ?? realAddress(request);
 }
 
 /** A problem that is just its status (a gateway's or a rate limit's own): RFC 9457 §4.2.1 lets "about:blank" stand for that. */

@@ -10,7 +10,9 @@
 // that goes on opening sockets past that small allowance has them closed as soon as they open: answering
 // each one would itself cost a socket.
 import type { Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
+import { addressKey, clientOf } from '../services/client-address';
 import { HttpProblem } from './problem';
 
 /** Sockets past the ceiling that are kept just long enough to answer 503; more are closed at once. */
@@ -65,10 +67,29 @@ export function connectionLimitProblem(max: number): HttpProblem {
   );
 }
 
-/** Applies the ceiling to the app's server; register before any other hook, so refused requests do no work. */
+/** The same ceiling for a client behind a trusted proxy; the proxy's connection stays open for others. */
+export function proxiedLimitProblem(max: number): HttpProblem {
+  return new HttpProblem(
+    'capacity-reached',
+    `Your network address already has ${max} requests in progress on this sandbox (live event streams count for as long as they are open), the most it serves one address (a classroom behind one router shares it). Close tabs you no longer need, or wait ${CONNECTION_LIMIT_RETRY_AFTER_S} s (the Retry-After header says so too) and try again; an operator can raise MAX_CONNECTIONS_PER_CLIENT.`,
+    { headers: { 'retry-after': String(CONNECTION_LIMIT_RETRY_AFTER_S) }, extra: { limit: max } },
+  );
+}
+
+/**
+ * Applies the ceiling to the app's server; register before any other hook, so refused requests do no work.
+ *
+ * Behind a trusted proxy (TRUST_PROXY) the sockets are the proxy's, shared by every client: they are not
+ * counted. There the ceiling counts each real client's requests in progress instead (an event stream is
+ * one for as long as it is open), which is what a socket of its own would have held.
+ */
 export function limitConnectionsPerClient(app: FastifyInstance, max: number): ConnectionCounter {
   const counter = new ConnectionCounter(max);
-  app.server.on('connection', (socket: Socket) => {
+  const fromProxy = (socket: Socket) => app.proxyTrust.enabled && app.proxyTrust.trusts(socket.remoteAddress ?? '', 0);
+  // Over TLS the request's socket is the TLS one: count that, once the handshake is done.
+  const event = app.server instanceof TlsServer ? 'secureConnection' : 'connection';
+  app.server.on(event, (socket: Socket) => {
+    if (fromProxy(socket)) return;
     const verdict = counter.admit(socket);
     if (verdict === 'close') {
       socket.destroy();
@@ -81,8 +102,35 @@ export function limitConnectionsPerClient(app: FastifyInstance, max: number): Co
       }
     }
   });
-  app.addHook('onRequest', async (request) => {
-    if (counter.isOverLimit(request.raw.socket)) throw connectionLimitProblem(max);
+  const inProgress = new Map<string, number>();
+  app.addHook('onRequest', (request, reply, done) => {
+    const socket = request.raw.socket;
+    if (counter.isOverLimit(socket)) {
+      done(connectionLimitProblem(max));
+      return;
+    }
+    if (!fromProxy(socket)) {
+      done();
+      return;
+    }
+    const client = clientOf(request);
+    if (!client.forwarded) {
+      done();
+      return;
+    }
+    const key = addressKey(client.address);
+    const count = (inProgress.get(key) ?? 0) + 1;
+    if (count > max) {
+      done(proxiedLimitProblem(max));
+      return;
+    }
+    inProgress.set(key, count);
+    reply.raw.once('close', () => {
+      const left = (inProgress.get(key) ?? 1) - 1;
+      if (left <= 0) inProgress.delete(key);
+      else inProgress.set(key, left);
+    });
+    done();
   });
   return counter;
 }

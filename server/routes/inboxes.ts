@@ -48,6 +48,7 @@ import { RateLimiter } from '../services/rate-limits';
 import { thirdPartyHeaderProblem, withoutAppCookies } from '../http/third-party-content';
 import { ownedInbox } from './keyed';
 import { declareResource, NoContent, problemResponses } from './api/collection';
+import { realAddress } from '../services/client-address';
 
 /** Reads a request body, refusing more than `limit` bytes (413, and the connection closes). */
 function readBody(raw: IncomingMessage, limit: number): Promise<Buffer> {
@@ -113,7 +114,8 @@ const captureRoutes: FastifyPluginAsync = async (app) => {
       // visitor's session and sandbox) are never theirs to read.
       rawHeaders: withoutAppCookies(raw.rawHeaders),
       body,
-      remoteAddress: raw.socket.remoteAddress ?? '',
+      // The sender as resolved behind trusted proxies (TRUST_PROXY), not the proxy.
+      remoteAddress: realAddress(request),
       remotePort: raw.socket.remotePort ?? 0,
       receivedAt: new Date(),
     });

@@ -15,6 +15,7 @@ import type { UserRecord } from '../store/types';
 import { DEMO_USERS } from '../store/seed';
 import type { User } from '../protocol/api-types';
 import { parseCookies, serializeCookie } from './cookies';
+import { isHttps, publicOrigin } from './client-address';
 import type { RequestSandbox } from './sandboxes';
 
 export const SESSION_COOKIE = 'sid';
@@ -74,13 +75,23 @@ export function checkSameOrigin(request: FastifyRequest, action = 'change'): voi
   if (SAFE_METHODS.has(request.method)) return;
   const origin = request.headers.origin;
   if (origin === undefined) return;
-  let originHost: string | undefined;
+  // The origin the learner's browser is on, as seen through trusted proxies (an https site behind a
+  // TLS-terminating proxy is https://…, though this server hears http). RFC 6454 §5 compares scheme, host and port.
+  const own = publicOrigin(request);
+  let sent: URL | undefined;
   try {
-    originHost = new URL(origin).host;
+    sent = new URL(origin);
   } catch {
-    originHost = undefined;
+    sent = undefined;
   }
-  if (originHost !== undefined && originHost === request.headers.host) return;
+  if (sent !== undefined && own !== undefined && sent.origin === own) return;
+  if (sent !== undefined && own !== undefined && sent.host === new URL(own).host) {
+    throw new HttpProblem(
+      'forbidden',
+      `This ${action} came from ${sent.origin}, but this server was reached as ${own}: the scheme differs, so it was refused as a cross-site request (CSRF). If the site is served over HTTPS by a proxy in front of this server, the operator must name that proxy in TRUST_PROXY so the server knows the public scheme.`,
+      { extra: { rule: 'same-origin-for-cookie-auth' } },
+    );
+  }
   const withCookie = action === 'change' ? ' with your session cookie' : '';
   const instead = action === 'change' ? 'Send it from the sandbox itself, or authenticate with a bearer token instead of the cookie.' : 'Send it from the sandbox itself, or from curl (which sends no Origin).';
   throw new HttpProblem(
@@ -180,14 +191,14 @@ export class AuthService {
     const { secret, expiresAt } = this.#issue('s_', sandbox, userId, SESSION_TTL_MS);
     reply.header(
       'set-cookie',
-      serializeCookie(SESSION_COOKIE, secret, { maxAgeSeconds: SESSION_TTL_MS / 1000, httpOnly: true, sameSite: 'Lax' }),
+      serializeCookie(SESSION_COOKIE, secret, { maxAgeSeconds: SESSION_TTL_MS / 1000, httpOnly: true, sameSite: 'Lax', secure: isHttps(reply.request) }),
     );
     return expiresAt;
   }
 
   endSession(request: FastifyRequest, reply: FastifyReply): boolean {
     const secret = parseCookies(request.headers.cookie)[SESSION_COOKIE];
-    reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0 }));
+    reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: isHttps(request) }));
     return secret !== undefined && this.#forget(secretDigest(secret));
   }
 

@@ -9,6 +9,7 @@ import { seedData } from '../store/seed';
 import { COLLECTION_NAMES, type SandboxData, type SandboxStore } from '../store/types';
 import type { SandboxInfo } from '../protocol/api-types';
 import { parseCookies, serializeCookie } from './cookies';
+import { isHttps } from './client-address';
 
 export const SANDBOX_COOKIE = 'sandbox';
 export const SANDBOX_HEADER = 'x-sandbox';
@@ -94,7 +95,7 @@ export class SandboxService {
 
   /** Gives the browser its own sandbox when it has none yet. */
   issueCookie(request: FastifyRequest, reply: FastifyReply, id = SandboxService.newId()): string {
-    reply.header('set-cookie', serializeCookie(SANDBOX_COOKIE, id, { maxAgeSeconds: COOKIE_MAX_AGE }));
+    reply.header('set-cookie', serializeCookie(SANDBOX_COOKIE, id, { maxAgeSeconds: COOKIE_MAX_AGE, secure: isHttps(request) }));
     return id;
   }
 
