@@ -17,23 +17,12 @@ import type { User } from '../protocol/api-types';
 import { parseCookies, serializeCookie } from './cookies';
 import { isHttps, publicOrigin } from './client-address';
 import type { RequestSandbox } from './sandboxes';
+import { MemoryGrantStore, type AuthRecord, type Grant, type GrantStore } from '../store/grants';
 
 export const SESSION_COOKIE = 'sid';
 export const REALM = 'HTTP Sandbox';
 const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 const TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
-/** Ceiling on live sessions plus tokens; the oldest are dropped beyond it. */
-const MAX_CREDENTIALS = 50_000;
-
-export interface Grant {
-  sandboxId: string;
-  /** The sandbox's epoch when the grant was issued (see SandboxData.epoch). */
-  epoch: string;
-  userId: number;
-  expiresAt: number;
-}
-
-export type AuthRecord = { op: 'grant'; d: string; g: Grant } | { op: 'revoke'; d: string };
 
 /** The key a secret is kept under: its SHA-256 digest, never the secret itself. */
 export function secretDigest(secret: string): string {
@@ -48,6 +37,8 @@ export interface GrantTarget {
 
 export interface AuthOptions {
   now?: () => Date;
+  /** Where grants live: memory (the default) or Redis (redis-grants.ts). */
+  store?: GrantStore;
 }
 
 const LOGIN_HELP = `Log in with POST /api/session and the JSON body {"username": "${DEMO_USERS[0].username}", "password": "${DEMO_USERS[0].password}"} (a demo user), then send this request again: the browser sends the session cookie for you. From curl, get a token with POST /api/tokens and send it as Authorization: Bearer <token>.`;
@@ -102,64 +93,23 @@ export function checkSameOrigin(request: FastifyRequest, action = 'change'): voi
 }
 
 export class AuthService {
-  readonly #grants = new Map<string, Grant>();
+  readonly store: GrantStore;
   readonly #now: () => Date;
-  /** Increases whenever a session or token is issued or ended (for snapshots). */
-  changes = 0;
 
-  exportState(): [string, Grant][] {
-    const now = this.#now().getTime();
-    return [...this.#grants].filter(([, grant]) => grant.expiresAt > now);
-  }
-
-  importState(entries: [string, Grant][]): void {
-    for (const [digest, grant] of entries) {
-      // Grants saved before epochs existed (keyed by the secret itself) are not trusted: log in again.
-      if (typeof grant.epoch !== 'string' || digest.startsWith('s_') || digest.startsWith('t_')) continue;
-      this.#grants.set(digest, grant);
-    }
+  constructor(options: AuthOptions = {}) {
+    this.#now = options.now ?? (() => new Date());
+    this.store = options.store ?? new MemoryGrantStore(() => this.#now().getTime());
   }
 
   /** Ends every session and token of one user of one sandbox, except the one `keep` authenticated with. */
-  revokeUser(sandbox: GrantTarget, userId: number, keep?: FastifyRequest): number {
+  revokeUser(sandbox: GrantTarget, userId: number, keep?: FastifyRequest): Promise<number> {
     const kept = keep ? this.#presentedSecret(keep) : undefined;
-    const keptDigest = kept ? secretDigest(kept) : undefined;
-    let ended = 0;
-    for (const [digest, grant] of this.#grants) {
-      if (grant.sandboxId === sandbox.id && grant.userId === userId && digest !== keptDigest) {
-        this.#forget(digest);
-        ended += 1;
-      }
-    }
-    return ended;
+    return this.store.deleteWhere(sandbox.id, userId, kept ? secretDigest(kept) : undefined);
   }
 
   /** Ends every session and token issued in a sandbox (after a reset; its epoch already disowns them). */
-  revokeSandbox(sandboxId: string): number {
-    let ended = 0;
-    for (const [digest, grant] of this.#grants) {
-      if (grant.sandboxId === sandboxId) {
-        this.#forget(digest);
-        ended += 1;
-      }
-    }
-    return ended;
-  }
-
-  /** Receives every grant and revocation (persistence journals them before answering). */
-  onRecord: ((record: AuthRecord) => void) | undefined;
-
-  #forget(digest: string): boolean {
-    if (!this.#grants.delete(digest)) return false;
-    this.changes += 1;
-    this.onRecord?.({ op: 'revoke', d: digest });
-    return true;
-  }
-
-  /** Applies a journalled grant or revocation again (at start, after the snapshot). */
-  applyRecord(record: AuthRecord): void {
-    if (record.op === 'grant') this.#grants.set(record.d, record.g);
-    else this.#grants.delete(record.d);
+  revokeSandbox(sandboxId: string): Promise<number> {
+    return this.store.deleteWhere(sandboxId, undefined);
   }
 
   /** The secret this request presents: the bearer token, else the session cookie. */
@@ -168,27 +118,15 @@ export class AuthService {
     return match ? match[1] : parseCookies(request.headers.cookie)[SESSION_COOKIE];
   }
 
-  constructor(options: AuthOptions = {}) {
-    this.#now = options.now ?? (() => new Date());
-  }
-
-  #issue(prefix: string, sandbox: GrantTarget, userId: number, ttl: number): { secret: string; expiresAt: Date } {
+  async #issue(prefix: string, sandbox: GrantTarget, userId: number, ttl: number): Promise<{ secret: string; expiresAt: Date }> {
     const secret = `${prefix}${randomBytes(24).toString('base64url')}`;
     const expiresAt = this.#now().getTime() + ttl;
-    const digest = secretDigest(secret);
-    const grant = { sandboxId: sandbox.id, epoch: sandbox.data.epoch, userId, expiresAt };
-    this.#grants.set(digest, grant);
-    this.changes += 1;
-    this.onRecord?.({ op: 'grant', d: digest, g: grant });
-    while (this.#grants.size > MAX_CREDENTIALS) {
-      const oldest = this.#grants.keys().next().value as string;
-      this.#forget(oldest);
-    }
+    await this.store.put(secretDigest(secret), { sandboxId: sandbox.id, epoch: sandbox.data.epoch, userId, expiresAt });
     return { secret, expiresAt: new Date(expiresAt) };
   }
 
-  startSession(reply: FastifyReply, sandbox: GrantTarget, userId: number): Date {
-    const { secret, expiresAt } = this.#issue('s_', sandbox, userId, SESSION_TTL_MS);
+  async startSession(reply: FastifyReply, sandbox: GrantTarget, userId: number): Promise<Date> {
+    const { secret, expiresAt } = await this.#issue('s_', sandbox, userId, SESSION_TTL_MS);
     reply.header(
       'set-cookie',
       serializeCookie(SESSION_COOKIE, secret, { maxAgeSeconds: SESSION_TTL_MS / 1000, httpOnly: true, sameSite: 'Lax', secure: isHttps(reply.request) }),
@@ -196,29 +134,28 @@ export class AuthService {
     return expiresAt;
   }
 
-  endSession(request: FastifyRequest, reply: FastifyReply): boolean {
+  async endSession(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
     const secret = parseCookies(request.headers.cookie)[SESSION_COOKIE];
     reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: isHttps(request) }));
-    return secret !== undefined && this.#forget(secretDigest(secret));
+    return secret !== undefined && (await this.store.delete(secretDigest(secret)));
   }
 
-  issueToken(sandbox: GrantTarget, userId: number): { token: string; expiresAt: Date } {
-    const { secret, expiresAt } = this.#issue('t_', sandbox, userId, TOKEN_TTL_MS);
-    return { token: secret, expiresAt };
+  issueToken(sandbox: GrantTarget, userId: number): Promise<{ secret: string; expiresAt: Date }> {
+    return this.#issue('t_', sandbox, userId, TOKEN_TTL_MS);
   }
 
-  #lookup(secret: string, sandbox: RequestSandbox): UserRecord | undefined {
+  async #lookup(secret: string, sandbox: RequestSandbox): Promise<UserRecord | undefined> {
     const digest = secretDigest(secret);
-    const grant = this.#grants.get(digest);
+    const grant = await this.store.get(digest);
     if (!grant) return undefined;
     if (grant.expiresAt <= this.#now().getTime()) {
-      this.#forget(digest);
+      await this.store.delete(digest);
       return undefined;
     }
     if (grant.sandboxId !== sandbox.id) return undefined;
     if (grant.epoch !== sandbox.data.epoch) {
       // The sandbox was reset or evicted since: its users are other people now.
-      this.#forget(digest);
+      await this.store.delete(digest);
       return undefined;
     }
     return sandbox.data.users.get(grant.userId);
@@ -228,7 +165,7 @@ export class AuthService {
    * The signed-in user, or undefined. A bearer token that is unknown or expired is an error of its own
    * (RFC 6750 §3.1 invalid_token), so the client learns its token is the problem.
    */
-  currentUser(request: FastifyRequest, sandbox: RequestSandbox): UserRecord | undefined {
+  async currentUser(request: FastifyRequest, sandbox: RequestSandbox): Promise<UserRecord | undefined> {
     const authorization = request.headers.authorization;
     if (authorization) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
@@ -239,7 +176,7 @@ export class AuthService {
           { headers: { 'www-authenticate': `Bearer realm="${REALM}"` } },
         );
       }
-      const user = this.#lookup(match[1]!, sandbox);
+      const user = await this.#lookup(match[1]!, sandbox);
       if (!user) {
         throw new HttpProblem(
           'authentication-required',
@@ -251,14 +188,14 @@ export class AuthService {
     }
     const secret = parseCookies(request.headers.cookie)[SESSION_COOKIE];
     if (!secret) return undefined;
-    const user = this.#lookup(secret, sandbox);
+    const user = await this.#lookup(secret, sandbox);
     if (user) checkSameOrigin(request);
     return user;
   }
 
   /** The signed-in user, or a 401 that explains how to log in. `action` reads like "create a book". */
-  requireUser(request: FastifyRequest, sandbox: RequestSandbox, action: string): UserRecord {
-    const user = this.currentUser(request, sandbox);
+  async requireUser(request: FastifyRequest, sandbox: RequestSandbox, action: string): Promise<UserRecord> {
+    const user = await this.currentUser(request, sandbox);
     if (user) return user;
     const hadCookie = parseCookies(request.headers.cookie)[SESSION_COOKIE] !== undefined;
     throw new HttpProblem(
@@ -279,18 +216,21 @@ export default fp<AuthOptions>(
   async (app, options) => {
     const service = new AuthService(options);
     app.decorate('auth', service);
-    app.persistence.register({
-      name: 'sessions',
-      version: () => service.changes,
-      save: () => service.exportState(),
-      restore: (data) => service.importState(data as [string, Grant][]),
-      journal: {
-        attach: (write) => {
-          service.onRecord = write;
+    const store = service.store;
+    if (store instanceof MemoryGrantStore) {
+      app.persistence.register({
+        name: 'sessions',
+        version: () => store.changes,
+        save: () => store.exportState(),
+        restore: (data) => store.importState(data as [string, Grant][]),
+        journal: {
+          attach: (write) => {
+            store.onRecord = write;
+          },
+          apply: (record) => store.applyRecord(record as unknown as AuthRecord),
         },
-        apply: (record) => service.applyRecord(record as unknown as AuthRecord),
-      },
-    });
+      });
+    }
   },
   { name: 'auth', dependencies: ['persistence'] },
 );

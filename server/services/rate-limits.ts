@@ -13,9 +13,8 @@ import type { FastifyRequest } from 'fastify';
 import { HttpProblem } from '../http/problem';
 import { parseCookies } from './cookies';
 import { addressKey, realAddress } from './client-address';
+import { MemoryBucketStore, type BucketStore } from '../store/buckets';
 
-/** Ceiling on tracked clients per bucket; the least recently seen are forgotten beyond it. */
-const MAX_TRACKED = 50_000;
 /** Longest sandbox name kept as a client key. */
 const MAX_KEY_LENGTH = 64;
 
@@ -28,23 +27,19 @@ export interface BucketRule {
   what: string;
 }
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
-
 export class RateLimiter {
   readonly #rules = new Map<string, BucketRule>();
-  readonly #buckets = new Map<string, Map<string, Bucket>>();
   readonly #now: () => number;
 
-  constructor(now: () => number = () => Date.now()) {
+  constructor(
+    readonly store: BucketStore = new MemoryBucketStore(),
+    now: () => number = () => Date.now(),
+  ) {
     this.#now = now;
   }
 
   define(name: string, rule: BucketRule): void {
     this.#rules.set(name, rule);
-    this.#buckets.set(name, new Map());
   }
 
   /** The address a request counts against (see client-address.ts). */
@@ -65,18 +60,8 @@ export class RateLimiter {
     return sandbox ? `${address}|s:${sandbox.slice(0, MAX_KEY_LENGTH)}` : address;
   }
 
-  #refill(buckets: Map<string, Bucket>, key: string, perMinute: number, now: number): Bucket {
-    const bucket = buckets.get(key) ?? { tokens: perMinute, updatedAt: now };
-    bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.updatedAt) * (perMinute / 60_000));
-    bucket.updatedAt = now;
-    buckets.delete(key);
-    buckets.set(key, bucket);
-    if (buckets.size > MAX_TRACKED) buckets.delete(buckets.keys().next().value as string);
-    return bucket;
-  }
-
-  #refuse(rule: BucketRule, limit: number, who: string, bucket: Bucket): never {
-    const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / (limit / 60_000) / 1000));
+  #refuse(rule: BucketRule, limit: number, who: string, tokens: number): never {
+    const retryAfter = Math.max(1, Math.ceil((1 - tokens) / (limit / 60_000) / 1000));
     throw new HttpProblem(
       'too-many-requests',
       `Too many ${rule.what}: this server allows ${limit} a minute from ${who}. Wait ${retryAfter} s (the Retry-After header says so too), then try again.`,
@@ -88,28 +73,21 @@ export class RateLimiter {
    * Takes one token for this request's learner and address, or throws 429 with Retry-After. `key` replaces
    * the learner part (e.g. an account name for failed log-ins); the address is always part of it.
    */
-  take(name: string, request: FastifyRequest, key?: string): void {
+  async take(name: string, request: FastifyRequest, key?: string): Promise<void> {
     const rule = this.#rules.get(name);
-    const buckets = this.#buckets.get(name);
-    if (!rule || !buckets) throw new Error(`No rate limit bucket named ${name}`);
-    const now = this.#now();
+    if (!rule) throw new Error(`No rate limit bucket named ${name}`);
     const address = RateLimiter.addressOf(request);
     const learner = key === undefined ? RateLimiter.clientKey(request) : `${address}|k:${key}`;
-    const own = this.#refill(buckets, learner, rule.perMinute, now);
-    if (own.tokens < 1) this.#refuse(rule, rule.perMinute, key === undefined ? 'one learner' : 'one address for one account', own);
-    if (rule.perAddressPerMinute !== undefined && learner !== address) {
-      const shared = this.#refill(buckets, `@${address}`, rule.perAddressPerMinute, now);
-      if (shared.tokens < 1) this.#refuse(rule, rule.perAddressPerMinute, 'one network address (a whole classroom behind it included)', shared);
-      shared.tokens -= 1;
-    }
-    own.tokens -= 1;
+    const shared = rule.perAddressPerMinute !== undefined && learner !== address ? { key: `@${address}`, perMinute: rule.perAddressPerMinute } : undefined;
+    const result = await this.store.take(name, { key: learner, perMinute: rule.perMinute }, shared, this.#now());
+    if (result.refused === 'own') this.#refuse(rule, rule.perMinute, key === undefined ? 'one learner' : 'one address for one account', result.tokens);
+    if (result.refused === 'shared') this.#refuse(rule, shared!.perMinute, 'one network address (a whole classroom behind it included)', result.tokens);
   }
 
   /** Gives back a token taken with `take` (a log-in that succeeded was no failure). */
-  refund(name: string, request: FastifyRequest, key: string): void {
+  async refund(name: string, request: FastifyRequest, key: string): Promise<void> {
     const rule = this.#rules.get(name);
-    const bucket = this.#buckets.get(name)?.get(`${RateLimiter.addressOf(request)}|k:${key}`);
-    if (rule && bucket) bucket.tokens = Math.min(rule.perMinute, bucket.tokens + 1);
+    if (rule) await this.store.refund(name, { key: `${RateLimiter.addressOf(request)}|k:${key}`, perMinute: rule.perMinute }, this.#now());
   }
 }
 
@@ -126,16 +104,18 @@ declare module 'fastify' {
 export interface RateLimitOptions {
   buckets: Record<string, BucketRule>;
   now?: () => Date;
+  /** Where the buckets live: memory (the default) or Redis (redis-buckets.ts). */
+  store?: BucketStore;
 }
 
 export default fp<RateLimitOptions>(
   async (app, options) => {
-    const limiter = new RateLimiter(options.now ? () => options.now!().getTime() : undefined);
+    const limiter = new RateLimiter(options.store, options.now ? () => options.now!().getTime() : undefined);
     for (const [name, rule] of Object.entries(options.buckets)) limiter.define(name, rule);
     app.decorate('rateLimits', limiter);
     app.addHook('onRequest', async (request) => {
       const bucket = request.routeOptions.config.rateLimit;
-      if (bucket) limiter.take(bucket, request);
+      if (bucket) await limiter.take(bucket, request);
     });
   },
   { name: 'rate-limits' },

@@ -33,6 +33,8 @@ export interface RequestSandbox {
 
 export class SandboxService {
   readonly store: SandboxStore;
+  /** Each request opens its sandbox once (the auth hook and the handler share it). */
+  readonly #resolving = new WeakMap<FastifyRequest, Promise<RequestSandbox>>();
   readonly #resolved = new WeakMap<FastifyRequest, RequestSandbox>();
 
   constructor(readonly options: SandboxServiceOptions) {
@@ -66,9 +68,16 @@ export class SandboxService {
   }
 
   /** The sandbox this request works in (resolved once per request). */
-  forRequest(request: FastifyRequest): RequestSandbox {
-    const cached = this.#resolved.get(request);
-    if (cached) return cached;
+  forRequest(request: FastifyRequest): Promise<RequestSandbox> {
+    let resolving = this.#resolving.get(request);
+    if (!resolving) {
+      resolving = this.#resolve(request);
+      this.#resolving.set(request, resolving);
+    }
+    return resolving;
+  }
+
+  async #resolve(request: FastifyRequest): Promise<RequestSandbox> {
     const named = this.requested(request);
     const id = named?.id ?? DEMO_SANDBOX;
     if (!SANDBOX_ID.test(id)) {
@@ -77,7 +86,7 @@ export class SandboxService {
         `${named?.source ?? 'The request'} names the sandbox ${JSON.stringify(id.slice(0, 60))}, which is not a valid name. Use 1 to 40 lower-case letters, digits, - or _ (for example X-Sandbox: maya), or leave it out to use the shared demo sandbox.`,
       );
     }
-    const resolved = { id, shared: id === DEMO_SANDBOX, data: this.store.open(id) };
+    const resolved = { id, shared: id === DEMO_SANDBOX, data: await this.store.open(id) };
     this.#resolved.set(request, resolved);
     return resolved;
   }
@@ -87,9 +96,12 @@ export class SandboxService {
     return this.#resolved.get(request);
   }
 
-  info(sandbox: RequestSandbox): SandboxInfo {
+  async info(sandbox: RequestSandbox): Promise<SandboxInfo> {
     const counts: Record<string, number> = {};
-    for (const name of COLLECTION_NAMES) counts[name] = sandbox.data[name].count();
+    const found = await Promise.all(COLLECTION_NAMES.map((name) => sandbox.data[name].count()));
+    COLLECTION_NAMES.forEach((name, index) => {
+      counts[name] = found[index]!;
+    });
     return { id: sandbox.id, shared: sandbox.shared, counts, limits: { itemsPerCollection: this.options.itemLimit } };
   }
 

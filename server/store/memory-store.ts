@@ -112,13 +112,13 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
     return this.#items;
   }
 
-  list(): readonly T[] {
+  async list(): Promise<readonly T[]> {
     const items = [...this.#items.values()];
     if (traceClock() !== undefined) traceStep({ stage: 'store', title: `Read all ${items.length} ${this.name}`, outcome: 'info', facts: { collection: this.name, items: items.length } });
     return items;
   }
 
-  get(id: number): T | undefined {
+  async get(id: number): Promise<T | undefined> {
     const item = this.#items.get(id);
     if (traceClock() !== undefined) {
       traceStep({
@@ -131,7 +131,7 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
     return item;
   }
 
-  insert(fields: Fields<T>): T {
+  async insert(fields: Fields<T>): Promise<T> {
     if (this.#items.size >= this.limit) throw new CollectionFullError(this.name, this.limit);
     const stamp = this.now().toISOString();
     const item = Object.freeze({ id: this.#nextId++, ...fields, createdAt: stamp, updatedAt: stamp }) as T;
@@ -141,7 +141,7 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
     return item;
   }
 
-  replace(id: number, fields: Fields<T>): T | undefined {
+  async replace(id: number, fields: Fields<T>): Promise<T | undefined> {
     const existing = this.#items.get(id);
     if (!existing) return undefined;
     const item = Object.freeze({
@@ -156,7 +156,7 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
     return item;
   }
 
-  remove(id: number): T | undefined {
+  async remove(id: number): Promise<T | undefined> {
     const existing = this.#items.get(id);
     if (existing) {
       this.#writable().delete(id);
@@ -166,7 +166,7 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
     return existing;
   }
 
-  count(): number {
+  async count(): Promise<number> {
     return this.#items.size;
   }
 
@@ -249,7 +249,11 @@ export class MemorySandboxStore implements SandboxStore {
     }
   }
 
-  open(id: string): SandboxData {
+  async open(id: string): Promise<SandboxData> {
+    return this.#open(id);
+  }
+
+  #open(id: string): SandboxData {
     const nowMs = this.#now().getTime();
     let held = this.#sandboxes.get(id);
     if (held) {
@@ -268,15 +272,15 @@ export class MemorySandboxStore implements SandboxStore {
     return held.data;
   }
 
-  has(id: string): boolean {
+  async has(id: string): Promise<boolean> {
     return this.#sandboxes.has(id);
   }
 
-  reset(id: string): SandboxData {
+  async reset(id: string): Promise<SandboxData> {
     this.#sandboxes.delete(id);
     this.#passing.delete(id);
     this.changes += 1;
-    return this.open(id);
+    return this.#open(id);
   }
 
   /** Applies a journalled change again (at start, after the snapshot). */
@@ -324,7 +328,7 @@ export class MemorySandboxStore implements SandboxStore {
     }
   }
 
-  size(): number {
+  async size(): Promise<number> {
     return this.#sandboxes.size;
   }
 }

@@ -1,5 +1,7 @@
-// Storage behind a small interface: the in-memory store implements it now, and another store
-// (a file snapshot, a database) can plug in later without touching the routes.
+// Storage behind a small interface with two implementations: memory (the default, with an optional DATA_DIR
+// journal; memory-store.ts) and Redis when REDIS_URL is set (redis-store.ts), so several processes share
+// sandboxes. Every call is async because the Redis one is a round trip; tests/server/store/contract.test.ts
+// holds both to the same behaviour.
 import type { Book, Category, Comment, User } from '../protocol/api-types';
 
 export interface Entity {
@@ -18,16 +20,19 @@ export interface UserRecord extends User {
 
 export interface Collection<T extends Entity> {
   /** Every item, in id order. */
-  list(): readonly T[];
-  get(id: number): T | undefined;
-  /** Adds an item; throws CollectionFullError at the item limit. */
-  insert(fields: Fields<T>): T;
+  list(): Promise<readonly T[]>;
+  get(id: number): Promise<T | undefined>;
+  /** Adds an item; rejects with CollectionFullError at the item limit. */
+  insert(fields: Fields<T>): Promise<T>;
   /** Replaces an item's fields; undefined when there is no such item. */
-  replace(id: number, fields: Fields<T>): T | undefined;
+  replace(id: number, fields: Fields<T>): Promise<T | undefined>;
   /** Removes an item and returns it; undefined when there was none. */
-  remove(id: number): T | undefined;
-  count(): number;
-  /** Increases on every write: a cheap version for caches of what was computed from the collection. */
+  remove(id: number): Promise<T | undefined>;
+  count(): Promise<number>;
+  /**
+   * Changes on every write, and is never reused (not even after a reset): a cheap version for caches of what
+   * was computed from the collection. As of when the sandbox was opened, or this handle's own last write.
+   */
   readonly revision: number;
 }
 
@@ -49,13 +54,13 @@ export const COLLECTION_NAMES: readonly CollectionName[] = ['books', 'categories
 
 export interface SandboxStore {
   /** The sandbox with this id, created from the seed data when it does not exist yet. */
-  open(id: string): SandboxData;
+  open(id: string): Promise<SandboxData>;
   /** Whether a sandbox with this id exists now. */
-  has(id: string): boolean;
-  /** Throws the sandbox's changes away: it holds the seed data again. */
-  reset(id: string): SandboxData;
+  has(id: string): Promise<boolean>;
+  /** Throws the sandbox's changes away: it holds the seed data again, under a new epoch. */
+  reset(id: string): Promise<SandboxData>;
   /** Number of sandboxes held. */
-  size(): number;
+  size(): Promise<number>;
 }
 
 /** Thrown when a sandbox collection is at its item limit (the API answers 507). */

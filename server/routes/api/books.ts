@@ -22,9 +22,9 @@ const BOOK = { root: 'book', item: 'book' };
 const BOOKS = { root: 'books', item: 'book' };
 const JSON_ONLY = ['application/json'] as const;
 
-function checkCategory(data: SandboxData, categoryId: number | null | undefined): void {
+async function checkCategory(data: SandboxData, categoryId: number | null | undefined): Promise<void> {
   if (categoryId === null || categoryId === undefined) return;
-  if (!data.categories.get(categoryId)) {
+  if (!(await data.categories.get(categoryId))) {
     throw new HttpProblem(
       'validation-failed',
       `\`categoryId\` ${categoryId} does not match any category in your sandbox. GET /api/categories lists them; use one of their ids, or null.`,
@@ -34,13 +34,13 @@ function checkCategory(data: SandboxData, categoryId: number | null | undefined)
 }
 
 /** Only a book's owner may change it (authorisation, 403), once we know who is asking (authentication, 401). */
-function checkOwner(book: Book, user: UserRecord, data: SandboxData, action: string): void {
+async function checkOwner(book: Book, user: UserRecord, data: SandboxData, action: string): Promise<void> {
   const rule = `Only a book's owner may ${action} it`;
   if (book.ownerId === user.id) {
     traceStep({ stage: 'authorization', title: `${rule}: book ${book.id} is yours`, outcome: 'pass', facts: { rule: 'only-owner-may-change', book: book.id, owner: user.username, you: user.username }, learn: { kind: 'status', id: '403' } });
     return;
   }
-  const owner = data.users.get(book.ownerId)?.username ?? `user ${book.ownerId}`;
+  const owner = (await data.users.get(book.ownerId))?.username ?? `user ${book.ownerId}`;
   traceStep({
     stage: 'authorization',
     title: `${rule}: book ${book.id} belongs to ${owner}, you are ${user.username}`,
@@ -77,9 +77,9 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { id, data } = app.sandboxes.forRequest(request);
+      const { id, data } = await app.sandboxes.forRequest(request);
       const query = request.query;
-      let items = data.books.list();
+      let items = await data.books.list();
       if (query.status) items = items.filter((book) => book.status === query.status);
       if (query.year !== undefined) items = items.filter((book) => book.year === query.year);
       if (query.author) {
@@ -88,12 +88,12 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
       }
       if (query.category) {
         const wanted = query.category.toLowerCase();
-        const category = data.categories.list().find((c) => String(c.id) === wanted || c.name.toLowerCase() === wanted);
+        const category = (await data.categories.list()).find((c) => String(c.id) === wanted || c.name.toLowerCase() === wanted);
         items = category ? items.filter((book) => book.categoryId === category.id) : [];
       }
       if (query.owner) {
         const wanted = query.owner.toLowerCase();
-        const owner = data.users.list().find((u) => String(u.id) === wanted || u.username === wanted);
+        const owner = (await data.users.list()).find((u) => String(u.id) === wanted || u.username === wanted);
         items = owner ? items.filter((book) => book.ownerId === owner.id) : [];
       }
       return sendList(request, reply, items, query, {
@@ -120,7 +120,7 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const sandbox = app.sandboxes.forRequest(request);
+      const sandbox = await app.sandboxes.forRequest(request);
       const user = loggedIn(request);
       const input = request.body;
       // A retry with the same Idempotency-Key gets the first answer again, not a second book.
@@ -132,8 +132,8 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
         reply.header('location', bookUrl(replayed.id));
         return sendRepresentation(request, reply, replayed, { names: BOOK, status: 201, etag: true, lastModified: replayed.updatedAt });
       }
-      checkCategory(sandbox.data, input.categoryId);
-      const book = sandbox.data.books.insert({
+      await checkCategory(sandbox.data, input.categoryId);
+      const book = await sandbox.data.books.insert({
         title: input.title,
         author: input.author,
         year: input.year,
@@ -160,8 +160,8 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { data } = app.sandboxes.forRequest(request);
-      const book = findOr404(data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
+      const { data } = await app.sandboxes.forRequest(request);
+      const book = findOr404(await data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
       return sendRepresentation(request, reply, book, { names: BOOK, etag: true, lastModified: book.updatedAt });
     },
   );
@@ -181,13 +181,13 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const sandbox = app.sandboxes.forRequest(request);
+      const sandbox = await app.sandboxes.forRequest(request);
       const user = loggedIn(request);
-      const book = findOr404(sandbox.data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
-      checkOwner(book, user, sandbox.data, 'replace');
+      const book = findOr404(await sandbox.data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
+      await checkOwner(book, user, sandbox.data, 'replace');
       checkWritePreconditions(request, book);
       const input = request.body;
-      checkCategory(sandbox.data, input.categoryId);
+      await checkCategory(sandbox.data, input.categoryId);
       const fields = {
         title: input.title,
         author: input.author,
@@ -197,7 +197,7 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
         ownerId: book.ownerId,
       };
       const unchanged = (Object.keys(fields) as (keyof typeof fields)[]).every((key) => fields[key] === book[key]);
-      const updated = unchanged ? book : sandbox.data.books.replace(book.id, fields)!;
+      const updated = unchanged ? book : (await sandbox.data.books.replace(book.id, fields))!;
       return sendRepresentation(request, reply, updated, { names: BOOK, etag: true, lastModified: updated.updatedAt });
     },
   );
@@ -218,17 +218,17 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const sandbox = app.sandboxes.forRequest(request);
+      const sandbox = await app.sandboxes.forRequest(request);
       const user = loggedIn(request);
-      const book = findOr404(sandbox.data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
-      checkOwner(book, user, sandbox.data, 'change');
+      const book = findOr404(await sandbox.data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
+      await checkOwner(book, user, sandbox.data, 'change');
       checkWritePreconditions(request, book);
       const patch = request.body;
-      checkCategory(sandbox.data, patch.categoryId);
+      await checkCategory(sandbox.data, patch.categoryId);
       const { id: _id, createdAt: _c, updatedAt: _u, ...current } = book;
       const fields = { ...current, ...patch };
       const changed = (Object.keys(patch) as (keyof typeof patch)[]).some((key) => patch[key] !== book[key]);
-      const updated = changed ? sandbox.data.books.replace(book.id, fields)! : book;
+      const updated = changed ? (await sandbox.data.books.replace(book.id, fields))! : book;
       return sendRepresentation(request, reply, updated, { names: BOOK, etag: true, lastModified: updated.updatedAt });
     },
   );
@@ -247,15 +247,15 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const sandbox = app.sandboxes.forRequest(request);
+      const sandbox = await app.sandboxes.forRequest(request);
       const user = loggedIn(request);
-      const book = findOr404(sandbox.data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
-      checkOwner(book, user, sandbox.data, 'delete');
+      const book = findOr404(await sandbox.data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
+      await checkOwner(book, user, sandbox.data, 'delete');
       checkWritePreconditions(request, book);
-      for (const comment of sandbox.data.comments.list()) {
-        if (comment.bookId === book.id) sandbox.data.comments.remove(comment.id);
+      for (const comment of await sandbox.data.comments.list()) {
+        if (comment.bookId === book.id) await sandbox.data.comments.remove(comment.id);
       }
-      sandbox.data.books.remove(book.id);
+      await sandbox.data.books.remove(book.id);
       return reply.code(204).send();
     },
   );

@@ -20,8 +20,8 @@ const CATEGORY = { root: 'category', item: 'category' };
 const CATEGORIES = { root: 'categories', item: 'category' };
 const JSON_ONLY = ['application/json'] as const;
 
-function checkUniqueName(data: SandboxData, name: string, exceptId?: number): void {
-  const clash = data.categories.list().find((c) => c.name.toLowerCase() === name.toLowerCase() && c.id !== exceptId);
+async function checkUniqueName(data: SandboxData, name: string, exceptId?: number): Promise<void> {
+  const clash = (await data.categories.list()).find((c) => c.name.toLowerCase() === name.toLowerCase() && c.id !== exceptId);
   if (clash) {
     throw new HttpProblem(
       'conflict',
@@ -48,8 +48,8 @@ const categories: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { data } = app.sandboxes.forRequest(request);
-      return sendList(request, reply, data.categories.list(), request.query, {
+      const { data } = await app.sandboxes.forRequest(request);
+      return sendList(request, reply, await data.categories.list(), request.query, {
         names: CATEGORIES,
         searchFields: ['name', 'description'],
         sortable: ['id', 'name', 'createdAt', 'updatedAt'],
@@ -71,10 +71,10 @@ const categories: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const sandbox = app.sandboxes.forRequest(request);
+      const sandbox = await app.sandboxes.forRequest(request);
 
-      checkUniqueName(sandbox.data, request.body.name);
-      const category = sandbox.data.categories.insert({
+      await checkUniqueName(sandbox.data, request.body.name);
+      const category = await sandbox.data.categories.insert({
         name: request.body.name,
         description: request.body.description ?? '',
       });
@@ -87,8 +87,8 @@ const categories: FastifyPluginAsyncTypebox = async (app) => {
     '/categories/:id',
     { schema: { tags: ['categories'], summary: 'Get one category', ...itemSchema, response: { 200: CategorySchema, ...problemResponses } } },
     async (request, reply) => {
-      const { data } = app.sandboxes.forRequest(request);
-      const category = findOr404(data.categories.get(request.params.id), 'Category', request.params.id, '/api/categories');
+      const { data } = await app.sandboxes.forRequest(request);
+      const category = findOr404(await data.categories.get(request.params.id), 'Category', request.params.id, '/api/categories');
       return sendRepresentation(request, reply, category, { names: CATEGORY, etag: true, lastModified: category.updatedAt });
     },
   );
@@ -100,14 +100,14 @@ const categories: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['categories'], summary: 'Replace a category (logged in)', ...itemSchema, body: CategoryInputSchema, response: { 200: CategorySchema, ...problemResponses } },
     },
     async (request, reply) => {
-      const sandbox = app.sandboxes.forRequest(request);
+      const sandbox = await app.sandboxes.forRequest(request);
 
-      const category = findOr404(sandbox.data.categories.get(request.params.id), 'Category', request.params.id, '/api/categories');
+      const category = findOr404(await sandbox.data.categories.get(request.params.id), 'Category', request.params.id, '/api/categories');
       checkWritePreconditions(request, category);
-      checkUniqueName(sandbox.data, request.body.name, category.id);
+      await checkUniqueName(sandbox.data, request.body.name, category.id);
       const fields = { name: request.body.name, description: request.body.description ?? '' };
       const same = fields.name === category.name && fields.description === category.description;
-      const updated = same ? category : sandbox.data.categories.replace(category.id, fields)!;
+      const updated = same ? category : (await sandbox.data.categories.replace(category.id, fields))!;
       return sendRepresentation(request, reply, updated, { names: CATEGORY, etag: true, lastModified: updated.updatedAt });
     },
   );
@@ -119,17 +119,17 @@ const categories: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['categories'], summary: 'Change a category (logged in)', ...itemSchema, consumes: [...JSON_MEDIA_TYPES], body: CategoryPatchSchema, response: { 200: CategorySchema, ...problemResponses } },
     },
     async (request, reply) => {
-      const sandbox = app.sandboxes.forRequest(request);
+      const sandbox = await app.sandboxes.forRequest(request);
 
-      const category = findOr404(sandbox.data.categories.get(request.params.id), 'Category', request.params.id, '/api/categories');
+      const category = findOr404(await sandbox.data.categories.get(request.params.id), 'Category', request.params.id, '/api/categories');
       checkWritePreconditions(request, category);
-      if (request.body.name !== undefined) checkUniqueName(sandbox.data, request.body.name, category.id);
+      if (request.body.name !== undefined) await checkUniqueName(sandbox.data, request.body.name, category.id);
       const fields = {
         name: request.body.name ?? category.name,
         description: request.body.description ?? category.description,
       };
       const same = fields.name === category.name && fields.description === category.description;
-      const updated = same ? category : sandbox.data.categories.replace(category.id, fields)!;
+      const updated = same ? category : (await sandbox.data.categories.replace(category.id, fields))!;
       return sendRepresentation(request, reply, updated, { names: CATEGORY, etag: true, lastModified: updated.updatedAt });
     },
   );
@@ -141,18 +141,18 @@ const categories: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['categories'], summary: 'Delete an unused category (logged in)', ...itemSchema, response: { 204: NoContent, ...problemResponses } },
     },
     async (request, reply) => {
-      const sandbox = app.sandboxes.forRequest(request);
+      const sandbox = await app.sandboxes.forRequest(request);
 
-      const category = findOr404(sandbox.data.categories.get(request.params.id), 'Category', request.params.id, '/api/categories');
+      const category = findOr404(await sandbox.data.categories.get(request.params.id), 'Category', request.params.id, '/api/categories');
       checkWritePreconditions(request, category);
-      const inUse = sandbox.data.books.list().filter((book) => book.categoryId === category.id).length;
+      const inUse = (await sandbox.data.books.list()).filter((book) => book.categoryId === category.id).length;
       if (inUse > 0) {
         throw new HttpProblem(
           'conflict',
           `Category "${category.name}" still has ${inUse} book(s). Move them to another category first (PATCH /api/books/<id> with {"categoryId": null}), then delete it. See GET /api/books?category=${category.id}.`,
         );
       }
-      sandbox.data.categories.remove(category.id);
+      await sandbox.data.categories.remove(category.id);
       return reply.code(204).send();
     },
   );

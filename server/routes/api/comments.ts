@@ -54,9 +54,9 @@ const comments: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { data } = app.sandboxes.forRequest(request);
-      const book = findOr404(data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
-      const items = data.comments.list().filter((c) => c.bookId === book.id);
+      const { data } = await app.sandboxes.forRequest(request);
+      const book = findOr404(await data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
+      const items = (await data.comments.list()).filter((c) => c.bookId === book.id);
       return sendList(request, reply, items, request.query, LIST_OPTIONS);
     },
   );
@@ -76,10 +76,10 @@ const comments: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const sandbox = app.sandboxes.forRequest(request);
+      const sandbox = await app.sandboxes.forRequest(request);
       const user = loggedIn(request);
-      const book = findOr404(sandbox.data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
-      const comment = sandbox.data.comments.insert({ bookId: book.id, authorId: user.id, body: request.body.body });
+      const book = findOr404(await sandbox.data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
+      const comment = await sandbox.data.comments.insert({ bookId: book.id, authorId: user.id, body: request.body.body });
       reply.header('location', `/api/comments/${comment.id}`);
       return sendRepresentation(request, reply, comment, { names: COMMENT, status: 201, etag: true, lastModified: comment.updatedAt });
     },
@@ -96,12 +96,12 @@ const comments: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { data } = app.sandboxes.forRequest(request);
+      const { data } = await app.sandboxes.forRequest(request);
       const { book, author } = request.query;
-      let items = data.comments.list();
+      let items = await data.comments.list();
       if (book !== undefined) items = items.filter((c) => c.bookId === book);
       if (author) {
-        const user = data.users.list().find((u) => u.username === author.toLowerCase() || String(u.id) === author);
+        const user = (await data.users.list()).find((u) => u.username === author.toLowerCase() || String(u.id) === author);
         items = user ? items.filter((c) => c.authorId === user.id) : [];
       }
       return sendList(request, reply, items, request.query, LIST_OPTIONS);
@@ -112,8 +112,8 @@ const comments: FastifyPluginAsyncTypebox = async (app) => {
     '/comments/:id',
     { schema: { tags: ['comments'], summary: 'Get one comment', ...itemSchema, response: { 200: CommentSchema, ...problemResponses } } },
     async (request, reply) => {
-      const { data } = app.sandboxes.forRequest(request);
-      const comment = findOr404(data.comments.get(request.params.id), 'Comment', request.params.id, '/api/comments');
+      const { data } = await app.sandboxes.forRequest(request);
+      const comment = findOr404(await data.comments.get(request.params.id), 'Comment', request.params.id, '/api/comments');
       return sendRepresentation(request, reply, comment, { names: COMMENT, etag: true, lastModified: comment.updatedAt });
     },
   );
@@ -131,15 +131,15 @@ const comments: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CommentSchema, ...problemResponses },
       },
       handler: async (request, reply) => {
-        const sandbox = app.sandboxes.forRequest(request);
+        const sandbox = await app.sandboxes.forRequest(request);
         const user = loggedIn(request);
-        const comment = findOr404(sandbox.data.comments.get(request.params.id), 'Comment', request.params.id, '/api/comments');
+        const comment = findOr404(await sandbox.data.comments.get(request.params.id), 'Comment', request.params.id, '/api/comments');
         checkAuthor(comment, user, 'edit');
         checkWritePreconditions(request, comment);
         const updated =
           request.body.body === comment.body
             ? comment
-            : sandbox.data.comments.replace(comment.id, { bookId: comment.bookId, authorId: comment.authorId, body: request.body.body })!;
+            : (await sandbox.data.comments.replace(comment.id, { bookId: comment.bookId, authorId: comment.authorId, body: request.body.body }))!;
         return sendRepresentation(request, reply, updated, { names: COMMENT, etag: true, lastModified: updated.updatedAt });
       },
     });
@@ -149,12 +149,12 @@ const comments: FastifyPluginAsyncTypebox = async (app) => {
     '/comments/:id',
     { config: { login: 'delete a comment' }, schema: { tags: ['comments'], summary: 'Delete a comment (author only)', ...itemSchema, response: { 204: NoContent, ...problemResponses } } },
     async (request, reply) => {
-      const sandbox = app.sandboxes.forRequest(request);
+      const sandbox = await app.sandboxes.forRequest(request);
       const user = loggedIn(request);
-      const comment = findOr404(sandbox.data.comments.get(request.params.id), 'Comment', request.params.id, '/api/comments');
+      const comment = findOr404(await sandbox.data.comments.get(request.params.id), 'Comment', request.params.id, '/api/comments');
       checkAuthor(comment, user, 'delete');
       checkWritePreconditions(request, comment);
-      sandbox.data.comments.remove(comment.id);
+      await sandbox.data.comments.remove(comment.id);
       return reply.code(204).send();
     },
   );

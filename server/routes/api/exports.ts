@@ -37,8 +37,8 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const sandbox = app.sandboxes.forRequest(request);
-      const book = findOr404(sandbox.data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
+      const sandbox = await app.sandboxes.forRequest(request);
+      const book = findOr404(await sandbox.data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
       const job = app.exportJobs.start(sandbox.id, book);
       const url = jobUrl(book.id, job.id);
       traceStep({
@@ -70,7 +70,7 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const sandbox = app.sandboxes.forRequest(request);
+      const sandbox = await app.sandboxes.forRequest(request);
       const job = findJob(sandbox.id, request.params.id, request.params.jobId);
       const url = jobUrl(job.bookId, job.id);
       const body = app.exportJobs.describe(job, url);
@@ -93,7 +93,7 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const sandbox = app.sandboxes.forRequest(request);
+      const sandbox = await app.sandboxes.forRequest(request);
       const job = findJob(sandbox.id, request.params.id, request.params.jobId);
       if (!app.exportJobs.isDone(job)) {
         throw notFound(`The result of export ${job.id}`, `The export is still running. Poll ${jobUrl(job.bookId, job.id)} until it answers 303.`);

@@ -33,7 +33,7 @@ const toyApi: FastifyPluginAsync = async (app) => {
   // so a learner who is not logged in hears that first.
   app.addHook('preValidation', async (request) => {
     const action = request.routeOptions.config.login;
-    if (action) request.user = app.auth.requireUser(request, app.sandboxes.forRequest(request), action);
+    if (action) request.user = await app.auth.requireUser(request, await app.sandboxes.forRequest(request), action);
   });
   // /api/books/ and /api/books/1/ answer 308 to the path without the trailing slash.
   redirectTrailingSlashes(app);

@@ -12,7 +12,7 @@ const sandbox: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/sandbox',
     { schema: { tags: ['sandbox'], summary: 'Which sandbox am I in?', querystring: SandboxQuerySchema, response: { 200: SandboxInfoSchema, ...problemResponses } } },
-    async (request, reply) => reply.header('cache-control', 'no-store').send(app.sandboxes.info(app.sandboxes.forRequest(request))),
+    async (request, reply) => reply.header('cache-control', 'no-store').send(await app.sandboxes.info(await app.sandboxes.forRequest(request))),
   );
 
   // A learner asks for a private sandbox: 201, and a cookie that selects it from now on.
@@ -23,7 +23,7 @@ const sandbox: FastifyPluginAsyncTypebox = async (app) => {
       // Another site may not swap a learner's sandbox from under them (login CSRF by sandbox).
       checkSameOrigin(request, 'request for a new sandbox');
       const id = app.sandboxes.issueCookie(request, reply, SandboxService.newId());
-      const info = app.sandboxes.info({ id, shared: false, data: app.sandboxes.store.open(id) });
+      const info = await app.sandboxes.info({ id, shared: false, data: await app.sandboxes.store.open(id) });
       return reply.code(201).header('location', '/api/sandbox').header('x-sandbox', id).send(info);
     },
   );
@@ -35,11 +35,11 @@ const sandbox: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       // A reset throws away a learner's work: never on another site's say-so.
       checkSameOrigin(request, 'reset');
-      const current = app.sandboxes.forRequest(request);
-      const data = app.sandboxes.store.reset(current.id);
+      const current = await app.sandboxes.forRequest(request);
+      const data = await app.sandboxes.store.reset(current.id);
       // The reset sandbox has a new epoch, so its old credentials are dead already; forget them now.
-      app.auth.revokeSandbox(current.id);
-      return reply.header('cache-control', 'no-store').send(app.sandboxes.info({ ...current, data }));
+      await app.auth.revokeSandbox(current.id);
+      return reply.header('cache-control', 'no-store').send(await app.sandboxes.info({ ...current, data }));
     },
   );
 };

@@ -26,12 +26,12 @@ async function checkCredentials(
   // A guess costs a token before the password is checked (so parallel guesses cannot all slip through);
   // a right password gives it back.
   const account = `${sandbox.id}/${username}`;
-  request.server.rateLimits.take(LOGIN_FAILURE_BUCKET, request, account);
-  const user = sandbox.data.users.list().find((u) => u.username === username);
+  await request.server.rateLimits.take(LOGIN_FAILURE_BUCKET, request, account);
+  const user = (await sandbox.data.users.list()).find((u) => u.username === username);
   // Verify against a hash even for unknown users, so timing does not reveal which usernames exist.
   const ok = await verifyPassword(credentials.password, user?.passwordHash ?? DUMMY_HASH);
   if (user && ok) {
-    request.server.rateLimits.refund(LOGIN_FAILURE_BUCKET, request, account);
+    await request.server.rateLimits.refund(LOGIN_FAILURE_BUCKET, request, account);
     return user;
   }
   throw new HttpProblem(
@@ -47,9 +47,9 @@ const session: FastifyPluginAsyncTypebox = async (app) => {
   declareResource(app, '/session', ['GET', 'POST', 'DELETE']);
   declareResource(app, '/tokens', ['POST']);
 
-  const whoAmI = (request: FastifyRequest) => {
-    const sandbox = app.sandboxes.forRequest(request);
-    return { sandbox, user: app.auth.currentUser(request, sandbox) };
+  const whoAmI = async (request: FastifyRequest) => {
+    const sandbox = await app.sandboxes.forRequest(request);
+    return { sandbox, user: await app.auth.currentUser(request, sandbox) };
   };
 
   // A learner logs in: 201 and a Set-Cookie (HttpOnly, SameSite=Lax) that the browser sends back.
@@ -60,9 +60,9 @@ const session: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['users'], summary: 'Log in (sets a session cookie)', querystring: SandboxQuerySchema, body: CredentialsSchema, response: { 201: SessionSchema, ...problemResponses } },
     },
     async (request, reply) => {
-      const sandbox = app.sandboxes.forRequest(request);
+      const sandbox = await app.sandboxes.forRequest(request);
       const user = await checkCredentials(request, sandbox, request.body);
-      const expiresAt = app.auth.startSession(reply, sandbox, user.id);
+      const expiresAt = await app.auth.startSession(reply, sandbox, user.id);
       reply.header('cache-control', 'no-store').header('location', '/api/session');
       return reply.code(201).send({ user: publicUser(user), expiresAt: expiresAt.toISOString() });
     },
@@ -73,8 +73,8 @@ const session: FastifyPluginAsyncTypebox = async (app) => {
     '/session',
     { schema: { tags: ['users'], summary: 'Who am I?', querystring: SandboxQuerySchema, response: { 200: Type.Object({ user: SessionSchema.properties.user }), ...problemResponses } } },
     async (request, reply) => {
-      const { user, sandbox } = whoAmI(request);
-      if (!user) app.auth.requireUser(request, sandbox, 'see who you are');
+      const { user, sandbox } = await whoAmI(request);
+      if (!user) await app.auth.requireUser(request, sandbox, 'see who you are');
       return reply.header('cache-control', 'no-store').send({ user: publicUser(user!) });
     },
   );
@@ -84,7 +84,7 @@ const session: FastifyPluginAsyncTypebox = async (app) => {
     '/session',
     { schema: { tags: ['users'], summary: 'Log out', querystring: SandboxQuerySchema, response: { 204: NoContent, ...problemResponses } } },
     async (request, reply) => {
-      app.auth.endSession(request, reply);
+      await app.auth.endSession(request, reply);
       return reply.code(204).send();
     },
   );
@@ -97,9 +97,9 @@ const session: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['users'], summary: 'Get a bearer token', querystring: SandboxQuerySchema, body: CredentialsSchema, response: { 201: TokenSchema, ...problemResponses } },
     },
     async (request, reply) => {
-      const sandbox = app.sandboxes.forRequest(request);
+      const sandbox = await app.sandboxes.forRequest(request);
       const user = await checkCredentials(request, sandbox, request.body);
-      const { token, expiresAt } = app.auth.issueToken(sandbox, user.id);
+      const { secret: token, expiresAt } = await app.auth.issueToken(sandbox, user.id);
       // Tokens are secrets: no cache may keep them (RFC 6749 §5.1).
       reply.header('cache-control', 'no-store');
       return reply.code(201).send({ token, tokenType: 'Bearer' as const, expiresAt: expiresAt.toISOString() });

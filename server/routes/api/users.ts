@@ -39,8 +39,8 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
     '/users',
     { schema: { tags: ['users'], summary: 'List users', querystring: PagingQuerySchema, response: { 200: Type.Array(UserSchema), ...problemResponses } } },
     async (request, reply) => {
-      const { data } = app.sandboxes.forRequest(request);
-      return sendList(request, reply, data.users.list().map(publicUser), request.query, {
+      const { data } = await app.sandboxes.forRequest(request);
+      return sendList(request, reply, (await data.users.list()).map(publicUser), request.query, {
         names: USERS,
         searchFields: ['username', 'displayName'],
         sortable: ['id', 'username', 'displayName', 'createdAt'],
@@ -56,14 +56,14 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['users'], summary: 'Sign up (no login needed)', querystring: SandboxQuerySchema, body: UserInputSchema, response: { 201: UserSchema, ...problemResponses } },
     },
     async (request, reply) => {
-      const { data } = app.sandboxes.forRequest(request);
+      const { data } = await app.sandboxes.forRequest(request);
       const { username, password, displayName } = request.body;
-      const taken = data.users.list().find((u) => u.username === username);
+      const taken = (await data.users.list()).find((u) => u.username === username);
       if (taken) {
         throw new HttpProblem('conflict', `The username "${username}" is taken (/api/users/${taken.id}). Choose another one.`);
       }
       const passwordHash = await hashPassword(password);
-      const user = data.users.insert({ username, displayName: displayName ?? username, passwordHash });
+      const user = await data.users.insert({ username, displayName: displayName ?? username, passwordHash });
       reply.header('location', `/api/users/${user.id}`);
       const shown = publicUser(user);
       return sendRepresentation(request, reply, shown, { names: USER, status: 201, etag: true, lastModified: user.updatedAt });
@@ -74,8 +74,8 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
     '/users/:id',
     { schema: { tags: ['users'], summary: 'Get one user', ...itemSchema, response: { 200: UserSchema, ...problemResponses } } },
     async (request, reply) => {
-      const { data } = app.sandboxes.forRequest(request);
-      const user = findOr404(data.users.get(request.params.id), 'User', request.params.id, '/api/users');
+      const { data } = await app.sandboxes.forRequest(request);
+      const user = findOr404(await data.users.get(request.params.id), 'User', request.params.id, '/api/users');
       return sendRepresentation(request, reply, publicUser(user), { names: USER, etag: true, lastModified: user.updatedAt });
     },
   );
@@ -87,19 +87,19 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['users'], summary: 'Change your display name or password', ...itemSchema, consumes: [...JSON_MEDIA_TYPES], body: UserPatchSchema, response: { 200: UserSchema, ...problemResponses } },
     },
     async (request, reply) => {
-      const sandbox = app.sandboxes.forRequest(request);
+      const sandbox = await app.sandboxes.forRequest(request);
       const user = loggedIn(request);
-      const target = findOr404(sandbox.data.users.get(request.params.id), 'User', request.params.id, '/api/users');
+      const target = findOr404(await sandbox.data.users.get(request.params.id), 'User', request.params.id, '/api/users');
       checkSelf(target, user, 'change');
       checkWritePreconditions(request, publicUser(target));
       const { displayName, password } = request.body;
-      const updated = sandbox.data.users.replace(target.id, {
+      const updated = (await sandbox.data.users.replace(target.id, {
         username: target.username,
         displayName: displayName ?? target.displayName,
         passwordHash: password ? await hashPassword(password) : target.passwordHash,
-      })!;
+      }))!;
       // A new password ends every other session and token of this user (the one used for this change stays).
-      if (password) app.auth.revokeUser(sandbox, target.id, request);
+      if (password) await app.auth.revokeUser(sandbox, target.id, request);
       return sendRepresentation(request, reply, publicUser(updated), { names: USER, etag: true, lastModified: updated.updatedAt });
     },
   );
@@ -108,20 +108,20 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
     '/users/:id',
     { config: { login: 'delete an account' }, schema: { tags: ['users'], summary: 'Delete your account (when you own no books)', ...itemSchema, response: { 204: NoContent, ...problemResponses } } },
     async (request, reply) => {
-      const sandbox = app.sandboxes.forRequest(request);
+      const sandbox = await app.sandboxes.forRequest(request);
       const user = loggedIn(request);
-      const target = findOr404(sandbox.data.users.get(request.params.id), 'User', request.params.id, '/api/users');
+      const target = findOr404(await sandbox.data.users.get(request.params.id), 'User', request.params.id, '/api/users');
       checkSelf(target, user, 'delete');
       checkWritePreconditions(request, publicUser(target));
-      const owned = sandbox.data.books.list().filter((b) => b.ownerId === target.id).length;
+      const owned = (await sandbox.data.books.list()).filter((b) => b.ownerId === target.id).length;
       if (owned > 0) {
         throw new HttpProblem(
           'conflict',
           `You still own ${owned} book(s). Delete them first (GET /api/books?owner=${target.username} lists them), then delete your account.`,
         );
       }
-      sandbox.data.users.remove(target.id);
-      app.auth.revokeUser(sandbox, target.id);
+      await sandbox.data.users.remove(target.id);
+      await app.auth.revokeUser(sandbox, target.id);
       return reply.code(204).send();
     },
   );

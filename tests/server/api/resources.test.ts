@@ -89,7 +89,7 @@ describe('/api/users', () => {
     expect(response.status).toBe(201);
     expect(response.headers.location).toBe(`/api/users/${response.json.id}`);
     expect(response.text).not.toMatch(/password/i);
-    const stored = server.app.sandboxes.store.open('resources-tests').users.get(response.json.id)!;
+    const stored = (await (await server.app.sandboxes.store.open('resources-tests')).users.get(response.json.id))!;
     expect(stored.passwordHash).toMatch(/^scrypt\$16384\$8\$1\$[\w-]+\$[\w-]+$/);
     expect(stored.passwordHash).not.toContain('correct horse');
     const maya = await login(server, 'maya', 'correct horse', 'resources-tests');

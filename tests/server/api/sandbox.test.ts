@@ -82,11 +82,11 @@ describe('sandbox limits', () => {
     const small = await startServer({ sandboxMax: 3 });
     for (const name of ['one', 'two', 'three', 'four']) await call(small, `/api/books?sandbox=${name}`);
     const store = small.app.sandboxes.store;
-    expect(store.size()).toBe(3);
-    expect(store.has('one')).toBe(false);
-    expect(store.has('four')).toBe(true);
+    expect(await store.size()).toBe(3);
+    expect(await store.has('one')).toBe(false);
+    expect(await store.has('four')).toBe(true);
     await call(small, '/api/books');
-    expect(store.has('demo')).toBe(true);
+    expect(await store.has('demo')).toBe(true);
     await small.close();
   });
 });

@@ -30,9 +30,9 @@ describe('capacity shares', () => {
     await call(server, '/api/books', { headers: { 'x-sandbox': 'reader' } });
     await call(server, '/api/books/1', { headers: { 'x-sandbox': 'reader' } });
     for (let i = 0; i < 2_000; i += 1) await server.app.inject({ url: '/api/books', headers: { 'x-sandbox': `flood-${i}` } });
-    expect(server.app.sandboxes.store.size()).toBeLessThanOrEqual(20);
-    expect(server.app.sandboxes.store.has('maya')).toBe(true);
-    expect(server.app.sandboxes.store.has('reader')).toBe(true);
+    expect(await server.app.sandboxes.store.size()).toBeLessThanOrEqual(20);
+    expect(await server.app.sandboxes.store.has('maya')).toBe(true);
+    expect(await server.app.sandboxes.store.has('reader')).toBe(true);
     const mine = await call(server, '/api/books?q=Mine', { headers: { 'x-sandbox': 'maya' } });
     expect(mine.json.map((b: { title: string }) => b.title)).toEqual(['Mine']);
     expect((await call(server, '/api/session', { headers: { 'x-sandbox': 'maya', authorization: `Bearer ${token}` } })).status).toBe(200);
