@@ -30,18 +30,26 @@ function newestChange(path: string): number {
   return newest;
 }
 
-function staleAgainst(output: string, sources: string[]): boolean {
+/**
+ * What the web client is built from: its own folder and server/protocol/, the only server code it may
+ * import (tests/structure/boundaries.test.ts holds it to that), so an edit to the goal checker or a wire
+ * type rebuilds the page.
+ */
+export const CLIENT_SOURCES = ['client', 'server/protocol', ...BUILD_SETTINGS] as const;
+
+function staleAgainst(root: string, output: string, sources: readonly string[]): boolean {
   if (!existsSync(output)) return true;
-  const built = statSync(output).mtimeMs;
-  return sources.map((source) => join(PROJECT_ROOT, source)).some((source) => existsSync(source) && newestChange(source) > built);
+  const builtAt = statSync(output).mtimeMs;
+  return sources.map((source) => join(root, source)).some((source) => existsSync(source) && newestChange(source) > builtAt);
 }
 
-export function clientIsStale(): boolean {
-  return staleAgainst(join(CLIENT_DIST, 'index.html'), ['client', 'server/protocol', ...BUILD_SETTINGS]);
+/** True when dist/client is missing or older than something it is built from (`root` is for tests). */
+export function clientIsStale(root = PROJECT_ROOT): boolean {
+  return staleAgainst(root, join(root, 'dist', 'client', 'index.html'), CLIENT_SOURCES);
 }
 
 export function serverIsStale(): boolean {
-  return staleAgainst(SERVER_MAIN, ['server', ...BUILD_SETTINGS]);
+  return staleAgainst(PROJECT_ROOT, SERVER_MAIN, ['server', ...BUILD_SETTINGS]);
 }
 
 export async function buildClient(): Promise<void> {
