@@ -1,8 +1,9 @@
-// JSON Schemas (TypeBox) of the classroom API's bodies and responses. The `Check` types at the end make
-// the compiler confirm that the schemas and the types in ../protocol/classroom-types.ts describe the same shapes.
+// JSON Schemas (TypeBox) of the classroom API's bodies and responses; a transcript, a header and a body are
+// the send endpoint's (server/protocol/send-schemas.ts). The `Check` types at the end make the compiler
+// confirm that the schemas and the types in ../protocol/classroom-types.ts describe the same shapes.
 import { Type, type Static } from 'typebox';
 import type { Goal } from '../protocol/lesson-goals';
-import type { Transcript } from '../protocol/api-types';
+import { BodyViewSchema, ExchangeSchema, TranscriptSchema, WireHeaderSchema } from '../protocol/send-schemas';
 import {
   DISPLAY_NAME_MAX,
   FAULT_LATENCY_MAX_MS,
@@ -16,60 +17,14 @@ import type { CapturedRequest, ExchangeSummary, FaultSettings, InboxResponse, Le
 
 const closed = { additionalProperties: false } as const;
 
-// ── Shared pieces ───────────────────────────────────────────────────────────────────────────────
-export const WireHeaderSchema = Type.Tuple([Type.String({ maxLength: 1_024 }), Type.String({ maxLength: 65_536 })], {
-  description: 'A header line as [name, value].',
-});
-
-export const BodyViewSchema = Type.Object({
-  encoding: Type.Enum(['text', 'base64']),
-  data: Type.String(),
-  wireSize: Type.Integer({ minimum: 0 }),
-  decodedSize: Type.Integer({ minimum: 0 }),
-  contentEncoding: Type.Optional(Type.String({ maxLength: 100 })),
-  truncated: Type.Boolean(),
+// ── Transcript (what the send endpoint returns; the instructor broadcasts it) ─────────────────────
+// The send endpoint's own schema, with the classroom's ceiling on how many hops one broadcast carries.
+const BroadcastTranscriptSchema = Type.Object({
+  ...TranscriptSchema.properties,
+  exchanges: Type.Array(ExchangeSchema, { minItems: 1, maxItems: TRANSCRIPT_EXCHANGES_MAX }),
 });
 
 const NullableBodyView = Type.Union([BodyViewSchema, Type.Null()]);
-
-// ── Transcript (what the send endpoint returns; the instructor broadcasts it) ─────────────────────
-const TranscriptRequestSchema = Type.Object({
-  method: Type.String({ minLength: 1, maxLength: 32 }),
-  url: Type.String({ minLength: 1, maxLength: 16_384 }),
-  raw: Type.String(),
-  headers: Type.Array(WireHeaderSchema, { maxItems: 500 }),
-  body: NullableBodyView,
-});
-
-const TranscriptResponseSchema = Type.Object({
-  httpVersion: Type.String({ maxLength: 10 }),
-  status: Type.Integer({ minimum: 100, maximum: 999 }),
-  reason: Type.String({ maxLength: 200 }),
-  headers: Type.Array(WireHeaderSchema, { maxItems: 500 }),
-  trailers: Type.Array(WireHeaderSchema, { maxItems: 100 }),
-  body: NullableBodyView,
-  raw: Type.String(),
-});
-
-const Ms = Type.Number({ minimum: 0 });
-const ExchangeSchema = Type.Object({
-  request: TranscriptRequestSchema,
-  response: Type.Union([TranscriptResponseSchema, Type.Null()]),
-  timings: Type.Object({
-    dnsMs: Type.Optional(Ms),
-    connectMs: Type.Optional(Ms),
-    requestSentMs: Type.Optional(Ms),
-    firstByteMs: Type.Optional(Ms),
-    completeMs: Ms,
-  }),
-  error: Type.Optional(Type.Object({ code: Type.String({ maxLength: 100 }), message: Type.String({ maxLength: 2_000 }) })),
-});
-
-export const TranscriptSchema = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 100 }),
-  startedAt: Type.String({ maxLength: 40 }),
-  exchanges: Type.Array(ExchangeSchema, { minItems: 1, maxItems: TRANSCRIPT_EXCHANGES_MAX }),
-});
 
 // ── Rooms ───────────────────────────────────────────────────────────────────────────────────────
 export const RoomCodeParams = Type.Object({ code: Type.String({ maxLength: 40 }) });
@@ -86,7 +41,7 @@ export const JoinBody = Type.Object(
 );
 
 export const BroadcastBody = Type.Object(
-  { transcript: TranscriptSchema, note: Type.Optional(Type.String({ maxLength: MESSAGE_MAX })) },
+  { transcript: BroadcastTranscriptSchema, note: Type.Optional(Type.String({ maxLength: MESSAGE_MAX })) },
   closed,
 );
 
@@ -300,9 +255,6 @@ export const InboxRequestsSchema = Type.Object({ requests: Type.Array(CapturedRe
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
 export type SchemaChecks = [
-  Assert<Same<Static<typeof TranscriptSchema>['exchanges'][number]['request']['method'], Transcript['exchanges'][number]['request']['method']>>,
-  Assert<Static<typeof TranscriptSchema> extends Transcript ? true : false>,
-  Assert<Transcript extends Static<typeof TranscriptSchema> ? true : false>,
   Assert<Same<Static<typeof FaultSettingsSchema>, FaultSettings>>,
   Assert<Static<typeof ExchangeSummarySchema> extends ExchangeSummary ? true : false>,
   Assert<Static<typeof LessonProgressSchema> extends LessonProgress ? true : false>,

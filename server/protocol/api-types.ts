@@ -10,7 +10,17 @@ import type {
   SandboxInfoSchema,
   UserSchema,
 } from './toy-api-schemas';
-import type { RequestTrace } from './trace-types';
+import type {
+  BodyViewSchema,
+  ExchangeSchema,
+  HeaderComparisonSchema,
+  SendRequestSchema,
+  TimingsSchema,
+  TranscriptRequestSchema,
+  TranscriptResponseSchema,
+  TranscriptSchema,
+  WireHeaderSchema,
+} from './send-schemas';
 
 export type Book = Static<typeof BookSchema>;
 export type BookInput = Static<typeof BookInputSchema>;
@@ -42,95 +52,24 @@ export interface ProblemDetails {
   [extension: string]: unknown;
 }
 
-// ── The send endpoint's transcript: one learner request as it crossed the wire ──────────────────
+// ── The send endpoint: the request the page posts and the transcript it gets back ──────────────
+// The types are the schemas' (server/protocol/send-schemas.ts), so the two cannot drift apart.
 
+export type SendRequest = Static<typeof SendRequestSchema>;
 /** A header as it crossed the wire: order, spelling and duplicates kept. */
-export type WireHeader = [name: string, value: string];
-
+export type WireHeader = Static<typeof WireHeaderSchema>;
 /** A message body, as text when it is text and base64 when it is binary. */
-export interface BodyView {
-  encoding: 'text' | 'base64';
-  /** The body (decoded from any Content-Encoding), as text or base64; cut at the size limit. */
-  data: string;
-  /** Bytes on the wire (after Content-Encoding, before decoding). */
-  wireSize: number;
-  /** Bytes after decoding Content-Encoding (equal to wireSize when not compressed). */
-  decodedSize: number;
-  /** The Content-Encoding that was decoded (gzip, br, deflate), if any. */
-  contentEncoding?: string;
-  /** True when the body was longer than the transcript keeps. */
-  truncated: boolean;
-}
-
-export interface TranscriptRequest {
-  method: string;
-  /** Absolute URL requested. */
-  url: string;
-  /** Request line and header block exactly as written to the socket, then the body (text form). */
-  raw: string;
-  headers: WireHeader[];
-  body: BodyView | null;
-}
-
-export interface TranscriptResponse {
-  httpVersion: string;
-  status: number;
-  /** Reason phrase as the server sent it (may be empty). */
-  reason: string;
-  headers: WireHeader[];
-  /** Trailer fields, when the server sent any. */
-  trailers: WireHeader[];
-  body: BodyView | null;
-  /** Status line and header block as received, then the body (text form). */
-  raw: string;
-}
-
+export type BodyView = Static<typeof BodyViewSchema>;
+export type TranscriptRequest = Static<typeof TranscriptRequestSchema>;
+export type TranscriptResponse = Static<typeof TranscriptResponseSchema>;
 /** Milliseconds from the start of the exchange. Missing when the step did not happen (a reused connection). */
-export interface Timings {
-  dnsMs?: number;
-  connectMs?: number;
-  requestSentMs?: number;
-  firstByteMs?: number;
-  completeMs: number;
-}
-
+export type Timings = Static<typeof TimingsSchema>;
 /** One request and its response (one hop when following redirects). */
-export interface Exchange {
-  request: TranscriptRequest;
-  response: TranscriptResponse | null;
-  timings: Timings;
-  /** Why there is no (complete) response (connection refused, reset, timeout…), in plain words. */
-  error?: {
-    code: string;
-    message: string;
-    /** Bytes that arrived without forming a response (a malformed reply, a reset mid-head), as text. */
-    received?: string;
-  };
-  /** What went out differently from what was typed, or what a lesson would point out (a body on GET). */
-  warnings?: string[];
-  /** Each header as typed next to the header as sent, and why they differ (server/send/typed-vs-sent.ts). */
-  typedVsSent?: HeaderComparison[];
-  /** What the toy API did with this request (the server X-ray), when the send asked for it. */
-  trace?: RequestTrace;
-}
-
+export type Exchange = Static<typeof ExchangeSchema>;
 /** One row of "typed vs sent". */
-export interface HeaderComparison {
-  /** As typed when the learner typed it, otherwise as sent. */
-  name: string;
-  typed?: string;
-  sent?: string;
-  kind: 'same' | 'added-by-client' | 'added-by-page' | 'changed' | 'dropped';
-  /** Why, in a sentence or two, when there is something to learn. */
-  note?: string;
-}
-
+export type HeaderComparison = Static<typeof HeaderComparisonSchema>;
 /** What the send endpoint returns: every hop, the last one being the final answer. */
-export interface Transcript {
-  id: string;
-  startedAt: string;
-  exchanges: Exchange[];
-}
+export type Transcript = Static<typeof TranscriptSchema>;
 
 // ── The reference dataset (lessons/reference/*.json, served under /app/reference) ────────────────
 

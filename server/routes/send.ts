@@ -2,11 +2,11 @@
 // exchange as it crossed the wire (see server/send/perform.ts). Browsers hide Host, Cookie, Origin and
 // Content-Length, follow redirects silently and never show bytes; this shows everything.
 //
-// Body: { method, url, headers: [name, value][], body?: { encoding: 'text'|'base64', data } | null,
-//         options?: { followRedirects?, maxRedirects?, timeoutMs?, trace? } }  →  200 Transcript
+// Body: SendRequest  →  200 Transcript (both schemas in server/protocol/send-schemas.ts, which validate
+// the request and serialise the answer).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { HttpProblem } from '../http/problem';
+import { SendRequestSchema, TranscriptSchema } from '../protocol/send-schemas';
 import { performSend, SEND_LIMITS } from '../send/perform';
 import { TRACE_HEADER } from '../trace/plugin';
 import { SendQueue, SendRefusal, sendRefusalProblem, type SendQueueLimits } from '../send/send-queue';
@@ -23,59 +23,13 @@ export interface SendRoutesOptions {
   dial?: Dial;
 }
 
-const METHOD_TOKEN = "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$";
-
-const SendRequestSchema = Type.Object(
-  {
-    method: Type.String({ pattern: METHOD_TOKEN, description: 'Any HTTP method token, e.g. GET or PURGE.' }),
-    url: Type.String({ minLength: 1, maxLength: 8_192, description: 'A path on this sandbox (/api/books) or an absolute URL.' }),
-    headers: Type.Array(Type.Array(Type.String({ maxLength: 8_192 }), { minItems: 2, maxItems: 2 }), {
-      maxItems: 100,
-      description: 'Request headers as [name, value] pairs, in the order they go on the wire; duplicates allowed.',
-    }),
-    body: Type.Optional(
-      Type.Unsafe<{ encoding: 'text' | 'base64'; data: string } | null>({
-        anyOf: [
-          { type: 'null' },
-          {
-            type: 'object',
-            required: ['encoding', 'data'],
-            additionalProperties: false,
-            properties: { encoding: { enum: ['text', 'base64'] }, data: { type: 'string' } },
-          },
-        ],
-      }),
-    ),
-    addedByPage: Type.Optional(
-      Type.Array(Type.Integer({ minimum: 0, maximum: 99 }), {
-        maxItems: 100,
-        description: 'Indexes into headers of those the page added for the learner (its cookie jar), shown as such in typed vs sent.',
-      }),
-    ),
-    options: Type.Optional(
-      Type.Object(
-        {
-          followRedirects: Type.Optional(Type.Boolean()),
-          maxRedirects: Type.Optional(Type.Integer({ minimum: 0, maximum: SEND_LIMITS.maxRedirects })),
-          timeoutMs: Type.Optional(Type.Integer({ minimum: SEND_LIMITS.minTimeoutMs, maximum: SEND_LIMITS.maxTimeoutMs, description: 'Time for the whole send, every redirect hop included.' })),
-          trace: Type.Optional(
-            Type.Boolean({ description: "Show what the toy API did with the request: adds X-Sandbox-Trace: 1 (as added by the page) and puts each hop's server X-ray in its exchange." }),
-          ),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-  },
-  { additionalProperties: false },
-);
-
 const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, options) => {
   const allowOrigins = new Set(options.allowOrigins);
   const deps = { lookup: options.lookup ?? defaultLookup, dial: options.dial ?? defaultDial };
   const queue = new SendQueue(options.queue);
 
   // A learner's request goes out, and the exact exchange comes back.
-  app.post('/app/send', { config: { accepts: ['application/json'], rateLimit: 'send' }, schema: { body: SendRequestSchema } }, async (request, reply) => {
+  app.post('/app/send', { config: { accepts: ['application/json'], rateLimit: 'send' }, schema: { body: SendRequestSchema, response: { 200: TranscriptSchema } } }, async (request, reply) => {
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('the server is not listening on TCP');
     const ownHost = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
@@ -88,8 +42,8 @@ const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, opt
     const ownHosts = new Set([pageHost, `localhost:${port}`, loopbackHost, `[::1]:${port}`]);
 
     const { method, url, body, addedByPage = [], options: sendOptions = {} } = request.body;
-    let headers = request.body.headers as [string, string][];
-    const pageAdded = new Set(addedByPage.flatMap((index) => (headers[index] ? [headers[index] as [string, string]] : [])));
+    let headers = request.body.headers;
+    const pageAdded = new Set(addedByPage.flatMap((index) => (headers[index] ? [headers[index]] : [])));
     // The X-ray: a toy-API request to this sandbox asks the server to trace it. The header goes on the
     // wire, where the learner sees it, as added by the page.
     if (sendOptions.trace && URL.canParse(url, `http://${pageHost}`)) {

@@ -464,6 +464,9 @@ describe('room limits', () => {
     ['a transcript without exchanges', { transcript: { ...transcript('x'), exchanges: [] } }, 'transcript.exchanges'],
     ['a note too long', { transcript: transcript('x'), note: 'x'.repeat(501) }, 'note'],
     ['an unknown field', { transcript: transcript('x'), extra: 1 }, 'extra'],
+    // The send endpoint's own transcript schema, all of it: warnings and the bytes received are checked too.
+    ['a warning that is not text', { transcript: { ...transcript('x'), exchanges: [{ ...transcript('x').exchanges[0]!, warnings: [{ text: 'Body on GET' }] }] } }, 'transcript.exchanges.0.warnings.0'],
+    ['received bytes that are not text', { transcript: { ...transcript('x'), exchanges: [{ ...transcript('x').exchanges[0]!, error: { code: 'HPE', message: 'bad', received: { bytes: 'HTTP/1.1' } } }] } }, 'transcript.exchanges.0.error.received'],
   ])('refuses a broadcast with %s (422 naming the field)', async (_what, json, field) => {
     const server = await startServer(TEST_SETTINGS);
     const room = await createRoom(server);
