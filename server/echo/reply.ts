@@ -5,8 +5,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem } from '../http/problem';
 import { parseCookies } from '../services/cookies';
 import { SANDBOX_COOKIE } from '../services/sandboxes';
-import { bodyFields, headersObject, multiDict, reconstructRaw } from './request-echo';
+import { bodyFields, headersObject, multiDict, reconstructRaw, type MultipartPart } from './request-echo';
 import { clientOf, publicOrigin, realAddress } from '../services/client-address';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** A multipart/form-data body's parts, read when the body arrived (server/routes/echo.ts). */
+    multipartParts?: MultipartPart[];
+  }
+}
 
 export function bodyOf(request: FastifyRequest): Buffer {
   return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -65,7 +72,7 @@ export function query(request: FastifyRequest): URLSearchParams {
 export function echoOf(request: FastifyRequest) {
   return {
     args: multiDict(query(request)),
-    ...bodyFields(request.headers['content-type'], bodyOf(request)),
+    ...bodyFields(request.headers['content-type'], bodyOf(request), request.multipartParts),
     headers: headersObject(request.raw.rawHeaders),
     method: request.method,
     origin: realAddress(request),

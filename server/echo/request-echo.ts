@@ -1,5 +1,6 @@
 // Pure helpers behind the httpbin-style echo: the JSON shapes httpbin returns (args, headers, form,
 // files, json…) and the request reconstructed as it arrived.
+import { Busboy, type BusboyInstance } from '@fastify/busboy';
 
 /** "content-type" → "Content-Type", as httpbin (Werkzeug) shows header names. */
 export function titleCase(name: string): string {
@@ -38,29 +39,34 @@ export interface MultipartPart {
   data: Buffer;
 }
 
-/** Parses multipart/form-data (RFC 7578); malformed parts are skipped, never fatal. */
-export function parseMultipart(body: Buffer, boundary: string): MultipartPart[] {
-  const delimiter = Buffer.from(`--${boundary}`);
-  const parts: MultipartPart[] = [];
-  let position = body.indexOf(delimiter);
-  while (position !== -1) {
-    const start = position + delimiter.length;
-    if (body.subarray(start, start + 2).toString() === '--') break;
-    const next = body.indexOf(delimiter, start);
-    if (next === -1) break;
-    const chunk = body.subarray(start + 2, next - 2); // skip CRLF after the delimiter and before the next
-    const headerEnd = chunk.indexOf('\r\n\r\n');
-    if (headerEnd !== -1) {
-      const head = chunk.subarray(0, headerEnd).toString('utf8');
-      const disposition = /content-disposition:\s*form-data;([^\r\n]*)/i.exec(head)?.[1] ?? '';
-      const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];
-      const filename = /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
-      const contentType = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1]?.trim();
-      if (name !== undefined) parts.push({ name, filename, contentType, data: chunk.subarray(headerEnd + 4) });
+/**
+ * Reads a multipart/form-data body (RFC 7578) with busboy, which handles what hand-written splitting did not:
+ * escaped quotes in a filename (curl sends `filename="a\\"b"`), `filename*=` (RFC 5987), unquoted names, a
+ * quoted boundary. Resolves with the parts in the order they came, or undefined when the Content-Type names no
+ * boundary; a malformed body keeps the parts read before the fault (never fatal: the echo still answers).
+ */
+export function readMultipart(body: Buffer, contentType: string): Promise<MultipartPart[] | undefined> {
+  return new Promise((resolve) => {
+    let parser: BusboyInstance;
+    try {
+      parser = new Busboy({ headers: { 'content-type': contentType }, preservePath: true, defCharset: 'utf8' });
+    } catch {
+      resolve(undefined);
+      return;
     }
-    position = next;
-  }
-  return parts;
+    const parts: MultipartPart[] = [];
+    parser.on('field', (name, value) => parts.push({ name, data: Buffer.from(value, 'utf8') }));
+    parser.on('file', (name, stream, filename, _encoding, mimeType) => {
+      const part: MultipartPart = { name, filename, contentType: mimeType, data: Buffer.alloc(0) };
+      parts.push(part);
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => (part.data = Buffer.concat(chunks)));
+    });
+    parser.on('finish', () => resolve(parts));
+    parser.on('error', () => resolve(parts));
+    parser.end(body);
+  });
 }
 
 function isUtf8Text(bytes: Buffer): boolean {
@@ -75,27 +81,24 @@ export interface BodyFields {
   json: unknown;
 }
 
-/** httpbin's data, form, files and json for a body of the given Content-Type. */
-export function bodyFields(contentType: string | undefined, body: Buffer): BodyFields {
+/** httpbin's data, form, files and json for a body of the given Content-Type (`parts`: its multipart parts, read by readMultipart). */
+export function bodyFields(contentType: string | undefined, body: Buffer, parts?: readonly MultipartPart[]): BodyFields {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   const fields: BodyFields = { data: '', form: {}, files: {}, json: null };
   if (type === 'application/x-www-form-urlencoded') {
     fields.form = multiDict(new URLSearchParams(body.toString('utf8')));
     return fields;
   }
-  if (type === 'multipart/form-data') {
-    const boundary = /boundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
-    if (boundary) {
-      for (const part of parseMultipart(body, boundary)) {
-        const target = part.filename !== undefined ? fields.files : fields.form;
-        const value = part.filename !== undefined && !isUtf8Text(part.data)
-          ? `data:${part.contentType ?? 'application/octet-stream'};base64,${part.data.toString('base64')}`
-          : part.data.toString('utf8');
-        const existing = target[part.name];
-        target[part.name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-      }
-      return fields;
+  if (type === 'multipart/form-data' && parts) {
+    for (const part of parts) {
+      const target = part.filename !== undefined ? fields.files : fields.form;
+      const value = part.filename !== undefined && !isUtf8Text(part.data)
+        ? `data:${part.contentType ?? 'application/octet-stream'};base64,${part.data.toString('base64')}`
+        : part.data.toString('utf8');
+      const existing = target[part.name];
+      target[part.name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
     }
+    return fields;
   }
   // Text as text; anything else as a base64 data URL, as httpbin does.
   fields.data = body.length === 0 || isUtf8Text(body) ? body.toString('utf8') : `data:application/octet-stream;base64,${body.toString('base64')}`;

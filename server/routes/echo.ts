@@ -2,10 +2,11 @@
 // JSON shapes, so course material written for httpbin works here, plus `raw` — the request as it arrived.
 // The endpoints live in server/echo/, one file per group, each carrying its own metadata; this plugin
 // registers them and serves GET /endpoints, the index the client autocompletes from.
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ALL_METHODS, READ_ONLY, endpoint, type EchoRoute } from '../echo/endpoint';
 import { ECHO_BODY_LIMIT } from '../echo/limits';
 import { checkOutgoing } from '../echo/outgoing-check';
+import { readMultipart } from '../echo/request-echo';
 import { sendJson } from '../echo/reply';
 import { REQUEST_INSPECTION } from '../echo/anything';
 import { STATUS_CODES } from '../echo/status';
@@ -22,7 +23,13 @@ const GROUPS: readonly (readonly EchoRoute[])[] = [REQUEST_INSPECTION, STATUS_CO
 const echo: FastifyPluginAsync = async (app) => {
   // Echo endpoints accept any body of any type, up to the cap; JSON that does not parse is just data.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ECHO_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  // A multipart body's parts are read here, as it arrives, so the echo's handlers stay synchronous.
+  app.decorateRequest('multipartParts', undefined);
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ECHO_BODY_LIMIT }, async (request: FastifyRequest, body: Buffer) => {
+    const type = request.headers['content-type'];
+    if (type && /^\s*multipart\/form-data\s*(;|$)/i.test(type)) request.multipartParts = await readMultipart(body, type);
+    return body;
+  });
   app.addHook('onSend', checkOutgoing);
 
   const index = endpoint(

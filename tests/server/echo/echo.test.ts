@@ -1,7 +1,7 @@
 // The httpbin-compatible echo over real sockets: same keys and shapes as httpbin, plus `raw`.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headersObject, parseMultipart, reconstructRaw, titleCase } from '../../../server/echo/request-echo';
+import { headersObject, readMultipart, reconstructRaw, titleCase } from '../../../server/echo/request-echo';
 import { STATUS_SPECIAL_CASES, pickStatus } from '../../../server/echo/status';
 import { call, startServer, type TestServer } from '../../helpers/server';
 
@@ -44,6 +44,21 @@ describe('/anything and friends', () => {
     const body = '--B\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--B\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nfile text\r\n--B--\r\n';
     const multipart = await call(server, '/post', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=B' }, body });
     expect(multipart.json).toMatchObject({ form: { note: 'hello' }, files: { file: 'file text' } });
+  });
+
+  // What curl, browsers and other clients really send, each read as httpbin (Werkzeug) reads it.
+  const part = (disposition: string, content: string, type = '') => `--B\r\nContent-Disposition: form-data; ${disposition}\r\n${type ? `Content-Type: ${type}\r\n` : ''}\r\n${content}\r\n`;
+  it.each([
+    ['a filename with an escaped quote (curl)', part('name="f"; filename="say \\"hi\\".txt"', 'x'), { files: { f: 'x' } }],
+    ['a filename*= in UTF-8 (RFC 5987)', part(`name="f"; filename*=UTF-8''%E2%82%AC.txt`, 'euro'), { files: { f: 'euro' } }],
+    ['an unquoted name', part('name=note', 'hi'), { form: { note: 'hi' } }],
+    ['a UTF-8 name, as browsers send it', part('name="prénom"', 'Ada'), { form: { prénom: 'Ada' } }],
+    ['a repeated name', part('name="tag"', 'a') + part('name="tag"', 'b'), { form: { tag: ['a', 'b'] } }],
+    ['a binary file', part('name="img"; filename="x.bin"', '\u0000\u0001', 'application/octet-stream'), { files: { img: 'data:application/octet-stream;base64,AAE=' } }],
+  ])('multipart: %s', async (_case, parts, expected) => {
+    const response = await call(server, '/post', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary="B"' }, body: `${parts}--B--\r\n` });
+    const { form, files, data } = response.json;
+    expect({ form, files, data }).toEqual({ form: {}, files: {}, data: '', ...expected });
   });
 
   it.each([
@@ -154,8 +169,12 @@ describe('pure helpers', () => {
   it('reconstructs a request', () => {
     expect(reconstructRaw({ method: 'GET', url: '/x', httpVersion: '1.1', rawHeaders: ['Host', 'h'], body: Buffer.from('hi') })).toBe('GET /x HTTP/1.1\r\nHost: h\r\n\r\nhi');
   });
-  it('survives malformed multipart', () => {
-    expect(parseMultipart(Buffer.from('--B\r\nno headers end'), 'B')).toEqual([]);
+  it.each([
+    ['a body cut short', 'multipart/form-data; boundary=B', '--B\r\nno headers end', []],
+    ['no boundary', 'multipart/form-data', '--B\r\n', undefined],
+    ['a part before the cut', 'multipart/form-data; boundary=B', '--B\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--B\r\nContent-Disp', [{ name: 'a', data: Buffer.from('1') }]],
+  ])('survives malformed multipart: %s', async (_case, type, body, parts) => {
+    expect(await readMultipart(Buffer.from(body), type)).toEqual(parts);
   });
 });
 
