@@ -32,7 +32,7 @@ function newestChange(path: string): number {
 
 /**
  * What the web client is built from: its own folder and server/protocol/, the only server code it may
- * import (tests/structure/boundaries.test.ts holds it to that), so an edit to the goal checker or a wire
+ * import (tests/structure/server-boundaries.test.ts holds it to that), so an edit to the goal checker or a wire
  * type rebuilds the page.
  */
 export const CLIENT_SOURCES = ['client', 'server/protocol', ...BUILD_SETTINGS] as const;
