@@ -47,7 +47,7 @@ describe('the settings table', () => {
   it.each([
     ['LOG_LEVEL', 'loud', /^LOG_LEVEL="loud" is not valid: use fatal, error, warn, info, debug, trace or silent\.$/],
     ['LOG_FORMAT', 'xml', /^LOG_FORMAT="xml" is not valid: use pretty, json or auto\.$/],
-    ['TRUST_PROXY', '10.0.0.1,proxy.example', /^TRUST_PROXY contains "proxy\.example", which is not an address or range\. Use a comma list such as/],
+    ['TRUST_PROXY', '10.0.0.1,proxy.example', /^TRUST_PROXY="10\.0\.0\.1,proxy\.example" is not valid: "proxy\.example" is not an address, a CIDR range, a hop count/],
     ['SANDBOX_ALLOW_ORIGINS', 'ftp://files.example', /^SANDBOX_ALLOW_ORIGINS contains "ftp:\/\/files\.example", which is not an http\(s\) origin\./],
     ['WORKERS', '2', /^WORKERS=2 is refused: .*issue 17/],
   ])('refuses %s=%s, saying what it allows', (env, raw, message) => {
