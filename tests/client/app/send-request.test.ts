@@ -35,7 +35,11 @@ afterAll(async () => {
 });
 beforeEach(() => {
   heard.length = 0;
-  for (const store of [useCookieJarStore, useExchangeStore, useSendOptionsStore, useHistoryStore, useVariablesStore]) store.setState(store.getInitialState(), true);
+  useCookieJarStore.setState(useCookieJarStore.getInitialState(), true);
+  useExchangeStore.setState(useExchangeStore.getInitialState(), true);
+  useSendOptionsStore.setState(useSendOptionsStore.getInitialState(), true);
+  useHistoryStore.setState(useHistoryStore.getInitialState(), true);
+  useVariablesStore.setState(useVariablesStore.getInitialState(), true);
   clearBrowser();
 });
 
