@@ -24,11 +24,14 @@ let server: TestServer;
 const heard: SentExchange[] = [];
 let stopListening: () => void;
 
+/** Starting the app loads every lesson; on a busy machine that takes a few seconds. */
+const SERVER_START_MS = 30_000;
+
 beforeAll(async () => {
   server = await startServer();
   openPageAt(server.origin);
   stopListening = onSent((sent) => heard.push(sent));
-});
+}, SERVER_START_MS);
 afterAll(async () => {
   stopListening();
   await server.close();

@@ -22,6 +22,9 @@ async function rosterGoal(name: string): Promise<string | undefined> {
   return (roster.json.students as { name: string; goal: { state: string } | null }[]).find((s) => s.name === name)?.goal?.state;
 }
 
+/** Starting the app loads every lesson; on a busy machine that takes a few seconds. */
+const SERVER_START_MS = 30_000;
+
 beforeAll(async () => {
   server = await startServer(TEST_SETTINGS);
   openPageAt(server.origin);
@@ -32,7 +35,7 @@ beforeAll(async () => {
     const last = transcript.exchanges.at(-1)!;
     useRoomStore.getState().checkGoal(transcript.exchanges, { method: last.request.method, url: new URL(last.request.url).pathname, status: last.response?.status ?? null });
   });
-});
+}, SERVER_START_MS);
 afterAll(async () => {
   stop();
   useRoomStore.getState().disconnect();

@@ -13,12 +13,15 @@ let server: TestServer;
 let stop: () => void;
 const get = (url: string): Draft => ({ ...emptyDraft(), url });
 
+/** Starting the app loads every lesson; on a busy machine that takes a few seconds. */
+const SERVER_START_MS = 30_000;
+
 beforeAll(async () => {
   server = await startServer();
   openPageAt(server.origin);
   // What the lessons panel does while it is open.
   stop = onSent(({ transcript }) => useLessonStore.getState().record(transcript.exchanges));
-});
+}, SERVER_START_MS);
 afterAll(async () => {
   stop();
   await server.close();
