@@ -6,6 +6,8 @@ import { PROJECT_ROOT } from '../client-build';
 import { SETTINGS } from '../config';
 import { apiTable } from './api-table';
 import { configTable } from './config-table';
+import * as FIXED_LIMITS from '../limits';
+import { fixedLimits, limitsTable } from './limits-table';
 import { echoTable } from './echo-table';
 import { replaceSection } from './readme-sections';
 
@@ -18,12 +20,15 @@ export async function generatedSections(): Promise<Record<string, string>> {
     'endpoints:api': apiTable(app.swagger() as Parameters<typeof apiTable>[0]),
     'endpoints:echo': echoTable(echo.json()),
     config: configTable(SETTINGS),
+    limits: limitsTable(fixedLimits(LIMITS_INDEX, FIXED_LIMITS, PROJECT_ROOT)),
   };
   await app.close();
   return sections;
 }
 
 export const README_PATH = join(PROJECT_ROOT, 'README.md');
+/** The index of fixed limits the README's table is made from. */
+export const LIMITS_INDEX = join(PROJECT_ROOT, 'server', 'limits.ts');
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   let readme = readFileSync(README_PATH, 'utf8');
