@@ -31,24 +31,45 @@ function descendants(pid: number): number[] {
   return children.flatMap((child) => [child, ...descendants(child)]);
 }
 
-function run(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function run(env: Record<string, string>) {
   // Its own process group, so the test can stop npm, the shell and the server together.
   const child = spawn('npm', ['start'], { cwd: PROJECT_ROOT, env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env }, detached: true });
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { child, output: () => text, exited };
-}
-
-async function until<T>(what: string, probe: () => T | undefined, output: () => string, ms = 150_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output:\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const output = () => text;
+  /** The first match of `pattern` in the output, checked whenever the process writes (no polling); fails
+   *  with the output when the process exits first or nothing matches within `ms`. */
+  const printed = (what: string, pattern: RegExp, ms = 150_000) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        child.stdout!.off('data', check);
+        child.stderr!.off('data', check);
+        child.off('exit', gone);
+      };
+      const check = () => {
+        const match = pattern.exec(text);
+        if (!match) return;
+        done();
+        resolve(match);
+      };
+      const gone = () => {
+        done();
+        reject(new Error(`the process exited while waiting for ${what}; output:\n${text}`));
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`timed out waiting for ${what}; output:\n${text}`));
+      }, ms);
+      // Listeners added after run()'s own, so `text` already holds the chunk that fired them.
+      child.stdout!.on('data', check);
+      child.stderr!.on('data', check);
+      child.once('exit', gone);
+      check();
+    });
+  return { child: child as ChildProcess, output, exited, printed };
 }
 
 describe('npm start', () => {
@@ -57,7 +78,7 @@ describe('npm start', () => {
 
   beforeAll(async () => {
     started = run({ LOG_LEVEL: 'info' });
-    origin = await until('the server', () => /running on (http:\/\/[\d.]+:\d+)/.exec(started.output())?.[1], started.output);
+    origin = (await started.printed('the server', /running on (http:\/\/[\d.]+:\d+)/))[1]!;
   }, 160_000);
 
   afterAll(async () => {
@@ -111,7 +132,7 @@ describe('LOG_FORMAT=pretty', () => {
   it('writes one readable line per event', async () => {
     const started = run({ LOG_FORMAT: 'pretty' });
     try {
-      await until('the server', () => (/running on http/.test(started.output()) ? true : undefined), started.output);
+      await started.printed('the server', /running on http/);
       expect(started.output()).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: Server listening at http:\/\/127\.0\.0\.1:\d+$/m);
       expect(started.output()).not.toMatch(/^\{"level"/m);
     } finally {
