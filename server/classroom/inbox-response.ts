@@ -12,6 +12,7 @@
 // also carries INBOX_SAFETY_HEADERS: a configured text/html page with a <script> is then shown in a
 // sandboxed, script-less document instead of running with the app's origin.
 import type { FieldError, WireHeader } from '../protocol/api-types';
+import { TOKEN } from '../protocol/http-syntax';
 import { THIRD_PARTY_HEADERS, sameOriginTarget, refreshUrl, thirdPartyHeaderProblem } from '../http/third-party-content';
 import type { InboxResponse } from '../protocol/classroom-types';
 import { INBOX_RESPONSE_BODY_MAX, INBOX_RESPONSE_HEADER_VALUE_MAX, INBOX_RESPONSE_HEADERS_MAX } from './limits';
@@ -48,8 +49,6 @@ function isLocalPath(value: string): boolean {
   return value.startsWith('/') && sameOriginTarget(value, CHECK_ORIGIN) !== undefined;
 }
 
-// RFC 9110 §5.6.2: a field name is a token.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // RFC 9110 §5.5: visible characters, spaces and tabs (and obs-text); never CR, LF or NUL.
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** Statuses whose responses never carry a body (RFC 9110 §15.3.5, §15.3.6, §15.4.5). */

@@ -1,5 +1,5 @@
 // The echo endpoints' table for the README, generated from the metadata each endpoint carries.
-import type { EchoEndpoint } from '../echo/endpoint';
+import type { EchoEndpoint } from '../protocol/echo-endpoints';
 
 export function echoTable(endpoints: readonly EchoEndpoint[]): string {
   const rows = ['| Path | Methods | What it does | What it teaches | Example |', '|---|---|---|---|---|'];

@@ -2,21 +2,15 @@
 // autocomplete are all generated from it) and its handler. Each group file exports a list of these;
 // server/routes/echo.ts registers them.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { EchoEndpoint } from '../protocol/echo-endpoints';
+import { ROUTED_METHODS } from '../protocol/http-syntax';
 
-export const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+/** An echo endpoint for any method answers every method the sandbox routes. */
+export const ALL_METHODS = ROUTED_METHODS;
 export const READ_ONLY = ['GET'] as const;
 
 export type EchoRequest = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string | string[]> }>;
 export type EchoHandler = (request: EchoRequest, reply: FastifyReply) => unknown;
-
-export interface EchoEndpoint {
-  path: string;
-  methods: readonly string[];
-  group: 'request inspection' | 'status codes' | 'redirects' | 'cookies' | 'auth' | 'caching' | 'response formats' | 'dynamic data' | 'streams and faults' | 'index';
-  description: string;
-  teaches: string;
-  samples: string[];
-}
 
 export interface EchoRoute {
   endpoint: EchoEndpoint;

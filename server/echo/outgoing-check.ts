@@ -2,17 +2,17 @@
 // the app (server/http/third-party-content.ts). A response that would is replaced by a problem saying why.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem, PROBLEM_CONTENT_TYPE } from '../http/problem';
+import { TOKEN } from '../protocol/http-syntax';
 import { THIRD_PARTY_HEADERS, thirdPartyHeaderProblem } from '../http/third-party-content';
 import { ownOrigin } from './reply';
 
-// RFC 9110 §5.1, §5.5: a field name is a token; a value has no CR, LF, NUL or other controls (tab aside), and
-// Node writes only single bytes, so nothing past U+00FF either.
-const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// RFC 9110 §5.1, §5.5: a field name is a token (TOKEN); a value has no CR, LF, NUL or other controls (tab
+// aside), and Node writes only single bytes, so nothing past U+00FF either.
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /** Why a header asked of the echo cannot go on the wire at all, or undefined. */
 function unsendableHeader(name: string, value: string): string | undefined {
-  if (!FIELD_NAME.test(name)) return `${JSON.stringify(name.slice(0, 60))} is not a header name (RFC 9110 §5.1: letters, digits and !#$%&'*+-.^_\`|~ only)`;
+  if (!TOKEN.test(name)) return `${JSON.stringify(name.slice(0, 60))} is not a header name (RFC 9110 §5.1: letters, digits and !#$%&'*+-.^_\`|~ only)`;
   if (!FIELD_VALUE.test(value)) return 'the value has a character a header cannot carry: a line break, a control character or a character beyond Latin-1 (RFC 9110 §5.5). Percent-encode it';
   return undefined;
 }

@@ -3,6 +3,8 @@ import { HttpProblem } from './problem';
 
 /** Media types of JSON bodies the server parses. */
 export const JSON_MEDIA_TYPES = ['application/json', 'application/merge-patch+json'] as const;
+/** What a route that takes plain JSON only accepts (its `accepts` config); others get 415. */
+export const JSON_ONLY = ['application/json'] as const;
 
 function lineAndColumn(text: string, position: number): { line: number; column: number } {
   const before = text.slice(0, position);

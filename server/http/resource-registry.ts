@@ -1,5 +1,6 @@
 // Knows which methods each resource path supports, so any other method gets 405 with an Allow header
 // (RFC 9110 §15.5.6) and OPTIONS can answer with the same list.
+import { ROUTED_METHODS } from '../protocol/http-syntax';
 
 interface Entry {
   pattern: RegExp;
@@ -11,7 +12,7 @@ export function allowList(methods: readonly string[]): string[] {
   const set = new Set(methods.map((m) => m.toUpperCase()));
   if (set.has('GET')) set.add('HEAD');
   set.add('OPTIONS');
-  const order = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+  const order: readonly string[] = ROUTED_METHODS;
   return [...set].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
 }
 

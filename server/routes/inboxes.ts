@@ -29,6 +29,7 @@ import type { IncomingMessage } from 'node:http';
 import { METHODS } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { JSON_ONLY } from '../http/json-body';
 import { HttpProblem } from '../http/problem';
 import { parseEventId } from '../classroom/hub';
 import { inboxChannel } from '../classroom/inboxes';
@@ -236,7 +237,7 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/app/inboxes/:id/response',
     {
-      config: { accepts: ['application/json'] },
+      config: { accepts: JSON_ONLY },
       schema: { params: InboxIdParams, body: InboxResponseBody, response: { 200: InboxResponseSchema, ...problemResponses } },
     },
     async (request) => {

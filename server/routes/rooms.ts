@@ -33,6 +33,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { checkStreamsPerMember } from '../http/connection-limit';
+import { JSON_ONLY } from '../http/json-body';
 import { HttpProblem } from '../http/problem';
 import { describeGoal, validateGoal, type Goal } from '../protocol/lesson-goals';
 import { checkDisplayName, checkRoomTitle } from '../classroom/display-name';
@@ -62,7 +63,6 @@ import { pipeChannel } from '../classroom/subscribe';
 import { roomMember, roomStudent } from './keyed';
 import { declareResource, NoContent, problemResponses } from './api/collection';
 
-const JSON_ONLY = ['application/json'] as const;
 
 const rooms: FastifyPluginAsyncTypebox = async (app) => {
   const { rooms: service, streams, hub } = app.classroom;

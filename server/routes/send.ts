@@ -5,6 +5,7 @@
 // Body: SendRequest  →  200 Transcript (both schemas in server/protocol/send-schemas.ts, which validate
 // the request and serialise the answer).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { JSON_ONLY } from '../http/json-body';
 import { HttpProblem } from '../http/problem';
 import { SendRequestSchema, TranscriptSchema } from '../protocol/send-schemas';
 import { performSend, SEND_LIMITS } from '../send/perform';
@@ -29,7 +30,7 @@ const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, opt
   const queue = new SendQueue(options.queue);
 
   // A learner's request goes out, and the exact exchange comes back.
-  app.post('/app/send', { config: { accepts: ['application/json'], rateLimit: 'send' }, schema: { body: SendRequestSchema, response: { 200: TranscriptSchema } } }, async (request, reply) => {
+  app.post('/app/send', { config: { accepts: JSON_ONLY, rateLimit: 'send' }, schema: { body: SendRequestSchema, response: { 200: TranscriptSchema } } }, async (request, reply) => {
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('the server is not listening on TCP');
     const ownHost = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;

@@ -3,9 +3,8 @@
 // The rules mirror undici 7's request checks (lib/core/request.js) and the RFCs behind them.
 import type { FieldError, WireHeader } from '../protocol/api-types';
 import { HttpProblem } from '../http/problem';
+import { TOKEN } from '../protocol/http-syntax';
 
-/** tchar from RFC 9110 §5.6.2: what a method or a header name may be made of. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Characters a header value may hold on the wire (RFC 9110 §5.5): tab, visible ASCII, and obs-text bytes. */
 const BAD_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 

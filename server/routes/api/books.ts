@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HttpProblem } from '../../http/problem';
 import { checkWritePreconditions, sendRepresentation } from '../../http/send-representation';
-import { JSON_MEDIA_TYPES } from '../../http/json-body';
+import { JSON_MEDIA_TYPES, JSON_ONLY } from '../../http/json-body';
 import {
   BookInputSchema,
   BookListQuerySchema,
@@ -20,7 +20,6 @@ import { traceStep } from '../../trace/tracer';
 
 const BOOK = { root: 'book', item: 'book' };
 const BOOKS = { root: 'books', item: 'book' };
-const JSON_ONLY = ['application/json'] as const;
 
 async function checkCategory(data: SandboxData, categoryId: number | null | undefined): Promise<void> {
   if (categoryId === null || categoryId === undefined) return;

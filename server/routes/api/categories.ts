@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HttpProblem } from '../../http/problem';
-import { JSON_MEDIA_TYPES } from '../../http/json-body';
+import { JSON_MEDIA_TYPES, JSON_ONLY } from '../../http/json-body';
 import { checkWritePreconditions, sendRepresentation } from '../../http/send-representation';
 import {
   CategoryInputSchema,
@@ -18,7 +18,6 @@ import { NoContent, declareResource, loggedIn, findOr404, problemResponses, send
 
 const CATEGORY = { root: 'category', item: 'category' };
 const CATEGORIES = { root: 'categories', item: 'category' };
-const JSON_ONLY = ['application/json'] as const;
 
 async function checkUniqueName(data: SandboxData, name: string, exceptId?: number): Promise<void> {
   const clash = (await data.categories.list()).find((c) => c.name.toLowerCase() === name.toLowerCase() && c.id !== exceptId);

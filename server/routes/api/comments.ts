@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HttpProblem } from '../../http/problem';
-import { JSON_MEDIA_TYPES } from '../../http/json-body';
+import { JSON_MEDIA_TYPES, JSON_ONLY } from '../../http/json-body';
 import { checkWritePreconditions, sendRepresentation } from '../../http/send-representation';
 import {
   CommentInputSchema,
@@ -19,7 +19,6 @@ import { NoContent, declareResource, loggedIn, findOr404, problemResponses, send
 
 const COMMENT = { root: 'comment', item: 'comment' };
 const COMMENTS = { root: 'comments', item: 'comment' };
-const JSON_ONLY = ['application/json'] as const;
 const LIST_OPTIONS = {
   names: COMMENTS,
   searchFields: ['body'] as const,

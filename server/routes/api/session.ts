@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { JSON_ONLY } from '../../http/json-body';
 import { HttpProblem } from '../../http/problem';
 import { CredentialsSchema, SandboxQuerySchema, SessionSchema, TokenSchema } from '../../protocol/toy-api-schemas';
 import { publicUser, REALM } from '../../services/auth';
@@ -12,7 +13,6 @@ import { DEMO_USERS } from '../../store/seed';
 import type { UserRecord } from '../../store/types';
 import { NoContent, declareResource, problemResponses } from './collection';
 
-const JSON_ONLY = ['application/json'] as const;
 
 /** Failed log-ins per account per address (rate-limits.ts), so one password cannot be guessed quickly. */
 export const LOGIN_FAILURE_BUCKET = 'login-failures';

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HttpProblem } from '../../http/problem';
-import { JSON_MEDIA_TYPES } from '../../http/json-body';
+import { JSON_MEDIA_TYPES, JSON_ONLY } from '../../http/json-body';
 import { checkWritePreconditions, sendRepresentation } from '../../http/send-representation';
 import {
   IdParamsSchema,
@@ -19,7 +19,6 @@ import { NoContent, declareResource, loggedIn, findOr404, problemResponses, send
 
 const USER = { root: 'user', item: 'user' };
 const USERS = { root: 'users', item: 'user' };
-const JSON_ONLY = ['application/json'] as const;
 
 function checkSelf(target: UserRecord, user: UserRecord, action: string): void {
   if (target.id === user.id) return;

@@ -1,7 +1,11 @@
 import { useId, useState } from 'react';
+import { TCHAR_CLASS } from '../../../../server/protocol/http-syntax';
 import { COMMON_METHODS, useDraftStore } from '../../stores/draft-store';
 import { importCurl } from './code-tools';
 import { looksLikeCurl } from './formats/looks-like-curl';
+
+/** A character a method name cannot have (RFC 9110 §9.1: a method is a token); typing one drops it. */
+const NOT_TCHAR = new RegExp(`[^${TCHAR_CLASS}]`, 'g');
 
 export interface RequestLineProps {
   sending: boolean;
@@ -57,7 +61,7 @@ export function RequestLine({ sending, hintId, urlList, highlightMethod }: Reque
             className="custom-method"
             value={method}
             placeholder="e.g. PURGE"
-            onChange={(e) => setMethod(e.target.value.toUpperCase().replace(/[^A-Z0-9!#$%&'*+.^_`|~-]/g, ''))}
+            onChange={(e) => setMethod(e.target.value.toUpperCase().replace(NOT_TCHAR, ''))}
             spellCheck={false}
             autoComplete="off"
           />

@@ -1,6 +1,7 @@
 // URL autocomplete: the toy API's paths (from /openapi.json) and the echo endpoints (from /endpoints),
 // loaded once, after first paint.
 import { useEffect, useState } from 'react';
+import type { EchoEndpoint } from '../../../../server/protocol/echo-endpoints';
 import { apiFetch } from '../../lib/api-client';
 
 interface OpenApiPaths {
@@ -11,17 +12,13 @@ function examplePath(path: string): string {
   return path.replaceAll('{id}', '1').replace(/\{[^}]+\}/g, '');
 }
 
-function echoPaths(index: unknown): string[] {
-  const list = Array.isArray(index) ? index : ((index as { endpoints?: unknown[] } | null)?.endpoints ?? []);
+/** Each echo endpoint's first sample (a ready path such as /status/418), or its route when that has no parameter. */
+function echoPaths(endpoints: readonly EchoEndpoint[]): string[] {
   const paths: string[] = [];
-  for (const entry of list) {
-    if (!entry || typeof entry !== 'object') continue;
-    const e = entry as { path?: string; examples?: unknown[]; samples?: unknown[] };
-    const samples = (e.examples ?? e.samples ?? []) as unknown[];
-    const sample = samples.find((s) => typeof s === 'string' || (s && typeof s === 'object' && 'url' in (s as object)));
-    if (typeof sample === 'string' && sample.startsWith('/')) paths.push(sample);
-    else if (sample && typeof sample === 'object' && typeof (sample as { url?: unknown }).url === 'string') paths.push((sample as { url: string }).url);
-    else if (e.path && !e.path.includes(':') && !e.path.includes('*')) paths.push(e.path);
+  for (const endpoint of endpoints) {
+    const sample = endpoint.samples[0];
+    if (sample?.startsWith('/')) paths.push(sample);
+    else if (!endpoint.path.includes(':') && !endpoint.path.includes('*')) paths.push(endpoint.path);
   }
   return paths;
 }
@@ -30,7 +27,7 @@ export function useUrlSuggestions(): string[] {
   const [paths, setPaths] = useState<string[]>([]);
   useEffect(() => {
     let cancelled = false;
-    Promise.allSettled([apiFetch<OpenApiPaths>('/openapi.json'), apiFetch<unknown>('/endpoints')]).then(([api, echo]) => {
+    Promise.allSettled([apiFetch<OpenApiPaths>('/openapi.json'), apiFetch<EchoEndpoint[]>('/endpoints')]).then(([api, echo]) => {
       if (cancelled) return;
       const found = new Set<string>();
       if (api.status === 'fulfilled') for (const path of Object.keys(api.value.paths ?? {})) found.add(examplePath(path));

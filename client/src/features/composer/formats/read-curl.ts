@@ -11,6 +11,7 @@ import { CurlParseError } from './curl-parse-error';
 import { curlOptionByLong, curlOptionByShort, spell, VALUE_EXAMPLES, type CurlOption, type RequestRole } from './curl-options';
 import { pipelineOutput } from './pipe-input';
 import { ShellSyntaxError, tokenizeShell, type ShellToken, type WordToken } from './shell-words';
+import { TOKEN } from '../../../../../server/protocol/http-syntax';
 import { SEND_LIMITS } from '../../../../../server/protocol/send-limits';
 
 /** A -F/--form part. Files cannot be read by the sandbox, so a file part keeps only its path. */
@@ -47,8 +48,6 @@ export interface CurlRequest {
   notes: string[];
 }
 
-/** RFC 9110 §5.6.2: a method and a header name are tokens. */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 const JSON_CONTENT_TYPE = 'application/json';
 /** What curl 7.88 (built with brotli and zstd) sends for --compressed. */
