@@ -52,8 +52,6 @@ export interface BuildOptions extends Partial<Config> {
   logStream?: LogStream;
   /** Clock, for tests of time-based behaviour. */
   now?: () => Date;
-  /** Folder of lesson files (in its walkthroughs/, or directly), default lessons/. */
-  lessonsDir?: string;
   /** Folder of the reference dataset (default lessons/reference). */
   referenceDir?: string;
   /** Network access of the send endpoint, injected by tests so they can never dial a real address. */
@@ -350,7 +348,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   await app.register(roomRoutes);
   await app.register(inboxRoutes);
   await app.register(referenceRoutes, { data: loadReferenceData(options.referenceDir ?? join(PROJECT_ROOT, 'lessons', 'reference')) });
-  await app.register(lessonRoutes, { lessons: loadLessons(options.lessonsDir ?? config.lessonsDir ?? join(PROJECT_ROOT, 'lessons')) });
+  await app.register(lessonRoutes, { lessons: loadLessons(config.lessonsDir ?? join(PROJECT_ROOT, 'lessons')) });
   await app.register(problemRoutes);
   await app.register(openapiRoutes);
   await app.register(clientRoutes, { clientDir: options.clientDir });
