@@ -93,7 +93,7 @@ describe('a broken lesson file stops the start, saying what to fix', () => {
 describe('npm start with LESSONS_DIR pointing at a broken lesson', () => {
   it('exits at once with the file and the field to fix, and no stack trace', async () => {
     const dir = folder({ 'a.md': lessonText().replace('goal: { status: 200 }', 'goal: { status: 200, method: GET }') });
-    const env = { ...process.env, LESSONS_DIR: dir, SKIP_CLIENT_BUILD: '1', PORT: '0', HOST: '127.0.0.1' };
+    const env = { ...process.env, LESSONS_DIR: dir, PORT: '0', HOST: '127.0.0.1' };
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       execFile(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'server', 'main.ts')], { env, timeout: 30_000 }, (error, _stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stderr }),
@@ -102,7 +102,7 @@ describe('npm start with LESSONS_DIR pointing at a broken lesson', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^Cannot start: .*a\.md: steps\[0\] \("Ask for the books"\)\.goal must have exactly one condition, but has status and method/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
-  });
+  }, 60_000);
 });
 
 describe('the format', () => {

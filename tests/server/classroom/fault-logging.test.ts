@@ -42,7 +42,7 @@ describe('logging of deliberate answers', () => {
     child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: PROJECT_ROOT,
       // One event stream on the whole server, so the second is refused for capacity.
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SKIP_CLIENT_BUILD: '1', LOG_LEVEL: 'info', STREAM_MAX: '1' },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', STREAM_MAX: '1' },
     });
     let buffer = '';
     const origin = new Promise<string>((resolve, reject) => {

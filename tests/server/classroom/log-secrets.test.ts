@@ -8,7 +8,7 @@ import { call, type TestServer } from '../../helpers/server';
 describe('request log lines', () => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SKIP_CLIENT_BUILD: '1', LOG_LEVEL: 'debug' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug' },
   });
   let log = '';
   let server: TestServer;
