@@ -22,6 +22,7 @@ import sandboxes from './services/sandboxes';
 import persistence from './services/persistence';
 import auth from './services/auth';
 import rateLimits from './services/rate-limits';
+import { connectRedis } from './store/redis/connection';
 import exportJobs from './services/export-jobs';
 import toyApiRoutes from './routes/api/index';
 import echoRoutes from './routes/echo';
@@ -309,15 +310,20 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   });
 
   await app.register(persistence, { dataDir: config.dataDir, intervalMs: config.snapshotIntervalMs });
+  // REDIS_URL: sandboxes, sessions and tokens, and rate-limit buckets are shared by every process that names it.
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, app.log) : undefined;
+  if (redis) app.addHook('onClose', redis.close);
   await app.register(sandboxes, {
     maxSandboxes: config.sandboxMax,
     itemLimit: config.sandboxItemLimit,
     idleMs: config.sandboxIdleMinutes * 60_000,
     now: options.now,
+    redis: redis?.client,
   });
-  await app.register(auth, { now: options.now });
+  await app.register(auth, { now: options.now, redis: redis?.client });
   await app.register(rateLimits, {
     now: options.now,
+    redis: redis?.client,
     buckets: {
       login: { perMinute: config.loginRatePerMinute, perAddressPerMinute: config.loginRatePerAddressPerMinute, what: 'log-in attempts' },
       'login-failures': { perMinute: config.loginFailuresPerMinute, what: 'failed log-ins to one account' },

@@ -17,6 +17,8 @@ import type { User } from '../protocol/api-types';
 import { parseCookies, serializeCookie } from './cookies';
 import { isHttps, publicOrigin } from './client-address';
 import type { RequestSandbox } from './sandboxes';
+import type { Redis } from 'ioredis';
+import { RedisGrantStore } from '../store/redis/grants';
 import { MemoryGrantStore, type AuthRecord, type Grant, type GrantStore } from '../store/grants';
 
 export const SESSION_COOKIE = 'sid';
@@ -37,8 +39,8 @@ export interface GrantTarget {
 
 export interface AuthOptions {
   now?: () => Date;
-  /** Where grants live: memory (the default) or Redis (redis-grants.ts). */
-  store?: GrantStore;
+  /** With REDIS_URL: sessions and tokens live in Redis, valid on every server process. */
+  redis?: Redis;
 }
 
 const LOGIN_HELP = `Log in with POST /api/session and the JSON body {"username": "${DEMO_USERS[0].username}", "password": "${DEMO_USERS[0].password}"} (a demo user), then send this request again: the browser sends the session cookie for you. From curl, get a token with POST /api/tokens and send it as Authorization: Bearer <token>.`;
@@ -98,7 +100,8 @@ export class AuthService {
 
   constructor(options: AuthOptions = {}) {
     this.#now = options.now ?? (() => new Date());
-    this.store = options.store ?? new MemoryGrantStore(() => this.#now().getTime());
+    const now = () => this.#now().getTime();
+    this.store = options.redis ? new RedisGrantStore(options.redis, now) : new MemoryGrantStore(now);
   }
 
   /** Ends every session and token of one user of one sandbox, except the one `keep` authenticated with. */

@@ -13,7 +13,9 @@ import type { FastifyRequest } from 'fastify';
 import { HttpProblem } from '../http/problem';
 import { parseCookies } from './cookies';
 import { addressKey, realAddress } from './client-address';
+import type { Redis } from 'ioredis';
 import { MemoryBucketStore, type BucketStore } from '../store/buckets';
+import { RedisBucketStore } from '../store/redis/buckets';
 
 /** Longest sandbox name kept as a client key. */
 const MAX_KEY_LENGTH = 64;
@@ -104,13 +106,13 @@ declare module 'fastify' {
 export interface RateLimitOptions {
   buckets: Record<string, BucketRule>;
   now?: () => Date;
-  /** Where the buckets live: memory (the default) or Redis (redis-buckets.ts). */
-  store?: BucketStore;
+  /** With REDIS_URL: buckets live in Redis, one budget for every server process. */
+  redis?: Redis;
 }
 
 export default fp<RateLimitOptions>(
   async (app, options) => {
-    const limiter = new RateLimiter(options.store, options.now ? () => options.now!().getTime() : undefined);
+    const limiter = new RateLimiter(options.redis ? new RedisBucketStore(options.redis) : new MemoryBucketStore(), options.now ? () => options.now!().getTime() : undefined);
     for (const [name, rule] of Object.entries(options.buckets)) limiter.define(name, rule);
     app.decorate('rateLimits', limiter);
     app.addHook('onRequest', async (request) => {

@@ -6,6 +6,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem } from '../http/problem';
 import { MemorySandboxStore, type StoreRecord, type StoreSnapshot } from '../store/memory-store';
 import { seedData } from '../store/seed';
+import { RedisSandboxStore } from '../store/redis/sandboxes';
+import type { Redis } from 'ioredis';
 import { COLLECTION_NAMES, type SandboxData, type SandboxStore } from '../store/types';
 import type { SandboxInfo } from '../protocol/api-types';
 import { parseCookies, serializeCookie } from './cookies';
@@ -23,6 +25,8 @@ export interface SandboxServiceOptions {
   idleMs: number;
   now?: () => Date;
   store?: SandboxStore;
+  /** With REDIS_URL: sandboxes live in Redis, shared by every server process. */
+  redis?: Redis;
 }
 
 export interface RequestSandbox {
@@ -40,6 +44,9 @@ export class SandboxService {
   constructor(readonly options: SandboxServiceOptions) {
     this.store =
       options.store ??
+      (options.redis
+        ? new RedisSandboxStore(options.redis, { seed: seedData, maxSandboxes: options.maxSandboxes, itemLimit: options.itemLimit, idleMs: options.idleMs, pinned: [DEMO_SANDBOX], now: options.now })
+        : undefined) ??
       new MemorySandboxStore({
         seed: seedData,
         maxSandboxes: options.maxSandboxes,

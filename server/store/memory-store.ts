@@ -12,25 +12,7 @@ import {
   type SandboxStore,
 } from './types';
 import type { SeedData } from './seed';
-import { traceClock, traceStep } from '../trace/tracer';
-
-/** The fields of a write that changed, for the X-ray (the tracer leaves out password hashes). */
-function changedFields(before: object | undefined, after: object | undefined): { field: string; before: unknown; after: unknown }[] {
-  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
-  const out: { field: string; before: unknown; after: unknown }[] = [];
-  for (const key of keys) {
-    if (key === 'updatedAt' || key === 'createdAt') continue;
-    const was = (before as Record<string, unknown> | undefined)?.[key];
-    const now = (after as Record<string, unknown> | undefined)?.[key];
-    if (was !== now) out.push({ field: key, before: was ?? null, after: now ?? null });
-  }
-  return out;
-}
-
-/** "book" for the books collection, "category" for categories. */
-function singular(collection: string): string {
-  return collection.endsWith('ies') ? `${collection.slice(0, -3)}y` : collection.replace(/s$/, '');
-}
+import { traceGet, traceList, traceWrite } from './trace-steps';
 
 export interface MemoryStoreOptions {
   seed: () => SeedData;
@@ -114,20 +96,13 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
 
   async list(): Promise<readonly T[]> {
     const items = [...this.#items.values()];
-    if (traceClock() !== undefined) traceStep({ stage: 'store', title: `Read all ${items.length} ${this.name}`, outcome: 'info', facts: { collection: this.name, items: items.length } });
+    traceList(this.name, items.length);
     return items;
   }
 
   async get(id: number): Promise<T | undefined> {
     const item = this.#items.get(id);
-    if (traceClock() !== undefined) {
-      traceStep({
-        stage: 'store',
-        title: item ? `Found ${singular(this.name)} ${id}` : `No ${singular(this.name)} with id ${id}`,
-        outcome: 'info',
-        facts: { collection: this.name, id, found: item !== undefined },
-      });
-    }
+    traceGet(this.name, id, item !== undefined);
     return item;
   }
 
@@ -137,7 +112,7 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
     const item = Object.freeze({ id: this.#nextId++, ...fields, createdAt: stamp, updatedAt: stamp }) as T;
     this.#writable().set(item.id, item);
     this.onWrite({ op: 'put', item, n: this.#nextId });
-    traceStep({ stage: 'store', title: `Inserted ${singular(this.name)} ${item.id}`, outcome: 'pass', facts: { collection: this.name, id: item.id, operation: 'insert' }, changes: changedFields(undefined, item) });
+    traceWrite('insert', this.name, item.id, undefined, item);
     return item;
   }
 
@@ -152,7 +127,7 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
     }) as T;
     this.#writable().set(id, item);
     this.onWrite({ op: 'put', item, n: this.#nextId });
-    traceStep({ stage: 'store', title: `Updated ${singular(this.name)} ${id}`, outcome: 'pass', facts: { collection: this.name, id, operation: 'update' }, changes: changedFields(existing, item) });
+    traceWrite('update', this.name, id, existing, item);
     return item;
   }
 
@@ -161,7 +136,7 @@ class MemoryCollection<T extends Entity> implements Collection<T> {
     if (existing) {
       this.#writable().delete(id);
       this.onWrite({ op: 'del', id, n: this.#nextId });
-      traceStep({ stage: 'store', title: `Deleted ${singular(this.name)} ${id}`, outcome: 'pass', facts: { collection: this.name, id, operation: 'delete' }, changes: changedFields(existing, undefined) });
+      traceWrite('delete', this.name, id, existing, undefined);
     }
     return existing;
   }
