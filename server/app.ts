@@ -22,7 +22,7 @@ import sandboxes from './services/sandboxes';
 import persistence from './services/persistence';
 import auth from './services/auth';
 import rateLimits from './services/rate-limits';
-import { connectRedis } from './store/redis/connection';
+import { connectRedis, type SharedRedis } from './store/redis/connection';
 import exportJobs from './services/export-jobs';
 import toyApiRoutes from './routes/api/index';
 import echoRoutes from './routes/echo';
@@ -68,6 +68,8 @@ declare module 'fastify' {
     login?: string;
   }
   interface FastifyInstance {
+    /** The Redis connection with REDIS_URL (for readiness and tests), else undefined. */
+    sharedRedis: SharedRedis | undefined;
     resources: ResourceRegistry;
   }
 }
@@ -313,6 +315,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   // REDIS_URL: sandboxes, sessions and tokens, and rate-limit buckets are shared by every process that names it.
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, app.log) : undefined;
   if (redis) app.addHook('onClose', redis.close);
+  app.decorate('sharedRedis', redis);
   await app.register(sandboxes, {
     maxSandboxes: config.sandboxMax,
     itemLimit: config.sandboxItemLimit,

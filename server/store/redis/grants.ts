@@ -22,8 +22,16 @@ end
 return ended
 `;
 
+// KEYS: grant, list. ARGV: grant JSON, ms to live, list member, list ms to live.
+const PUT = `
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+`;
+
 export class RedisGrantStore implements GrantStore {
   readonly #deleteWhere: Script;
+  readonly #put: Script;
 
   constructor(
     private readonly client: Redis,
@@ -31,17 +39,13 @@ export class RedisGrantStore implements GrantStore {
     private readonly prefix = 'hs:',
   ) {
     this.#deleteWhere = new Script(client, 'hsGrantsDeleteWhere', 1, DELETE_WHERE);
+    this.#put = new Script(client, 'hsGrantsPut', 2, PUT);
   }
 
   async put(digest: string, grant: Grant): Promise<void> {
-    const list = `${this.prefix}gs:${grant.sandboxId}`;
-    await viaRedis(
-      this.client
-        .multi()
-        .set(`${this.prefix}g:${digest}`, JSON.stringify(grant), 'PX', Math.max(1, grant.expiresAt - this.now()))
-        .sadd(list, `${grant.userId}:${digest}`)
-        .pexpire(list, LIST_TTL_MS)
-        .exec(),
+    await this.#put.run(
+      [`${this.prefix}g:${digest}`, `${this.prefix}gs:${grant.sandboxId}`],
+      [JSON.stringify(grant), Math.max(1, grant.expiresAt - this.now()), `${grant.userId}:${digest}`, LIST_TTL_MS],
     );
   }
 

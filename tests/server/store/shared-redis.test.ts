@@ -1,0 +1,102 @@
+// Two server processes on one REDIS_URL behave as one for sandboxes, sessions and tokens, and rate limits;
+// losing Redis answers 503 with Retry-After (never a crash), and the servers recover when Redis is back.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startServer, type TestServer } from '../../helpers/server';
+import { redisSkipReason, startRedis, type RedisServer } from '../../helpers/redis';
+
+const skip = redisSkipReason();
+
+describe.skipIf(skip !== undefined)('two server processes sharing one Redis', () => {
+  let redis: RedisServer;
+  let a: TestServer;
+  let b: TestServer;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    const options = { redisUrl: redis.url, loginRatePerMinute: 4 };
+    a = await startServer(options);
+    b = await startServer(options);
+  }, 60_000);
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await redis?.close();
+  });
+
+  const token = async (server: TestServer, sandbox: string) => {
+    const response = await call(server, '/api/tokens', { method: 'POST', headers: { 'x-sandbox': sandbox }, json: { username: 'ada', password: 'lovelace' } });
+    expect(response.status).toBe(201);
+    return response.json.token as string;
+  };
+
+  it('a token made on one works on the other, and a book written on one is read on the other', async () => {
+    const bearer = await token(a, 'maya');
+    const created = await call(b, '/api/books', { method: 'POST', headers: { 'x-sandbox': 'maya', authorization: `Bearer ${bearer}` }, json: { title: 'Shared', author: 'Maya', year: 2026 } });
+    expect(created.status).toBe(201);
+    const onA = await call(a, created.headers.location as string, { headers: { 'x-sandbox': 'maya' } });
+    expect(onA.status).toBe(200);
+    expect(onA.json).toEqual(created.json);
+    expect(onA.headers.etag).toBe(created.headers.etag);
+    // Another learner's sandbox, on either process, still holds the seed only.
+    expect((await call(a, '/api/books?q=Shared', { headers: { 'x-sandbox': 'sam' } })).json).toEqual([]);
+    const counts = await call(a, '/api/sandbox', { headers: { 'x-sandbox': 'maya' } });
+    expect(counts.json.counts.books).toBe(13);
+  });
+
+  it('a session cookie from one is valid on the other, and logging out on the other ends it on both', async () => {
+    const login = await call(a, '/api/session', { method: 'POST', headers: { 'x-sandbox': 'lee' }, json: { username: 'grace', password: 'hopper' } });
+    expect(login.status).toBe(201);
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    const who = await call(b, '/api/session', { headers: { 'x-sandbox': 'lee', cookie } });
+    expect(who.status).toBe(200);
+    expect(who.json.user.username).toBe('grace');
+    expect((await call(b, '/api/session', { method: 'DELETE', headers: { 'x-sandbox': 'lee', cookie } })).status).toBe(204);
+    expect((await call(a, '/api/session', { headers: { 'x-sandbox': 'lee', cookie } })).status).toBe(401);
+  });
+
+  it('a reset on one process disowns the tokens issued on the other', async () => {
+    const bearer = await token(a, 'reset-me');
+    expect((await call(b, '/api/sandbox/reset', { method: 'POST', headers: { 'x-sandbox': 'reset-me' } })).status).toBe(200);
+    const after = await call(a, '/api/session', { headers: { 'x-sandbox': 'reset-me', authorization: `Bearer ${bearer}` } });
+    expect(after.status).toBe(401);
+  });
+
+  it('shares rate limits: log-ins counted on both processes together', async () => {
+    const attempt = (server: TestServer) => call(server, '/api/tokens', { method: 'POST', headers: { 'x-sandbox': 'limited' }, json: { username: 'ada', password: 'wrong' } });
+    expect((await attempt(a)).status).toBe(401);
+    expect((await attempt(b)).status).toBe(401);
+    expect((await attempt(a)).status).toBe(401);
+    expect((await attempt(b)).status).toBe(401);
+    const refused = await attempt(a);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await attempt(b)).status).toBe(429);
+  });
+
+  it('answers 503 with Retry-After while Redis is down, keeps serving what needs no Redis, and recovers when it is back', async () => {
+    await redis.stop();
+    for (const server of [a, b]) {
+      const read = await call(server, '/api/books', { headers: { 'x-sandbox': 'maya' } });
+      expect(read.status).toBe(503);
+      expect(read.headers['retry-after']).toBe('5');
+      expect(read.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(read.json.detail).toMatch(/shared store \(Redis\).*is not answering.*Nothing was changed by this request\. Try again in 5 s/);
+      const login = await call(server, '/api/tokens', { method: 'POST', headers: { 'x-sandbox': 'maya' }, json: { username: 'ada', password: 'lovelace' } });
+      expect(login.status).toBe(503);
+      // What needs no shared state still works: the process did not crash.
+      expect((await call(server, '/get')).status).toBe(200);
+    }
+    // Each server reconnects by itself (connection errors meanwhile are expected); wait for both to say so.
+    const back = [a, b].map((server) => new Promise((resolve) => server.app.sharedRedis!.client.once('ready', resolve)));
+    await redis.start();
+    await Promise.all(back);
+    // This test's Redis keeps nothing on disk, so the sandbox comes back as the seed; a real one would keep it.
+    for (const server of [a, b]) {
+      const read = await call(server, '/api/books', { headers: { 'x-sandbox': 'maya' } });
+      expect(read.status).toBe(200);
+      expect(read.json).toHaveLength(10);
+    }
+    const bearer = await token(b, 'after');
+    expect((await call(a, '/api/session', { headers: { 'x-sandbox': 'after', authorization: `Bearer ${bearer}` } })).status).toBe(200);
+  });
+});
