@@ -54,7 +54,7 @@ describe.each([memory, redis])('storage contract: $name', (backend) => {
     server = await startRedis();
     client = new Redis(server.url, { lazyConnect: true });
     await client.connect();
-  }, 30_000);
+  }, 60_000);
   afterEach(async () => {
     if (client && backend.name === 'redis') await client.flushall();
   });
