@@ -12,6 +12,8 @@ export { MAX_DECODED_BYTES } from './send/body-decode';
 export { FLOOD_RETRY_AFTER_S, OVERLOAD_RETRY_AFTER_S } from './send/send-queue';
 export { OVER_LIMIT_ANSWERED, OVER_LIMIT_REQUEST_MS, CONNECTION_LIMIT_RETRY_AFTER_S, STREAMS_PER_MEMBER } from './http/connection-limit';
 export { SLOW_LOG_EVERY_MS } from './http/slow-requests';
+export { SERIALISED_MAX } from './http/send-representation';
+export { MAX_JOBS } from './services/export-jobs';
 export { MAX_TRUSTED_HOPS } from './services/client-address';
 export { MAX_GOAL_DEPTH, MAX_GOAL_CONDITIONS, MAX_REPEATED_TIMES } from './protocol/lesson-goals';
 export { TRACES_KEPT, TRACE_TTL_MS } from './trace/trace-store';

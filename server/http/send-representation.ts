@@ -18,7 +18,7 @@ import {
 /** Serialised bodies and their ETags, by a key that changes whenever the data may (see `cacheKey`). */
 const SERIALISED = new Map<string, { json: string; hash: string; bodies: Partial<Record<Format, string>> }>();
 /** Ceiling on cached representations; the oldest are dropped beyond it. */
-const SERIALISED_MAX = 2_000;
+export const SERIALISED_MAX = 2_000;
 /**
  * Serialised items, by the item itself: the store's items are frozen and replaced on every change, so a frozen
  * object always serialises the same (a conditional GET of one book then costs no serialising and no hash).

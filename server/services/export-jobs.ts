@@ -5,7 +5,7 @@ import fp from 'fastify-plugin';
 import type { Book, ExportJob } from '../protocol/api-types';
 
 /** Ceiling on jobs held across all sandboxes; the oldest are dropped beyond it. */
-const MAX_JOBS = 10_000;
+export const MAX_JOBS = 10_000;
 
 interface StoredJob {
   id: string;
