@@ -14,7 +14,7 @@ import { usableTimeout, useSendOptionsStore } from '../stores/send-options-store
 import { useHistoryStore } from '../features/history/history-store';
 import { useVariablesStore } from '../features/composer/variables-store';
 
-export const SEND_ENDPOINT = '/app/send';
+const SEND_ENDPOINT = '/app/send';
 
 const listeners = new Set<(sent: SentExchange) => void>();
 

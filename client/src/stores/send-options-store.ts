@@ -12,7 +12,7 @@ export interface SendOptions {
   timeoutMs: number;
 }
 
-export const DEFAULT_OPTIONS: SendOptions = { followRedirects: false, useCookies: true, timeoutMs: SEND_LIMITS.defaultTimeoutMs };
+const DEFAULT_OPTIONS: SendOptions = { followRedirects: false, useCookies: true, timeoutMs: SEND_LIMITS.defaultTimeoutMs };
 
 /** A timeout the send endpoint accepts: a whole number of ms within SEND_LIMITS (the default otherwise). */
 export function usableTimeout(ms: unknown): number {
@@ -24,7 +24,7 @@ export function usableTimeout(ms: unknown): number {
  * What an earlier version of the page saved under one key for the send options, the cookie jar and the
  * login together; read once, when the new stores have nothing saved yet, so an upgrade keeps them.
  */
-export const EARLIER_KEY = 'http-sandbox:exchange';
+const EARLIER_KEY = 'http-sandbox:exchange';
 export function savedByEarlierVersion(): { options?: Partial<SendOptions>; jar?: unknown; login?: unknown } {
   try {
     return (JSON.parse(globalThis.localStorage?.getItem(EARLIER_KEY) ?? 'null') as { state?: object } | null)?.state ?? {};
