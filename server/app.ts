@@ -42,6 +42,7 @@ import { redactUrl } from './protocol/redact';
 import tracing from './trace/plugin';
 import traceRoutes from './routes/traces';
 import roomRoutes from './routes/rooms';
+import { ROOM_CODE_FAILURES_BUCKET } from './routes/keyed';
 import inboxRoutes from './routes/inboxes';
 
 export interface BuildOptions extends Partial<Config> {
@@ -332,6 +333,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
       'login-failures': { perMinute: config.loginFailuresPerMinute, what: 'failed log-ins to one account' },
       send: { perMinute: config.sendRatePerMinute, perAddressPerMinute: config.sendRatePerAddressPerMinute, what: 'requests through the sandbox' },
       'room-create': { perMinute: config.classroomCreatePerMinute, perAddressPerMinute: config.roomCreatePerAddressPerMinute, what: 'new rooms' },
+      [ROOM_CODE_FAILURES_BUCKET]: { perMinute: config.roomCodeFailuresPerMinute, what: 'wrong room codes' },
     },
   });
   await app.register(exportJobs, { durationMs: config.exportJobMs, now: options.now });

@@ -169,7 +169,7 @@ export const SETTINGS = {
   dataDir: text('DATA_DIR', undefined, 'folder', 'Folder for learners\' data: a journal of every change (flushed before it is acknowledged) and snapshots. Unset: memory only. With it, a restart or a crash loses no acknowledged write. Locked to one server; created `0700`.'),
   redisUrl: { ...text('REDIS_URL', undefined, '`redis://` or `rediss://` URL', 'Redis 7 that keeps sandboxes, sessions and tokens, and rate-limit buckets, shared by every server process that names it (`DATA_DIR` then keeps only rooms and inboxes). Unset: all in this process\'s memory. While Redis is unreachable, requests that need it get 503 with `Retry-After`.'), parse: redisUrl },
   snapshotIntervalMs: whole('SNAPSHOT_INTERVAL_MS', 5_000, [100, 3_600_000], 'How often, in ms, the whole state is written to `DATA_DIR` and the journal emptied (rooms and inboxes are saved only then; also at shutdown).'),
-  roomMax: whole('ROOM_MAX', 200, [1, 10_000], 'Most live classroom rooms; more → 503 until one closes or expires.'),
+  roomMax: whole('ROOM_MAX', 200, [1, 10_000], 'Most live classroom rooms; more → 503 until one closes or expires. One address may hold at most a quarter of them (429 past it).'),
   roomStudentMax: whole('ROOM_STUDENT_MAX', 400, [1, 5_000], 'Most students in one room; more → 409.'),
   roomIdleMinutes: whole('ROOM_IDLE_MINUTES', 720, [1, 10_080], 'A room nobody is connected to closes after this many minutes.'),
   inboxMax: whole('INBOX_MAX', 2_000, [1, 100_000], 'Most request inboxes (room and student inboxes included); more → 503. One address may make at most a quarter of them (429 past it).'),
@@ -182,6 +182,12 @@ export const SETTINGS = {
   classroomCreatePerMinute: whole('CLASSROOM_CREATE_PER_MINUTE', 30, MINUTE_RATE, 'Rooms, inboxes and joins one learner may create per minute; more → 429.'),
   classroomCreatePerAddressPerMinute: whole('CLASSROOM_CREATE_PER_ADDRESS_PER_MINUTE', 900, [1, 1_000_000], 'Inboxes and room joins one address may create per minute, every learner behind it together.'),
   roomCreatePerAddressPerMinute: whole('ROOM_CREATE_PER_ADDRESS_PER_MINUTE', 10, MINUTE_RATE, 'Rooms one address may start per minute.'),
+  roomCodeFailuresPerMinute: whole(
+    'ROOM_CODE_FAILURES_PER_MINUTE',
+    60,
+    MINUTE_RATE,
+    'Room codes naming no room that one address may try per minute (also the burst); past it every room code from that address is refused 429 for a while, so guessing codes is slow. Join links and QR codes carry a secret and are never refused. 60 covers the typos of a 300-student hall behind one address.',
+  ),
 } satisfies Record<string, Setting<unknown>>;
 
 type Settings = typeof SETTINGS;

@@ -1,7 +1,8 @@
 // A room's fault switches: the instructor makes the room's sandboxes slow, rate-limited (429),
 // unavailable (503) or rude (connections dropped), so the class sees how their clients meet failure.
-// A room's sandboxes are "room-<code>" (the instructor's) and "room-<code>-<student id>" (each
-// student's); the hook below runs before every toy API request and acts when it names one of them.
+// A room's sandboxes are "room-<code>-<secret>" (the instructor's; the secret keeps it out of reach of
+// anyone who only knows the code) and "room-<code>-<student id>" (each student's); the hook below runs
+// before every toy API request and acts when it names one of them.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { deliberately, deliberatelyDelayed } from '../http/deliberate-answers';
@@ -21,11 +22,12 @@ export const FAULTS_OFF: FaultSettings = {
 /** The header on a 429 or 503 the switches caused, so the wire view shows the answer was staged. */
 export const FAULT_HEADER = 'x-sandbox-fault';
 
-const ROOM_SANDBOX = /^room-([a-z]{4})(?:-[a-z0-9_-]+)?$/;
+const ROOM_SANDBOX = /^room-([a-z]{8})-[a-z0-9_-]+$/;
 
-/** The sandbox id of a room ("room-kxmp") and of one student in it ("room-kxmp-4fh7q2mn"). */
-export function roomSandboxId(code: string, studentId?: string): string {
-  return `room-${code.toLowerCase()}${studentId ? `-${studentId}` : ''}`;
+/** The sandbox id of a room's instructor ("room-kxmpqrtw-<secret>") or of one student in it
+ *  ("room-kxmpqrtw-4fh7q2mn"). */
+export function roomSandboxId(code: string, owner: string): string {
+  return `room-${code.toLowerCase()}-${owner}`;
 }
 
 /** The room code a sandbox id belongs to, upper case, or undefined when it is no room's sandbox. */

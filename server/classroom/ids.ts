@@ -1,9 +1,15 @@
 // Room codes, inbox ids, student ids and secret keys, and the constant-time check of a key.
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
-/** Room codes use consonants only, without look-alikes (no I/L, O, no vowels so no words): 19^4 codes. */
+/**
+ * Room codes use consonants only, without look-alikes (no I/L, O, no vowels so no words). Eight of them,
+ * shown as two groups of four (KXMP-QRTW): 19^8 ≈ 1.7 × 10^10 codes. Guessing from one address at
+ * ROOM_CODE_FAILURES_PER_MINUTE (60) finds a room about once in 2.7 years of trying day and night while the
+ * server holds its most rooms (200), once in a century with 5 open; four letters (130,321 codes) fell in
+ * half a minute at 4,200 unlimited guesses a second.
+ */
 export const ROOM_CODE_ALPHABET = 'BCDFGHJKMNPQRSTVWXZ';
-export const ROOM_CODE_LENGTH = 4;
+export const ROOM_CODE_LENGTH = 8;
 export const ROOM_CODE = new RegExp(`^[${ROOM_CODE_ALPHABET}]{${ROOM_CODE_LENGTH}}$`);
 
 /** Ids that appear in URLs and sandbox names: lower case, no 0/o or 1/l. */
@@ -22,9 +28,20 @@ export function newRoomCode(): string {
   return pick(ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH);
 }
 
-/** A typed-in code as stored: upper case, spaces and dashes removed ("kx mp" → "KXMP"). */
+/** A typed-in code as stored: upper case, spaces and dashes removed ("kxmp-qrtw" → "KXMPQRTW"). */
 export function normalizeRoomCode(input: string): string {
   return input.replace(/[\s-]/g, '').toUpperCase();
+}
+
+/** The secret a room's join link and QR code carry: joining with it skips the wrong-code budget. */
+export function newJoinSecret(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** The instructor's sandbox in a room: 12 characters no one can derive from the room code. */
+export const ROOM_SANDBOX_SECRET_LENGTH = 12;
+export function newRoomSandboxSecret(): string {
+  return pick(ID_ALPHABET, ROOM_SANDBOX_SECRET_LENGTH);
 }
 
 export function newInboxId(): string {

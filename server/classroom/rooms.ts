@@ -7,7 +7,7 @@ import type { Transcript } from '../protocol/api-types';
 import { previewBodyView } from './capture';
 import { changedSwitches, FAULTS_OFF, roomSandboxId } from './faults';
 import type { Audience, Hub, HubEvent } from './hub';
-import { digestKey, keyMatches, newKey, newRoomCode, newStudentId, normalizeRoomCode, ROOM_CODE } from './ids';
+import { digestKey, keyMatches, newJoinSecret, newKey, newRoomCode, newRoomSandboxSecret, newStudentId, normalizeRoomCode, ROOM_CODE } from './ids';
 import { inboxChannel, type InboxService } from './inboxes';
 import { requireKey } from './keys';
 import { CAPACITY_RETRY_AFTER_S, RECENT_BROADCASTS, RECENT_BYTES, RECENT_CAPTURES, ROOM_CAPTURE_PREVIEW_BYTES } from './limits';
@@ -23,7 +23,8 @@ import type {
   PushedGoal,
   RoomCreated,
   RoomEvents,
-  RoomPublic,
+  RoomInfo,
+  RoomLookup,
   RosterEntry,
   StudentJoined,
   TryThis,
@@ -62,6 +63,12 @@ export interface Room {
   code: string;
   title: string;
   keyDigest: Buffer;
+  /** Digest of the secret in the join link and QR code. */
+  joinSecretDigest: Buffer;
+  /** The instructor's sandbox: room-<code>-<secret>, named only to the instructor. */
+  sandbox: string;
+  /** The address that started the room (its share of ROOM_MAX). */
+  creator: string;
   createdAt: Date;
   lastActivity: number;
   students: Map<string, Student>;
@@ -133,6 +140,7 @@ export class RoomService {
       broadcasts: room.broadcasts.map((item) => parseKept<Broadcast>(item)),
       captures: room.captures.map((item) => parseKept<CapturedRequest>(item)),
       keyDigest: room.keyDigest.toString('base64'),
+      joinSecretDigest: room.joinSecretDigest.toString('base64'),
       createdAt: room.createdAt.toISOString(),
       instructorConnections: 0,
       students: [...room.students.values()].map((student) => ({
@@ -148,9 +156,12 @@ export class RoomService {
     // Snapshots written before goals and recent lists existed lack those fields: they start empty.
     type Added = 'broadcasts' | 'broadcastSeq' | 'captures' | 'goal' | 'goalSeq';
     type SavedStudent = Omit<Student, 'keyDigest' | 'joinedAt' | 'goal' | 'sharesData' | 'sandbox'> & { keyDigest: string; joinedAt: string; goal?: GoalReport | null; sharesData?: boolean };
-    type SavedRoom = Omit<Room, 'keyDigest' | 'createdAt' | 'students' | Added> &
-      Partial<Pick<Room, 'broadcastSeq' | 'goal' | 'goalSeq'>> & { keyDigest: string; createdAt: string; students: SavedStudent[]; broadcasts?: Broadcast[]; captures?: CapturedRequest[] };
+    type SavedRoom = Omit<Room, 'keyDigest' | 'joinSecretDigest' | 'createdAt' | 'students' | Added> &
+      Partial<Pick<Room, 'broadcastSeq' | 'goal' | 'goalSeq'>> & { keyDigest: string; joinSecretDigest?: string; createdAt: string; students: SavedStudent[]; broadcasts?: Broadcast[]; captures?: CapturedRequest[] };
     for (const raw of saved as SavedRoom[]) {
+      // Rooms saved before codes had 8 letters and a join secret cannot be joined safely: they are left out
+      // (their inboxes expire on their own).
+      if (!ROOM_CODE.test(raw.code) || raw.joinSecretDigest === undefined) continue;
       const students = new Map(
         raw.students.map((s): [string, Student] => [s.id, { ...s, goal: s.goal ?? null, sharesData: s.sharesData ?? false, sandbox: roomSandboxId(raw.code, s.id), keyDigest: Buffer.from(s.keyDigest, 'base64'), joinedAt: new Date(s.joinedAt), connections: 0 }]),
       );
@@ -162,6 +173,7 @@ export class RoomService {
         goal: raw.goal ?? null,
         goalSeq: raw.goalSeq ?? 0,
         keyDigest: Buffer.from(raw.keyDigest, 'base64'),
+        joinSecretDigest: Buffer.from(raw.joinSecretDigest, 'base64'),
         createdAt: new Date(raw.createdAt),
         students,
         instructorConnections: 0,
@@ -200,7 +212,18 @@ export class RoomService {
     return this.#options.hub.publish(roomChannel(room.code), { type, data, audience });
   }
 
-  create(title: string): { room: Room; created: RoomCreated } {
+  /**
+   * The most rooms one address may hold: a quarter of ROOM_MAX (50 at the default, more than a school's
+   * instructors behind one address start in a day), so one machine cannot take every room and lock out the
+   * instructors elsewhere.
+   */
+  get perAddressMax(): number {
+    return Math.max(1, Math.floor(this.#options.max / 4));
+  }
+
+  /** A new room for the instructor at `creator` (an address). 503 when the server is full; 429 when that
+   *  address already holds its share. */
+  create(title: string, creator: string): { room: Room; created: RoomCreated } {
     if (this.#rooms.size >= this.#options.max) this.sweep();
     if (this.#rooms.size >= this.#options.max) {
       throw new HttpProblem(
@@ -209,15 +232,28 @@ export class RoomService {
         { headers: { 'retry-after': String(CAPACITY_RETRY_AFTER_S) }, extra: { limit: this.#options.max } },
       );
     }
+    let held = 0;
+    for (const room of this.#rooms.values()) if (room.creator === creator) held += 1;
+    if (held >= this.perAddressMax) {
+      throw new HttpProblem(
+        'too-many-requests',
+        `Your network address already holds ${held} rooms, the most one address may hold (a quarter of this server's ${this.#options.max}). Close rooms you no longer need (DELETE /app/rooms/<code> with the instructor key), or wait until idle ones close after ${this.idleMinutes} minutes.`,
+        { headers: { 'retry-after': String(CAPACITY_RETRY_AFTER_S) }, extra: { limit: this.perAddressMax } },
+      );
+    }
     let code = newRoomCode();
     while (this.#rooms.has(code)) code = newRoomCode();
     const { inbox, key: inboxKey } = this.#options.inboxes.create('room', code);
     const instructorKey = newKey();
+    const joinSecret = newJoinSecret();
     const now = this.#nowMs();
     const room: Room = {
       code,
       title,
       keyDigest: digestKey(instructorKey),
+      joinSecretDigest: digestKey(joinSecret),
+      sandbox: roomSandboxId(code, newRoomSandboxSecret()),
+      creator,
       createdAt: new Date(now),
       lastActivity: now,
       students: new Map(),
@@ -235,10 +271,11 @@ export class RoomService {
     return {
       room,
       created: {
-        ...this.publicInfo(room),
+        ...this.info(room),
         instructorKey,
+        joinLink: `/room/${code}#join=${joinSecret}`,
         eventsUrl: `/app/rooms/${code}/events`,
-        sandbox: roomSandboxId(code),
+        sandbox: room.sandbox,
         inbox: this.#options.inboxes.link(inbox, inboxKey),
         faults: room.faults,
         limits: { students: this.#options.studentMax, idleMinutes: this.idleMinutes },
@@ -262,14 +299,17 @@ export class RoomService {
     return room;
   }
 
-  /** The room, or a 404 that says what a code looks like. */
-  getOr404(code: string): Room {
-    const room = this.get(code);
-    if (room) return room;
-    throw new HttpProblem(
+  /** The 404 for a code that names no room, saying what a code looks like. */
+  notFound(code: string): HttpProblem {
+    return new HttpProblem(
       'not-found',
-      `There is no room ${JSON.stringify(code.slice(0, 20))}. A room code is 4 letters, such as KXMP: check it against the projector. Rooms close when the instructor ends them, or after ${this.idleMinutes} minutes with nobody connected.`,
+      `There is no room ${JSON.stringify(code.slice(0, 20))}. A room code is 8 letters, such as KXMP-QRTW (the dash is optional): check it against the projector. Rooms close when the instructor ends them, or after ${this.idleMinutes} minutes with nobody connected.`,
     );
+  }
+
+  /** Whether `secret` is this room's join secret (constant time). */
+  joinSecretMatches(room: Room, secret: string): boolean {
+    return keyMatches(secret, room.joinSecretDigest);
   }
 
   /** The faults of a room, for the toy API's hook. */
@@ -312,7 +352,13 @@ export class RoomService {
     return { room, student: member.student };
   }
 
-  publicInfo(room: Room): RoomPublic {
+  /** What the code alone shows: the room's code and title, for the join page. */
+  lookup(room: Room): RoomLookup {
+    return { code: room.code, title: room.title };
+  }
+
+  /** What members see of the room. */
+  info(room: Room): RoomInfo {
     return {
       code: room.code,
       title: room.title,
@@ -377,7 +423,7 @@ export class RoomService {
       studentId: id,
       studentKey,
       name,
-      room: this.publicInfo(room),
+      room: this.info(room),
       eventsUrl: `/app/rooms/${room.code}/events`,
       sandbox: student.sandbox,
       inbox: this.#options.inboxes.link(inbox, inboxKey),
@@ -448,7 +494,7 @@ export class RoomService {
    *  captures are written as the bytes the room keeps (no copy per stream). */
   snapshot(room: Room, member: Member, missed: boolean): Buffer[] {
     const plain: Omit<RoomEvents['state'], 'broadcasts' | 'captures'> = {
-      room: this.publicInfo(room),
+      room: this.info(room),
       faults: room.faults,
       you: member.role === 'instructor' ? { role: 'instructor' } : { role: 'student', studentId: member.student.id, name: member.student.name },
       goal: room.goal,

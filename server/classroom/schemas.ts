@@ -36,7 +36,10 @@ export const CreateRoomBody = Type.Object(
 
 export const JoinBody = Type.Object(
   // The length is checked again after tidying (display-name.ts); this ceiling only bounds the work.
-  { name: Type.String({ maxLength: DISPLAY_NAME_MAX * 4, description: 'Display name, 1 to 40 characters.' }) },
+  {
+    name: Type.String({ maxLength: DISPLAY_NAME_MAX * 4, description: 'Display name, 1 to 40 characters.' }),
+    secret: Type.Optional(Type.String({ maxLength: 64, description: 'The join secret from the join link or QR code (#join=…), when the student has it.' })),
+  },
   closed,
 );
 
@@ -129,9 +132,13 @@ export const FaultSettingsSchema = Type.Object({
   retryAfterSeconds: Type.Integer(),
 });
 
-export const RoomPublicSchema = Type.Object({
+export const RoomLookupSchema = Type.Object({
   code: Type.String(),
   title: Type.String(),
+});
+
+export const RoomInfoSchema = Type.Object({
+  ...RoomLookupSchema.properties,
   joinUrl: Type.String(),
   inboxUrl: Type.String(),
   createdAt: Type.String(),
@@ -148,8 +155,9 @@ export const InboxLinkSchema = Type.Object({
 });
 
 export const RoomCreatedSchema = Type.Object({
-  ...RoomPublicSchema.properties,
+  ...RoomInfoSchema.properties,
   instructorKey: Type.String(),
+  joinLink: Type.String(),
   eventsUrl: Type.String(),
   sandbox: Type.String(),
   inbox: InboxLinkSchema,
@@ -161,7 +169,7 @@ export const StudentJoinedSchema = Type.Object({
   studentId: Type.String(),
   studentKey: Type.String(),
   name: Type.String(),
-  room: RoomPublicSchema,
+  room: RoomInfoSchema,
   eventsUrl: Type.String(),
   sandbox: Type.String(),
   inbox: InboxLinkSchema,

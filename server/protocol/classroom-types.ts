@@ -102,10 +102,15 @@ export interface FaultSettings {
   retryAfterSeconds: number;
 }
 
-export interface RoomPublic {
+/** What the room code alone tells (GET /app/rooms/<CODE>): enough for a join page, nothing to act on. */
+export interface RoomLookup {
   code: string;
   title: string;
-  /** The page students open: /room/<CODE>. */
+}
+
+/** What the room's members see of it (the instructor and every student who joined). */
+export interface RoomInfo extends RoomLookup {
+  /** The page students open: /room/<CODE>, where they type their name. */
   joinUrl: string;
   /** The room's shared inbox, where anyone in class may send requests. */
   inboxUrl: string;
@@ -113,9 +118,12 @@ export interface RoomPublic {
   students: number;
 }
 
-export interface RoomCreated extends RoomPublic {
+export interface RoomCreated extends RoomInfo {
   /** The instructor's secret: keep it out of the projector. */
   instructorKey: string;
+  /** The join page with the room's join secret (/room/<CODE>#join=<secret>), for the QR code and links
+   *  the instructor shares: joining with it is never slowed by wrong-code limits. The code alone works too. */
+  joinLink: string;
   eventsUrl: string;
   /** Sandbox the instructor's requests use (X-Sandbox); the room's fault switches act on it. */
   sandbox: string;
@@ -130,7 +138,7 @@ export interface StudentJoined {
   /** The student's secret for this room: reading the room's events and sharing progress. */
   studentKey: string;
   name: string;
-  room: RoomPublic;
+  room: RoomInfo;
   eventsUrl: string;
   /** The student's own sandbox in this room (X-Sandbox); the room's fault switches act on it too. */
   sandbox: string;
@@ -226,7 +234,7 @@ export interface TryThis {
 export interface RoomEvents {
   /** Everyone, first event of a fresh connection and after a reconnect that missed too much. */
   state: {
-    room: RoomPublic;
+    room: RoomInfo;
     faults: FaultSettings;
     you: { role: 'instructor' } | { role: 'student'; studentId: string; name: string };
     /** The recent broadcasts, oldest first, each with its eventId: a late joiner or a reloaded page sees

@@ -53,10 +53,14 @@ const SECRET_NAMES = new Set([
 /** Name endings that mark a secret too (newPassword, github_token, room_secret, x-api-key…). */
 const SECRET_SUFFIXES = ['password', 'secret', 'token', 'apikey', 'sessionid'];
 
-/** A cookie worth hiding: a secret name, or the page's private sandbox (a room's sandbox, room-<code>, is
- *  known to the whole class, and showing it keeps the lesson readable). */
+/** The one sandbox everybody shares; naming it gives nobody anything. */
+const SHARED_SANDBOX = 'demo';
+
+/** A cookie worth hiding: a secret name, or a sandbox other than the shared demo one. A sandbox's name is
+ *  its key (whoever sends it works in it), the instructor's room sandbox included: a student who saw it on
+ *  the projector could otherwise change the instructor's data mid-lesson. */
 function isSecretCookie(name: string, value: string): boolean {
-  if (name.toLowerCase() === 'sandbox') return !/^room-[a-z0-9-]+$/i.test(value);
+  if (name.toLowerCase() === 'sandbox') return value !== SHARED_SANDBOX;
   return isSecretName(name);
 }
 
@@ -114,6 +118,10 @@ export class Redactor {
       if (value.trim() === '') return value;
       this.#remember(value.trim(), `${headerName(name)}: ${this.owner}'s key`);
       return `${MASK} (hidden: ${this.owner}'s key)`;
+    }
+    if (lower === 'x-sandbox' && direction === 'request' && value.trim() !== '' && value.trim() !== SHARED_SANDBOX) {
+      this.#remember(value.trim(), `${headerName(name)}: ${this.owner}'s ${describeCookie('sandbox')}`);
+      return `${MASK} (hidden: ${this.owner}'s ${describeCookie('sandbox')})`;
     }
     if (lower === 'cookie' && direction === 'request') return this.#cookieList(name, value);
     if (lower === 'set-cookie' && direction === 'response') return this.#setCookie(name, value);

@@ -1,6 +1,7 @@
 // Keyed authorisation for the room and inbox routes, in one place: the key a request carries (header or
 // query), then the service's check of it. The services take the key as a plain value, never the request.
 import type { FastifyRequest } from 'fastify';
+import { HttpProblem } from '../http/problem';
 import type { InboxService, Inbox } from '../classroom/inboxes';
 import type { Member, Room, RoomService } from '../classroom/rooms';
 
@@ -15,6 +16,35 @@ export function requestKey(request: FastifyRequest): string | undefined {
   return typeof query === 'string' && query !== '' ? query : undefined;
 }
 
+/** Rate-limit bucket of room codes that name no room, per address (ROOM_CODE_FAILURES_PER_MINUTE). */
+export const ROOM_CODE_FAILURES_BUCKET = 'room-code-failures';
+/** The failures are counted per address, under this key (the limiter's per-account lane). */
+const CODE_GUESSES = 'room-codes';
+
+/**
+ * The room a route's `:code` names, or 404. Guessing codes is slow: a guess is spent before looking and
+ * given back when the code names a room, so an address out of guesses gets 429 for every code, a right
+ * one too, and learns nothing, not even whether a code exists.
+ */
+export function namedRoom(rooms: RoomService, request: FastifyRequest<{ Params: { code: string } }>): Room {
+  const limits = request.server.rateLimits;
+  try {
+    limits.take(ROOM_CODE_FAILURES_BUCKET, request, CODE_GUESSES);
+  } catch (error) {
+    if (!(error instanceof HttpProblem)) throw error;
+    const wait = error.headers['retry-after'] ?? '60';
+    throw new HttpProblem(
+      'too-many-requests',
+      `Too many room codes that name no room came from your network address, so room codes from it are refused for ${wait} s (Retry-After). Check the code against the projector and try again then — or scan the room's QR code or open its join link, which always work.`,
+      { headers: error.headers, extra: error.extra },
+    );
+  }
+  const room = rooms.get(request.params.code);
+  if (!room) throw rooms.notFound(request.params.code);
+  limits.refund(ROOM_CODE_FAILURES_BUCKET, request, CODE_GUESSES);
+  return room;
+}
+
 /** The room a route's `:code` names and who is asking: 404, 401, 403 (wrong key, or the wrong role). */
 export function roomMember(
   rooms: RoomService,
@@ -22,12 +52,12 @@ export function roomMember(
   need: 'member' | 'instructor',
   action: string,
 ): { room: Room; member: Member } {
-  return rooms.authorize(rooms.getOr404(request.params.code), requestKey(request), need, action);
+  return rooms.authorize(namedRoom(rooms, request), requestKey(request), need, action);
 }
 
 /** The student a route's `:code` and key name (403 for the instructor's key). */
 export function roomStudent(rooms: RoomService, request: FastifyRequest<{ Params: { code: string } }>, action: string) {
-  return rooms.authorizeStudent(rooms.getOr404(request.params.code), requestKey(request), action);
+  return rooms.authorizeStudent(namedRoom(rooms, request), requestKey(request), action);
 }
 
 /** The inbox a route's `:id` names, when the request carries its key: 404, then 401 or 403. */

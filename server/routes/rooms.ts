@@ -1,14 +1,21 @@
 /**
  * Classroom rooms under /app/rooms. Keys travel as `Authorization: Bearer <key>` or `?key=<key>`
  * (EventSource cannot set headers). Without a key: 401 key-required; a wrong key: 403 wrong-key; a
- * student key on an instructor action: 403 instructor-only; an unknown code: 404. Codes are 4 letters
- * and may be typed in any case.
+ * student key on an instructor action: 403 instructor-only; an unknown code: 404. Codes are 8 letters
+ * (KXMP-QRTW), typed in any case, with or without the dash or spaces.
+ *
+ * Guessing codes is slow: every code that names no room spends one of the address's
+ * ROOM_CODE_FAILURES_PER_MINUTE; with none left, every code from that address (a right one too, so the
+ * answer tells nothing) gets 429 until the budget refills. A join link or QR code carries the room's join
+ * secret, and a join with it never waits. What the code alone shows is the room's title; its inbox and
+ * the instructor's sandbox are named only to members.
  *
  * POST   /app/rooms                  {title?}            → 201 RoomCreated (code, instructorKey, joinUrl /room/CODE,
- *                                                           eventsUrl, sandbox room-code, inbox {id,key,url…}, faults)
- * GET    /app/rooms/:code                                → 200 RoomPublic (no key: the join page checks the code)
+ *                                                           joinLink /room/CODE#join=SECRET, eventsUrl,
+ *                                                           sandbox room-code-secret, inbox {id,key,url…}, faults)
+ * GET    /app/rooms/:code                                → 200 RoomLookup {code, title} (no key: the join page checks the code)
  * DELETE /app/rooms/:code            instructor          → 204; every stream gets `room-closed` and ends
- * POST   /app/rooms/:code/join       {name}              → 201 StudentJoined (studentId, studentKey, sandbox, inbox…)
+ * POST   /app/rooms/:code/join       {name, secret?}     → 201 StudentJoined (studentId, studentKey, room, sandbox, inbox…)
  * GET    /app/rooms/:code/events     instructor|student  → text/event-stream (see below)
  * POST   /app/rooms/:code/broadcast  instructor {transcript, note?}          → 200 {eventId, streams}
  * POST   /app/rooms/:code/push       instructor {draft{method,url,…}, message?, studentId?, goal?{goal, description?}}
@@ -28,10 +35,11 @@
  * faults, capture (room inbox → everyone, a student's inbox → that student), and for the instructor only
  * student-joined, presence, progress; room-closed ends the stream.
  *
- * Fault switches act on the toy API for sandboxes room-<code> and room-<code>-<studentId>: added latency,
+ * Fault switches act on the toy API for sandboxes room-<code>-<secret> and room-<code>-<studentId>: added latency,
  * then drop (connection closed), else 503, else 429 (both with Retry-After and X-Sandbox-Fault).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { checkStreamsPerMember } from '../http/connection-limit';
 import { JSON_ONLY } from '../http/json-body';
 import { HttpProblem } from '../http/problem';
@@ -40,7 +48,7 @@ import { checkDisplayName, checkRoomTitle } from '../classroom/display-name';
 import { FAULTS_OFF } from '../classroom/faults';
 import { parseEventId } from '../classroom/hub';
 import { BROADCAST_BODY_LIMIT, PROGRESS_BODY_LIMIT, PUSH_BODY_LIMIT, STREAMS_PER_ROOM } from '../classroom/limits';
-import { canSee, roomChannel } from '../classroom/rooms';
+import { canSee, roomChannel, type Room } from '../classroom/rooms';
 import {
   BroadcastBody,
   CreateRoomBody,
@@ -53,19 +61,21 @@ import {
   PushBody,
   RoomCodeParams,
   RoomCreatedSchema,
-  RoomPublicSchema,
+  RoomLookupSchema,
   RosterEntrySchema,
   RosterSchema,
   StudentJoinedSchema,
 } from '../classroom/schemas';
 import { CLASSROOM_CREATE_BUCKET } from '../classroom/service';
 import { pipeChannel } from '../classroom/subscribe';
-import { roomMember, roomStudent } from './keyed';
+import { namedRoom, roomMember, roomStudent } from './keyed';
+import { RateLimiter } from '../services/rate-limits';
 import { declareResource, NoContent, problemResponses } from './api/collection';
 
 
 const rooms: FastifyPluginAsyncTypebox = async (app) => {
   const { rooms: service, streams, hub } = app.classroom;
+
   declareResource(app, '/app/rooms', ['POST']);
   declareResource(app, '/app/rooms/:code', ['GET', 'DELETE']);
   declareResource(app, '/app/rooms/:code/join', ['POST']);
@@ -94,16 +104,16 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
           errors: [{ field: 'title', location: 'body', message: title.reason }],
         });
       }
-      const { created } = service.create(title.name);
+      const { created } = service.create(title.name, RateLimiter.addressOf(request));
       return reply.code(201).header('location', `/app/rooms/${created.code}`).header('cache-control', 'no-store').send(created);
     },
   );
 
-  // A student's join page checks the code before asking for a name.
+  // A student's join page checks the code before asking for a name: the code shows the title, no more.
   app.get(
     '/app/rooms/:code',
-    { schema: { params: RoomCodeParams, response: { 200: RoomPublicSchema, ...problemResponses } } },
-    async (request) => service.publicInfo(service.getOr404(request.params.code)),
+    { schema: { params: RoomCodeParams, response: { 200: RoomLookupSchema, ...problemResponses } } },
+    async (request) => service.lookup(namedRoom(service, request)),
   );
 
   // The instructor ends the class: students' streams say so and end.
@@ -117,7 +127,8 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  // A student joins with the code and a display name, and receives a key, a sandbox and an inbox.
+  // A student joins with the code (and the join secret, from a link or QR code) and a display name, and
+  // receives a key, a sandbox and an inbox.
   app.post(
     '/app/rooms/:code/join',
     {
@@ -125,7 +136,9 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: RoomCodeParams, body: JoinBody, response: { 201: StudentJoinedSchema, ...problemResponses } },
     },
     async (request, reply) => {
-      const room = service.getOr404(request.params.code);
+      const { secret } = request.body;
+      const linked = secret === undefined ? undefined : service.get(request.params.code);
+      const room = linked && service.joinSecretMatches(linked, secret!) ? linked : namedRoom(service, request);
       const checked = checkDisplayName(request.body.name);
       if (!checked.ok) {
         throw new HttpProblem('validation-failed', `The display name cannot be used: ${checked.reason}`, {

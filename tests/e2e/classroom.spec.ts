@@ -9,12 +9,14 @@ test.describe('a live classroom', () => {
     await teacher.getByRole('button', { name: 'Start a room' }).click();
     await expect(teacher.getByText('0 students joined')).toBeVisible();
     const code = (await teacher.getByLabel('Room code').textContent())!.trim();
-    expect(code).toMatch(/^[A-Z]{4}$/);
-    await expect(teacher.getByRole('img', { name: /QR code for/ })).toBeVisible();
+    expect(code).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
+    await expect(teacher.getByRole('img', { name: `QR code that joins room ${code}` })).toBeVisible();
 
+    // The student types the code from the projector, in lower case, on the app's own page.
     const student = await (await browser.newContext()).newPage();
-    await student.goto(`${sandboxServer.origin}/room/${code}`);
-    await expect(student.getByLabel('Room code')).toHaveValue(code);
+    await student.goto(sandboxServer.origin);
+    await student.getByRole('button', { name: 'Classroom' }).click();
+    await student.getByLabel('Room code').fill(code.toLowerCase());
     await student.getByLabel('Your name').fill('Maya <b>');
     await student.getByRole('button', { name: 'Join' }).click();
     await expect(student.getByText(`You are in room ${code}`)).toBeVisible();

@@ -18,14 +18,16 @@ const NAMES = ['Maya', 'Ben', 'Chloé', 'Dev', 'Eun'];
 /** A student's terminal. Asynchronous: the sandbox under test runs in this same process. */
 const run = promisify(execFile);
 
-async function joinAsStudent(browser: import('@playwright/test').Browser, origin: string, code: string, name: string): Promise<Student> {
+/** A student joins from a page: the QR code's link (with its join secret), or the join page for the code. */
+async function joinAsStudent(browser: import('@playwright/test').Browser, url: string, code: string, name: string): Promise<Student> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   const sse: string[] = [];
   cdp.on('Network.eventSourceMessageReceived', (event) => sse.push(event.data));
-  await page.goto(`${origin}/room/${code}`);
+  await page.goto(url);
+  await expect(page.getByLabel('Room code')).toHaveValue(code);
   await page.getByLabel('Your name').fill(name);
   await page.getByRole('button', { name: 'Join' }).click();
   await expect(page.getByText(`You are in room ${code}`)).toBeVisible();
@@ -75,13 +77,19 @@ test('Mr Okafor’s lecture: every exchange reaches every student, nothing secre
   await teacher.getByRole('button', { name: 'Start a room' }).click();
   await expect(teacher.getByText('0 students joined')).toBeVisible();
   const code = (await teacher.getByLabel('Room code').textContent())!.trim();
-  expect(code).toMatch(/^[A-Z]{4}$/);
+  expect(code).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
+  await expect(teacher.getByText(`Join at ${new URL(origin).host}/room/${code.replace('-', '')}`)).toBeVisible();
   await teacher.getByRole('button', { name: 'Show QR code' }).click();
-  await expect(teacher.getByRole('img', { name: `QR code for ${origin}/room/${code}` })).toBeVisible();
+  await expect(teacher.getByRole('img', { name: `QR code that joins room ${code}` })).toBeVisible();
+  // What the QR code holds: the join page with the room's join secret after #.
+  const qrLink = await teacher.getByLabel(/Join link to share/).inputValue();
+  expect(qrLink).toMatch(new RegExp(`^${origin}/room/${code.replace('-', '')}#join=[\\w-]{22}$`));
   await teacher.getByRole('button', { name: 'Hide QR code' }).click();
   const students: Student[] = [];
-  for (const name of NAMES) {
-    students.push(await joinAsStudent(browser, origin, code, name));
+  for (const [i, name] of NAMES.entries()) {
+    // Some scan the QR code, the others open the address on the projector.
+    const url = i % 2 === 0 ? qrLink : `${origin}/room/${code.replace('-', '')}`;
+    students.push(await joinAsStudent(browser, url, code, name));
     await expect(teacher.getByText(`${students.length} ${students.length === 1 ? 'student' : 'students'} joined`)).toBeVisible();
   }
 

@@ -1,5 +1,5 @@
 // Mr Okafor logs in, takes a token and deletes books in front of the class; everything a student's
-// stream receives is then replayed from the student's position (curl with X-Sandbox: room-<code>): no
+// stream receives is then replayed from the student's position (curl with the student's own sandbox): no
 // relayed cookie, token or key acts as the instructor.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomCreated, StudentJoined } from '../../../server/protocol/classroom-types';
@@ -84,9 +84,11 @@ describe('credentials relayed to a room', () => {
   it('shows the student where something was hidden, so the lesson still reads', async () => {
     const broadcasts = stream.events.filter((e) => e.event === 'broadcast').map((e) => JSON.parse(e.data));
     const deleteAgain = broadcasts[2].transcript.exchanges[0];
-    expect(deleteAgain.request.headers).toContainEqual(['Cookie', `sandbox=${room.sandbox}; sid=•••• (hidden: the instructor's session)`]);
+    expect(deleteAgain.request.headers).toContainEqual(['Cookie', "sandbox=••••; sid=•••• (hidden: the instructor's sandbox cookie and session)"]);
+    // The instructor's sandbox is theirs: no student learns its name, so none can change its data.
+    expect(stream.raw).not.toContain(room.sandbox);
     expect(deleteAgain.response.status).toBe(404);
-    expect(broadcasts[0].hidden).toEqual(['the "password" field: the instructor\'s password', "Set-Cookie: the instructor's session"]);
+    expect(broadcasts[0].hidden).toEqual(["Cookie: the instructor's sandbox cookie", 'the "password" field: the instructor\'s password', "Set-Cookie: the instructor's session"]);
     expect(broadcasts.map((b) => b.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 

@@ -3,19 +3,21 @@ import { changedSwitches, faultAction, FAULTS_OFF, faultProblem, roomCodeOfSandb
 
 describe('fault switch rules', () => {
   it.each([
-    ['room-kxmp', 'KXMP'],
-    ['room-kxmp-4fh7q2mn', 'KXMP'],
-    ['room-kxm', undefined],
-    ['room-kxmpq', undefined],
-    ['my-room-kxmp', undefined],
+    ['room-kxmpqrtw-4fh7q2mn', 'KXMPQRTW'],
+    ['room-kxmpqrtw-ab23cd45ef67', 'KXMPQRTW'],
+    // The room code alone names no sandbox of the room: the instructor's has a secret after it.
+    ['room-kxmpqrtw', undefined],
+    ['room-kxmp-4fh7q2mn', undefined],
+    ['room-kxmpqrtwz-4fh7q2mn', undefined],
+    ['my-room-kxmpqrtw-4fh7q2mn', undefined],
     ['demo', undefined],
   ])('sandbox %s belongs to room %s', (sandbox, code) => {
     expect(roomCodeOfSandbox(sandbox)).toBe(code);
   });
 
   it('names room and student sandboxes so that they map back to the room', () => {
-    expect(roomCodeOfSandbox(roomSandboxId('KXMP'))).toBe('KXMP');
-    expect(roomCodeOfSandbox(roomSandboxId('KXMP', 'ab23cd45'))).toBe('KXMP');
+    expect(roomCodeOfSandbox(roomSandboxId('KXMPQRTW', 'ab23cd45ef67'))).toBe('KXMPQRTW');
+    expect(roomCodeOfSandbox(roomSandboxId('KXMPQRTW', 'ab23cd45'))).toBe('KXMPQRTW');
   });
 
   it.each([

@@ -26,21 +26,36 @@ function transcriptOf(...exchanges: Exchange[]): Transcript {
 
 describe('redactTranscript', () => {
   it('masks the session cookie in the Cookie header and the raw request, and says whose it was', () => {
-    const raw = `DELETE /api/books/3 HTTP/1.1\r\nHost: 127.0.0.1:3000\r\nCookie: sandbox=room-kxmp; sid=${SID}\r\n\r\n`;
+    const raw = `DELETE /api/books/3 HTTP/1.1\r\nHost: 127.0.0.1:3000\r\nCookie: sandbox=demo; sid=${SID}\r\n\r\n`;
     const { transcript, hidden } = redactTranscript(
-      transcriptOf(exchange({ method: 'DELETE', url: 'http://127.0.0.1:3000/api/books/3', raw, headers: [['Host', '127.0.0.1:3000'], ['Cookie', `sandbox=room-kxmp; sid=${SID}`]] }, { status: 204 })),
+      transcriptOf(exchange({ method: 'DELETE', url: 'http://127.0.0.1:3000/api/books/3', raw, headers: [['Host', '127.0.0.1:3000'], ['Cookie', `sandbox=demo; sid=${SID}`]] }, { status: 204 })),
       'the instructor',
     );
     const request = transcript.exchanges[0]!.request;
-    expect(request.headers[1]).toEqual(['Cookie', `sandbox=room-kxmp; sid=${MASK} (hidden: the instructor's session)`]);
-    expect(request.raw).toContain(`Cookie: sandbox=room-kxmp; sid=${MASK} (hidden: the instructor's session)\r\n`);
+    expect(request.headers[1]).toEqual(['Cookie', `sandbox=demo; sid=${MASK} (hidden: the instructor's session)`]);
+    expect(request.raw).toContain(`Cookie: sandbox=demo; sid=${MASK} (hidden: the instructor's session)\r\n`);
     expect(JSON.stringify(transcript)).not.toContain(SID);
     expect(hidden).toEqual(["Cookie: the instructor's session"]);
   });
 
-  it("masks a private sandbox cookie, but not the room's sandbox every student knows", () => {
-    const { transcript } = redactTranscript(transcriptOf(exchange({ headers: [['Cookie', 'sandbox=abcdefghijk2345; theme=dark']] }, null)), 'the instructor');
-    expect(transcript.exchanges[0]!.request.headers[0]![1]).toBe(`sandbox=${MASK}; theme=dark (hidden: the instructor's sandbox cookie)`);
+  it.each([
+    ['a private sandbox', 'abcdefghijk2345'],
+    ["the instructor's room sandbox", 'room-kxmpqrtw-ab23cd45ef67'],
+  ])('masks %s in the Cookie header and in X-Sandbox, wherever it stands', (_what, sandbox) => {
+    const raw = `GET /api/books HTTP/1.1\r\nCookie: sandbox=${sandbox}; theme=dark\r\nX-Sandbox: ${sandbox}\r\n\r\n`;
+    const { transcript } = redactTranscript(
+      transcriptOf(exchange({ raw, headers: [['Cookie', `sandbox=${sandbox}; theme=dark`], ['X-Sandbox', sandbox]] }, null)),
+      'the instructor',
+    );
+    const request = transcript.exchanges[0]!.request;
+    expect(request.headers[0]![1]).toBe(`sandbox=${MASK}; theme=dark (hidden: the instructor's sandbox cookie)`);
+    expect(request.headers[1]![1]).toBe(`${MASK} (hidden: the instructor's sandbox cookie)`);
+    expect(JSON.stringify(transcript)).not.toContain(sandbox);
+  });
+
+  it('leaves the shared demo sandbox readable: naming it gives nobody anything', () => {
+    const { transcript } = redactTranscript(transcriptOf(exchange({ headers: [['Cookie', 'sandbox=demo'], ['X-Sandbox', 'demo']] }, null)), 'the instructor');
+    expect(transcript.exchanges[0]!.request.headers).toEqual([['Cookie', 'sandbox=demo'], ['X-Sandbox', 'demo']]);
   });
 
   it('masks Set-Cookie values with secret names and keeps the attributes a lesson talks about', () => {
@@ -163,7 +178,7 @@ describe('redactUrl and isSecretName', () => {
 
 describe('fields the redactor does not know by name', () => {
   it('masks a secret seen in a header wherever else it stands in the exchange, new fields included', () => {
-    const cookie = `sandbox=room-kxmp; sid=${SID}`;
+    const cookie = `sandbox=demo; sid=${SID}`;
     const withExtra = {
       ...exchange({ headers: [['Cookie', cookie]], raw: `GET / HTTP/1.1\r\nCookie: ${cookie}\r\n\r\n` }, null),
       typedVsSent: [{ name: 'Cookie', sent: cookie.replace(SID, 'abcdefghij-plain-secret'), note: `sent ${SID}` }],

@@ -13,15 +13,18 @@ describe('rooms', () => {
   afterAll(() => server.close());
 
   describe('POST /app/rooms and joining', () => {
-    it('gives the instructor a 4-letter code without look-alikes, a join link, a key, a sandbox and an inbox', async () => {
+    it('gives the instructor an 8-letter code without look-alikes, a join link with a secret, a key, a sandbox and an inbox', async () => {
       const room = await createRoom(server, 'Status codes');
       expect(room.code).toMatch(ROOM_CODE);
+      expect(room.code).toMatch(/^[A-Z]{8}$/);
       expect(room.code).not.toMatch(/[AEIOUYL0-9]/);
+      expect(room.joinLink).toMatch(new RegExp(`^/room/${room.code}#join=[A-Za-z0-9_-]{22}$`));
+      // The instructor's sandbox cannot be derived from the code: a secret follows it.
+      expect(room.sandbox).toMatch(new RegExp(`^room-${room.code.toLowerCase()}-[a-z2-9]{12}$`));
       expect(room).toMatchObject({
         title: 'Status codes',
         joinUrl: `/room/${room.code}`,
         eventsUrl: `/app/rooms/${room.code}/events`,
-        sandbox: `room-${room.code.toLowerCase()}`,
         faults: { latencyMs: 0, status429: false, status503: false, drop: false },
       });
       expect(room.instructorKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -35,11 +38,16 @@ describe('rooms', () => {
       expect(response.json.title).toBe('');
     });
 
-    it('lets a student check a code (in any case) before joining, without a key', async () => {
+    it.each([
+      ['in lower case', (code: string) => code.toLowerCase()],
+      ['with the dash the projector shows', (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`],
+      ['with a space', (code: string) => `${code.slice(0, 4)}%20${code.slice(4)}`],
+    ])('lets a student check a code (%s) before joining, and shows only its code and title', async (_how, spell) => {
       const room = await createRoom(server);
-      const response = await call(server, `/app/rooms/${room.code.toLowerCase()}`);
+      const response = await call(server, `/app/rooms/${spell(room.code)}`);
       expect(response.status).toBe(200);
-      expect(response.json).toEqual({ code: room.code, title: 'HTTP 101', joinUrl: room.joinUrl, inboxUrl: room.inboxUrl, createdAt: room.createdAt, students: 0 });
+      // No inbox address, no sandbox, no count: a code alone tells nothing to act on.
+      expect(response.json).toEqual({ code: room.code, title: 'HTTP 101' });
     });
 
     it('lets a student join by code with a display name, stored as the text typed', async () => {
@@ -380,14 +388,14 @@ describe('rooms', () => {
     });
 
     it.each([
-      ['GET', '/app/rooms/ZZZZ'],
-      ['POST', '/app/rooms/ZZZZ/join'],
-      ['GET', '/app/rooms/ZZZZ/events'],
+      ['GET', '/app/rooms/ZZZZZZZZ'],
+      ['POST', '/app/rooms/ZZZZZZZZ/join'],
+      ['GET', '/app/rooms/ZZZZ-ZZZZ/events'],
       ['GET', '/app/rooms/not-a-code/roster'],
     ])('answers 404 for %s %s, a room that does not exist', async (method, path) => {
       const response = await call(server, path, { method, json: method === 'POST' ? { name: 'x' } : undefined, headers: bearer(room.instructorKey) });
       expect(response.status).toBe(404);
-      expect(response.json.detail).toMatch(/A room code is 4 letters/);
+      expect(response.json.detail).toMatch(/A room code is 8 letters, such as KXMP-QRTW/);
     });
 
     it('answers 405 with Allow for a method a room URL does not support', async () => {

@@ -57,6 +57,24 @@ describe('capacity shares', () => {
     expect((await Promise.all(slow)).map((r) => r.status)).toEqual([200, 200, 200, 200]);
   });
 
+  it('one address cannot take every room: an instructor elsewhere still starts one', async () => {
+    // The review made 200 rooms in 0.2 s from one machine and locked every other instructor out.
+    server = await startServer({ roomMax: 40, classroomCreatePerMinute: 1_000, roomCreatePerAddressPerMinute: 1_000 });
+    const answers = [];
+    for (let i = 0; i < 40; i += 1) answers.push(await call(server, '/app/rooms', { method: 'POST', headers: { cookie: `sandbox=mint-${i}` } }));
+    expect(answers.filter((r) => r.status === 201)).toHaveLength(10);
+    const refused = answers.at(-1)!;
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBeDefined();
+    expect(refused.json.detail).toContain("the most one address may hold (a quarter of this server's 40)");
+    const elsewhere = await call(server, '/app/rooms', { method: 'POST', json: { title: 'Room 2.14' }, ...from('127.0.0.2') });
+    expect(elsewhere.status).toBe(201);
+    // Closing one of its rooms gives the address one back.
+    const mine = answers[0]!.json;
+    expect((await call(server, `/app/rooms/${mine.code}`, { method: 'DELETE', headers: { authorization: `Bearer ${mine.instructorKey}` } })).status).toBe(204);
+    expect((await call(server, '/app/rooms', { method: 'POST' })).status).toBe(201);
+  });
+
   it('one address cannot take every inbox: another address still gets one', async () => {
     server = await startServer({ inboxMax: 40, classroomCreatePerMinute: 1_000, classroomCreatePerAddressPerMinute: 1_000 });
     const statuses: number[] = [];

@@ -20,9 +20,22 @@ function origin(): string {
   return window.location.origin;
 }
 
+/** Letters in a room code (the server's ROOM_CODE_LENGTH); typed with or without the dash. */
+const CODE_LETTERS = 8;
+
 /** The code from /room/CODE, when the page was opened from a join link. */
 export function codeFromLocation(): string | undefined {
-  return /^\/room\/([A-Za-z]{4})\/?$/.exec(window.location.pathname)?.[1]?.toUpperCase();
+  return /^\/room\/([A-Za-z]{4}-?[A-Za-z]{4})\/?$/.exec(window.location.pathname)?.[1]?.replace('-', '').toUpperCase();
+}
+
+/** The join secret a join link or QR code carries after # (never sent to the server with the page). */
+function joinSecretFromLocation(): string | undefined {
+  return /(?:^#|&)join=([A-Za-z0-9_-]+)/.exec(window.location.hash)?.[1];
+}
+
+/** A code as the projector shows it: two groups of four, KXMP-QRTW, easy to read out and type. */
+export function showCode(code: string): string {
+  return code.length === CODE_LETTERS ? `${code.slice(0, 4)}-${code.slice(4)}` : code;
 }
 
 /** Method, path with query: what a roster or feed line shows of a URL. */
@@ -39,10 +52,14 @@ function StartOrJoin() {
   const createRoom = useRoomStore((s) => s.createRoom);
   const joinRoom = useRoomStore((s) => s.joinRoom);
   const error = useRoomStore((s) => s.error);
-  const [code, setCode] = useState(codeFromLocation() ?? '');
+  const linked = codeFromLocation();
+  const [code, setCode] = useState(linked ? showCode(linked) : '');
+  // The secret counts only with the code of the link it came in.
+  const secret = joinSecretFromLocation();
+  const typedLetters = code.replace(/[^A-Za-z]/g, '');
   const [name, setName] = useState('');
   const [title, setTitle] = useState('');
-  const ids = { code: useId(), name: useId(), title: useId() };
+  const ids = { code: useId(), codeHint: useId(), name: useId(), title: useId() };
   return (
     <div className="classroom-start">
       <form
@@ -50,15 +67,28 @@ function StartOrJoin() {
         aria-label="Join a room"
         onSubmit={(e) => {
           e.preventDefault();
-          void joinRoom(code, name);
+          void joinRoom(code, name, linked && typedLetters.toUpperCase() === linked ? secret : undefined);
         }}
       >
         <h2>Join a room</h2>
         <label htmlFor={ids.code}>Room code</label>
-        <input id={ids.code} value={code} maxLength={4} autoComplete="off" className="room-code-input" onChange={(e) => setCode(e.target.value.toUpperCase())} />
+        <input
+          id={ids.code}
+          value={code}
+          maxLength={12}
+          autoComplete="off"
+          autoCapitalize="characters"
+          spellCheck={false}
+          aria-describedby={ids.codeHint}
+          className="room-code-input"
+          onChange={(e) => setCode(e.target.value.toUpperCase())}
+        />
+        <small id={ids.codeHint} className="hint">
+          {CODE_LETTERS} letters, as on the projector (the dash is optional)
+        </small>
         <label htmlFor={ids.name}>Your name</label>
         <input id={ids.name} value={name} maxLength={40} autoComplete="nickname" autoFocus={Boolean(codeFromLocation())} onChange={(e) => setName(e.target.value)} />
-        <button type="submit" disabled={code.length !== 4 || name.trim() === ''}>
+        <button type="submit" disabled={typedLetters.length !== CODE_LETTERS || name.trim() === ''}>
           Join
         </button>
       </form>
@@ -303,22 +333,25 @@ function InstructorView({ showData }: { showData: ShowData }) {
   const leave = useRoomStore((s) => s.leave);
   const presenting = usePresenterStore((s) => s.presenting);
   const allId = useId();
+  const linkId = useId();
   // On the projector the room is a one-line strip and every panel opens on demand, so the live exchange
   // stays above the fold; at a desk everything is open.
   const everything = (on: boolean): Record<Panel, boolean> => ({ qr: on, controls: on, roster: on, inbox: on });
   const [open, setOpen] = useState<Record<Panel, boolean>>(() => everything(!presenting));
   useEffect(() => setOpen(everything(!presenting)), [presenting]);
   if (membership?.role !== 'instructor' || !room) return null;
-  const joinLink = `${origin()}${room.joinUrl}`;
+  const joinPage = `${origin()}${room.joinUrl}`;
+  // The QR code carries the join secret: scanning it always works, even when wrong codes are refused.
+  const qrLink = `${origin()}${membership.created.joinLink}`;
   const toggle = (panel: Panel) => setOpen((o) => ({ ...o, [panel]: !o[panel] }));
   return (
     <div className="classroom-room">
       <div className="room-strip" role="group" aria-label="Room">
         <span className="room-code" aria-label="Room code">
-          {room.code}
+          {showCode(room.code)}
         </span>
         <span className="join-at">
-          Join at <strong>{joinLink.replace(/^https?:\/\//, '')}</strong>
+          Join at <strong>{joinPage.replace(/^https?:\/\//, '')}</strong>
         </span>
         <span aria-live="polite" className="student-count">
           <strong>{room.students}</strong> {room.students === 1 ? 'student' : 'students'} joined · {connection}
@@ -332,7 +365,9 @@ function InstructorView({ showData }: { showData: ShowData }) {
       </div>
       {open.qr && (
         <div className="room-qr">
-          <QrCode text={joinLink} label={`QR code for ${joinLink}`} />
+          <QrCode text={qrLink} label={`QR code that joins room ${showCode(room.code)}`} />
+          <label htmlFor={linkId}>Join link to share (it works even when typed codes are refused)</label>
+          <input id={linkId} readOnly value={qrLink} className="join-link" onFocus={(e) => e.target.select()} />
         </div>
       )}
       {open.controls && (
@@ -425,7 +460,7 @@ function StudentView() {
   return (
     <div className="classroom-room">
       <p>
-        You are in room <strong>{room.code}</strong>
+        You are in room <strong>{showCode(room.code)}</strong>
         {room.title ? ` (${room.title})` : ''} as <strong>{membership.joined.name}</strong> · <span aria-live="polite">{connection}</span>
       </p>
       <FaultBanner faults={faults} />

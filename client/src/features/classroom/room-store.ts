@@ -12,7 +12,7 @@ import type {
   PushedGoal,
   RoomCreated,
   RoomEvents,
-  RoomPublic,
+  RoomInfo,
   RosterEntry,
   StudentJoined,
   TryThis,
@@ -30,7 +30,7 @@ export type Membership =
 
 export interface RoomStore {
   membership: Membership | null;
-  room: RoomPublic | null;
+  room: RoomInfo | null;
   connection: 'offline' | 'connecting' | 'live' | 'closed';
   faults: FaultSettings | null;
   /** The instructor's exchanges, oldest first, as the server relayed them (secrets masked). */
@@ -55,7 +55,8 @@ export interface RoomStore {
   shareData: boolean;
   setShareData: (on: boolean) => Promise<void>;
   createRoom: (title?: string) => Promise<void>;
-  joinRoom: (code: string, name: string) => Promise<void>;
+  /** Joins with a typed code, or with the code and join secret of a join link or QR code. */
+  joinRoom: (code: string, name: string, secret?: string) => Promise<void>;
   leave: () => void;
   /** Opens the room's event stream; `resume` continues after the last event this page saw. */
   connect: (resume?: boolean) => void;
@@ -150,9 +151,9 @@ export const useRoomStore = create<RoomStore>()(
         }
       },
 
-      joinRoom: async (code, name) => {
+      joinRoom: async (code, name, secret) => {
         try {
-          const joined = await postJson<StudentJoined>(`/app/rooms/${encodeURIComponent(code.trim().toUpperCase())}/join`, { name });
+          const joined = await postJson<StudentJoined>(`/app/rooms/${encodeURIComponent(code.trim())}/join`, { name, ...(secret ? { secret } : {}) });
           set({ membership: { role: 'student', code: joined.room.code, key: joined.studentKey, joined }, room: joined.room, error: null, broadcasts: [], roomCaptures: [], myCaptures: [], tryThis: [], goal: null, goalAttempt: null, shareData: false });
           get().connect();
         } catch (error) {
