@@ -1,4 +1,6 @@
 import { request } from 'undici';
+import { CLIENT_DIST } from '../../server/client-build';
+import { startServer } from '../helpers/server';
 import { expect, test } from './fixtures';
 
 test.describe('a live classroom', () => {
@@ -86,5 +88,55 @@ test.describe('a live classroom', () => {
     await stranger.goto(view.url());
     await expect(stranger.getByLabel("The inbox's key (only its owner can read it)")).toBeVisible();
     await expect(stranger.getByRole('list', { name: 'Captured requests' })).toHaveCount(0);
+  });
+});
+
+test.describe('room codes under guessing', () => {
+  test('a classmate guessing codes cannot lock the hall out: typed codes wait, the QR code’s link still joins', async ({ browser }, testInfo) => {
+    // One wrong code a minute per address, so the budget cannot refill while the test runs (the default
+    // is 60; tests/server/hardening/room-codes.test.ts measures that one).
+    const server = await startServer({ clientDir: CLIENT_DIST, roomCodeFailuresPerMinute: 1 });
+    try {
+      const origin = server.origin;
+      const teacher = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+      await teacher.goto(origin);
+      await teacher.getByRole('button', { name: 'Classroom' }).click();
+      await teacher.getByRole('button', { name: 'Start a room' }).click();
+      const code = (await teacher.getByLabel('Room code').textContent())!.trim();
+      const qrLink = await teacher.getByLabel(/Join link to share/).inputValue();
+      await teacher.screenshot({ path: testInfo.outputPath('room-1280.png') });
+
+      // A script on the hall's network (this same address) tries codes until it is refused.
+      const statuses: number[] = [];
+      for (const guess of ['ZZZZZZZZ', 'ZZZZZZZX']) {
+        const response = await request(`${origin}/app/rooms/${guess}`);
+        await response.body.dump();
+        statuses.push(response.statusCode);
+      }
+      expect(statuses).toEqual([404, 429]);
+
+      // A student typing the right code now waits, and is told how to get in.
+      const typed = await (await browser.newContext({ viewport: { width: 360, height: 780 } })).newPage();
+      await typed.goto(origin);
+      await typed.getByRole('button', { name: 'Classroom' }).click();
+      await typed.getByLabel('Room code').fill(code);
+      await typed.getByLabel('Your name').fill('Typed');
+      await typed.getByRole('button', { name: 'Join' }).click();
+      await expect(typed.getByRole('alert')).toContainText("scan the room's QR code or open its join link");
+      await typed.screenshot({ path: testInfo.outputPath('join-refused-360.png'), fullPage: true });
+
+      // A student who scans the QR code joins at once.
+      const scanned = await (await browser.newContext({ viewport: { width: 360, height: 780 } })).newPage();
+      await scanned.goto(qrLink);
+      await expect(scanned.getByLabel('Room code')).toHaveValue(code);
+      await scanned.screenshot({ path: testInfo.outputPath('join-from-qr-360.png'), fullPage: true });
+      await scanned.getByLabel('Your name').fill('Scanned');
+      await scanned.getByRole('button', { name: 'Join' }).click();
+      await expect(scanned.getByText(`You are in room ${code}`)).toBeVisible();
+      await expect(teacher.getByText('1 student joined')).toBeVisible();
+    } finally {
+      server.app.server.closeAllConnections();
+      await server.close();
+    }
   });
 });

@@ -50,7 +50,9 @@ async function expectLectureFeed(page: Page) {
   ]);
   // Each is explained in plain words, and the hidden session is said to be hidden.
   for (const item of await feed(page).all()) expect((await item.locator('p').nth(1).textContent())!.length).toBeGreaterThan(20);
-  await expect(feed(page).nth(1)).toContainText("Hidden from the room: the \"password\" field: the instructor's password; Set-Cookie: the instructor's session");
+  await expect(feed(page).nth(1)).toContainText(
+    "Hidden from the room: Cookie: the instructor's sandbox cookie; the \"password\" field: the instructor's password; Set-Cookie: the instructor's session",
+  );
 }
 
 /** The live exchange (status heading of the response) lies wholly inside the window, without scrolling. */
