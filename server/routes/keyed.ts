@@ -26,10 +26,10 @@ const CODE_GUESSES = 'room-codes';
  * given back when the code names a room, so an address out of guesses gets 429 for every code, a right
  * one too, and learns nothing, not even whether a code exists.
  */
-export function namedRoom(rooms: RoomService, request: FastifyRequest<{ Params: { code: string } }>): Room {
+export async function namedRoom(rooms: RoomService, request: FastifyRequest<{ Params: { code: string } }>): Promise<Room> {
   const limits = request.server.rateLimits;
   try {
-    limits.take(ROOM_CODE_FAILURES_BUCKET, request, CODE_GUESSES);
+    await limits.take(ROOM_CODE_FAILURES_BUCKET, request, CODE_GUESSES);
   } catch (error) {
     if (!(error instanceof HttpProblem)) throw error;
     const wait = error.headers['retry-after'] ?? '60';
@@ -41,23 +41,23 @@ export function namedRoom(rooms: RoomService, request: FastifyRequest<{ Params: 
   }
   const room = rooms.get(request.params.code);
   if (!room) throw rooms.notFound(request.params.code);
-  limits.refund(ROOM_CODE_FAILURES_BUCKET, request, CODE_GUESSES);
+  await limits.refund(ROOM_CODE_FAILURES_BUCKET, request, CODE_GUESSES);
   return room;
 }
 
 /** The room a route's `:code` names and who is asking: 404, 401, 403 (wrong key, or the wrong role). */
-export function roomMember(
+export async function roomMember(
   rooms: RoomService,
   request: FastifyRequest<{ Params: { code: string } }>,
   need: 'member' | 'instructor',
   action: string,
-): { room: Room; member: Member } {
-  return rooms.authorize(namedRoom(rooms, request), requestKey(request), need, action);
+): Promise<{ room: Room; member: Member }> {
+  return rooms.authorize(await namedRoom(rooms, request), requestKey(request), need, action);
 }
 
 /** The student a route's `:code` and key name (403 for the instructor's key). */
-export function roomStudent(rooms: RoomService, request: FastifyRequest<{ Params: { code: string } }>, action: string) {
-  return rooms.authorizeStudent(namedRoom(rooms, request), requestKey(request), action);
+export async function roomStudent(rooms: RoomService, request: FastifyRequest<{ Params: { code: string } }>, action: string) {
+  return rooms.authorizeStudent(await namedRoom(rooms, request), requestKey(request), action);
 }
 
 /** The inbox a route's `:id` names, when the request carries its key: 404, then 401 or 403. */

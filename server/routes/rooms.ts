@@ -113,7 +113,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/app/rooms/:code',
     { schema: { params: RoomCodeParams, response: { 200: RoomLookupSchema, ...problemResponses } } },
-    async (request) => service.lookup(namedRoom(service, request)),
+    async (request) => service.lookup(await namedRoom(service, request)),
   );
 
   // The instructor ends the class: students' streams say so and end.
@@ -121,7 +121,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
     '/app/rooms/:code',
     { schema: { params: RoomCodeParams, response: { 204: NoContent, ...problemResponses } } },
     async (request, reply) => {
-      const { room } = roomMember(service, request, 'instructor', 'close the room');
+      const { room } = await roomMember(service, request, 'instructor', 'close the room');
       await service.close(room, 'closed');
       return reply.code(204).send();
     },
@@ -138,7 +138,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { secret } = request.body;
       const linked = secret === undefined ? undefined : service.get(request.params.code);
-      const room = linked && service.joinSecretMatches(linked, secret!) ? linked : namedRoom(service, request);
+      const room = linked && service.joinSecretMatches(linked, secret!) ? linked : await namedRoom(service, request);
       const checked = checkDisplayName(request.body.name);
       if (!checked.ok) {
         throw new HttpProblem('validation-failed', `The display name cannot be used: ${checked.reason}`, {
@@ -155,7 +155,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
     '/app/rooms/:code/events',
     { exposeHeadRoute: false, schema: { params: RoomCodeParams } },
     async (request, reply) => {
-      const { room, member } = roomMember(service, request, 'member', 'read the room');
+      const { room, member } = await roomMember(service, request, 'member', 'read the room');
       const channel = roomChannel(room.code);
       checkStreamsPerMember(member.role === 'student' ? member.student.connections : room.instructorConnections, member.role === 'student' ? 'This student' : 'The instructor');
       const stream = streams.open(reply, channel, STREAMS_PER_ROOM, `room ${room.code}`);
@@ -185,7 +185,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: RoomCodeParams, body: BroadcastBody, response: { 200: PublishedSchema, ...problemResponses } },
     },
     async (request) => {
-      const { room } = roomMember(service, request, 'instructor', 'broadcast to the room');
+      const { room } = await roomMember(service, request, 'instructor', 'broadcast to the room');
       const event = await service.broadcast(room, request.body.transcript, request.body.note);
       return { eventId: event.id, streams: streams.count(roomChannel(room.code)) };
     },
@@ -200,7 +200,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: RoomCodeParams, body: PushBody, response: { 200: PublishedSchema, ...problemResponses } },
     },
     async (request) => {
-      const { room } = roomMember(service, request, 'instructor', 'push requests to students');
+      const { room } = await roomMember(service, request, 'instructor', 'push requests to students');
       const { draft, message = '', studentId, goal } = request.body;
       let pushedGoal: { goal: Goal; description: string } | undefined;
       if (goal) {
@@ -231,7 +231,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: RoomCodeParams, body: ProgressBody, response: { 200: RosterEntrySchema, ...problemResponses } },
     },
     async (request) => {
-      const { room, student } = roomStudent(service, request, 'share progress');
+      const { room, student } = await roomStudent(service, request, 'share progress');
       const { lastExchange, progress, goal, shareData } = request.body;
       if (lastExchange === undefined && progress === undefined && goal === undefined && shareData === undefined) {
         throw new HttpProblem('validation-failed', 'Send lastExchange, progress, goal or several; an empty report changes nothing.', {
@@ -252,7 +252,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
     '/app/rooms/:code/roster',
     { schema: { params: RoomCodeParams, response: { 200: RosterSchema, ...problemResponses } } },
     async (request, reply) => {
-      const { room } = roomMember(service, request, 'instructor', 'see the roster');
+      const { room } = await roomMember(service, request, 'instructor', 'see the roster');
       return reply.header('cache-control', 'no-store').send({ code: room.code, students: service.roster(room) });
     },
   );
@@ -261,7 +261,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
     '/app/rooms/:code/faults',
     { schema: { params: RoomCodeParams, response: { 200: FaultSettingsSchema, ...problemResponses } } },
     async (request, reply) => {
-      const { room } = roomMember(service, request, 'member', 'see the fault switches');
+      const { room } = await roomMember(service, request, 'member', 'see the fault switches');
       return reply.header('cache-control', 'no-store').send(room.faults);
     },
   );
@@ -274,7 +274,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: RoomCodeParams, body: FaultsBody, response: { 200: FaultsChangedSchema, ...problemResponses } },
     },
     async (request) => {
-      const { room } = roomMember(service, request, 'instructor', 'flip the fault switches');
+      const { room } = await roomMember(service, request, 'instructor', 'flip the fault switches');
       return service.setFaults(room, { ...FAULTS_OFF, ...request.body });
     },
   );
