@@ -73,6 +73,21 @@ describe.skipIf(skip !== undefined)('two server processes sharing one Redis', ()
     expect((await attempt(b)).status).toBe(429);
   });
 
+  it('answers 503 within the command timeout when Redis hangs without closing its connection, then serves again', async () => {
+    await call(a, '/api/books', { headers: { 'x-sandbox': 'frozen' } });
+    redis.pause();
+    try {
+      const started = Date.now();
+      const read = await call(a, '/api/books', { headers: { 'x-sandbox': 'frozen' } });
+      expect(read.status).toBe(503);
+      expect(read.json.detail).toMatch(/Command timed out/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      redis.resume();
+    }
+    expect((await call(a, '/api/books', { headers: { 'x-sandbox': 'frozen' } })).status).toBe(200);
+  });
+
   it('answers 503 with Retry-After while Redis is down, keeps serving what needs no Redis, and recovers when it is back', async () => {
     await redis.stop();
     for (const server of [a, b]) {
