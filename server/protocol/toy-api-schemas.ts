@@ -65,7 +65,7 @@ const categoryFields = {
   description: Type.String({ maxLength: 500, description: 'What belongs in the category.' }),
 };
 
-export const CategorySchema = Type.Object({ id: Id, ...categoryFields, ...Timestamps }, { $id: 'Category' });
+export const CategorySchema = Type.Object({ id: Id, ...categoryFields, ownerId: Id, ...Timestamps }, { $id: 'Category' });
 
 export const CategoryInputSchema = Type.Object(
   { name: categoryFields.name, description: Type.Optional(categoryFields.description) },

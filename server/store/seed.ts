@@ -41,10 +41,10 @@ export function seedData(): SeedData {
       })),
     ),
     categories: table<Category>([
-      { name: 'Programming', description: 'Books about writing software.' },
-      { name: 'Networking', description: 'How computers talk to each other.' },
-      { name: 'Fiction', description: 'Stories.' },
-      { name: 'Science', description: 'How the world works.' },
+      { name: 'Programming', description: 'Books about writing software.', ownerId: 1 },
+      { name: 'Networking', description: 'How computers talk to each other.', ownerId: 1 },
+      { name: 'Fiction', description: 'Stories.', ownerId: 2 },
+      { name: 'Science', description: 'How the world works.', ownerId: 2 },
     ]),
     books: table<Book>([
       { title: 'Structure and Interpretation of Computer Programs', author: 'Harold Abelson', year: 1985, status: 'read', categoryId: 1, ownerId: 1 },

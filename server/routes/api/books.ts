@@ -14,9 +14,9 @@ import {
 } from '../../protocol/toy-api-schemas';
 import type { Book } from '../../protocol/api-types';
 import type { SandboxData, UserRecord } from '../../store/types';
+import { checkOwner } from './owner-rule';
 import { NoContent, declareResource, loggedIn, findOr404, problemResponses, sendList } from './collection';
 import { IdempotencyKeys } from './idempotency-keys';
-import { traceStep } from '../../trace/tracer';
 
 const BOOK = { root: 'book', item: 'book' };
 const BOOKS = { root: 'books', item: 'book' };
@@ -33,26 +33,8 @@ async function checkCategory(data: SandboxData, categoryId: number | null | unde
 }
 
 /** Only a book's owner may change it (authorisation, 403), once we know who is asking (authentication, 401). */
-async function checkOwner(book: Book, user: UserRecord, data: SandboxData, action: string): Promise<void> {
-  const rule = `Only a book's owner may ${action} it`;
-  if (book.ownerId === user.id) {
-    traceStep({ stage: 'authorization', title: `${rule}: book ${book.id} is yours`, outcome: 'pass', facts: { rule: 'only-owner-may-change', book: book.id, owner: user.username, you: user.username }, learn: { kind: 'status', id: '403' } });
-    return;
-  }
-  const owner = (await data.users.get(book.ownerId))?.username ?? `user ${book.ownerId}`;
-  traceStep({
-    stage: 'authorization',
-    title: `${rule}: book ${book.id} belongs to ${owner}, you are ${user.username}`,
-    outcome: 'refused',
-    why: `The server knows who you are (authentication passed), and the owner rule says no: 403 Forbidden, not 401.`,
-    facts: { rule: 'only-owner-may-change', book: book.id, owner, you: user.username },
-    learn: { kind: 'status', id: '403' },
-  });
-  throw new HttpProblem(
-    'forbidden',
-    `You are logged in as ${user.username}, but book ${book.id} belongs to ${owner}, and only a book's owner may ${action} it. This is a 403, not a 401: the server knows who you are, and the answer is no. Try one of your own books (GET /api/books?owner=${user.username}).`,
-    { extra: { rule: 'only-owner-may-change', owner } },
-  );
+function checkBookOwner(book: Book, user: UserRecord, data: SandboxData, action: string): Promise<void> {
+  return checkOwner('book', book, user, data, action, `Try one of your own books (GET /api/books?owner=${user.username}).`);
 }
 
 function bookUrl(id: number): string {
@@ -183,7 +165,7 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
       const sandbox = await app.sandboxes.forRequest(request);
       const user = loggedIn(request);
       const book = findOr404(await sandbox.data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
-      await checkOwner(book, user, sandbox.data, 'replace');
+      await checkBookOwner(book, user, sandbox.data, 'replace');
       checkWritePreconditions(request, book);
       const input = request.body;
       await checkCategory(sandbox.data, input.categoryId);
@@ -220,7 +202,7 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
       const sandbox = await app.sandboxes.forRequest(request);
       const user = loggedIn(request);
       const book = findOr404(await sandbox.data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
-      await checkOwner(book, user, sandbox.data, 'change');
+      await checkBookOwner(book, user, sandbox.data, 'change');
       checkWritePreconditions(request, book);
       const patch = request.body;
       await checkCategory(sandbox.data, patch.categoryId);
@@ -249,7 +231,7 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
       const sandbox = await app.sandboxes.forRequest(request);
       const user = loggedIn(request);
       const book = findOr404(await sandbox.data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
-      await checkOwner(book, user, sandbox.data, 'delete');
+      await checkBookOwner(book, user, sandbox.data, 'delete');
       checkWritePreconditions(request, book);
       for (const comment of await sandbox.data.comments.list()) {
         if (comment.bookId === book.id) await sandbox.data.comments.remove(comment.id);

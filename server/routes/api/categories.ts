@@ -1,5 +1,6 @@
 // /api/categories: names are unique, so a duplicate is a 409 Conflict; a category still in use
-// cannot be deleted (409 again, with what to do first).
+// cannot be deleted (409 again, with what to do first). Like books, a category belongs to the user who
+// added it: only they may replace, change or delete it (403 for anyone else, owner-rule.ts).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HttpProblem } from '../../http/problem';
@@ -14,6 +15,9 @@ import {
   SandboxQuerySchema,
 } from '../../protocol/toy-api-schemas';
 import type { SandboxData } from '../../store/types';
+import type { Category } from '../../protocol/api-types';
+import type { UserRecord } from '../../store/types';
+import { checkOwner } from './owner-rule';
 import { NoContent, declareResource, loggedIn, findOr404, problemResponses, sendList } from './collection';
 
 const CATEGORY = { root: 'category', item: 'category' };
@@ -28,6 +32,11 @@ async function checkUniqueName(data: SandboxData, name: string, exceptId?: numbe
       { extra: { existing: `/api/categories/${clash.id}` } },
     );
   }
+}
+
+/** Only a category's owner may change it (403), once we know who is asking (401). */
+function checkCategoryOwner(category: Category, user: UserRecord, data: SandboxData, action: string): Promise<void> {
+  return checkOwner('category', category, user, data, action, 'Add a category of your own (POST /api/categories) and change that one.');
 }
 
 const categories: FastifyPluginAsyncTypebox = async (app) => {
@@ -76,6 +85,7 @@ const categories: FastifyPluginAsyncTypebox = async (app) => {
       const category = await sandbox.data.categories.insert({
         name: request.body.name,
         description: request.body.description ?? '',
+        ownerId: loggedIn(request).id,
       });
       reply.header('location', `/api/categories/${category.id}`);
       return sendRepresentation(request, reply, category, { names: CATEGORY, status: 201, etag: true, lastModified: category.updatedAt });
@@ -96,15 +106,16 @@ const categories: FastifyPluginAsyncTypebox = async (app) => {
     '/categories/:id',
     {
       config: { accepts: JSON_ONLY, login: 'replace a category' },
-      schema: { tags: ['categories'], summary: 'Replace a category (logged in)', ...itemSchema, body: CategoryInputSchema, response: { 200: CategorySchema, ...problemResponses } },
+      schema: { tags: ['categories'], summary: 'Replace a category (owner only)', ...itemSchema, body: CategoryInputSchema, response: { 200: CategorySchema, ...problemResponses } },
     },
     async (request, reply) => {
       const sandbox = await app.sandboxes.forRequest(request);
 
       const category = findOr404(await sandbox.data.categories.get(request.params.id), 'Category', request.params.id, '/api/categories');
+      await checkCategoryOwner(category, loggedIn(request), sandbox.data, 'replace');
       checkWritePreconditions(request, category);
       await checkUniqueName(sandbox.data, request.body.name, category.id);
-      const fields = { name: request.body.name, description: request.body.description ?? '' };
+      const fields = { name: request.body.name, description: request.body.description ?? '', ownerId: category.ownerId };
       const same = fields.name === category.name && fields.description === category.description;
       const updated = same ? category : (await sandbox.data.categories.replace(category.id, fields))!;
       return sendRepresentation(request, reply, updated, { names: CATEGORY, etag: true, lastModified: updated.updatedAt });
@@ -115,17 +126,19 @@ const categories: FastifyPluginAsyncTypebox = async (app) => {
     '/categories/:id',
     {
       config: { accepts: JSON_MEDIA_TYPES, login: 'change a category' },
-      schema: { tags: ['categories'], summary: 'Change a category (logged in)', ...itemSchema, consumes: [...JSON_MEDIA_TYPES], body: CategoryPatchSchema, response: { 200: CategorySchema, ...problemResponses } },
+      schema: { tags: ['categories'], summary: 'Change a category (owner only)', ...itemSchema, consumes: [...JSON_MEDIA_TYPES], body: CategoryPatchSchema, response: { 200: CategorySchema, ...problemResponses } },
     },
     async (request, reply) => {
       const sandbox = await app.sandboxes.forRequest(request);
 
       const category = findOr404(await sandbox.data.categories.get(request.params.id), 'Category', request.params.id, '/api/categories');
+      await checkCategoryOwner(category, loggedIn(request), sandbox.data, 'change');
       checkWritePreconditions(request, category);
       if (request.body.name !== undefined) await checkUniqueName(sandbox.data, request.body.name, category.id);
       const fields = {
         name: request.body.name ?? category.name,
         description: request.body.description ?? category.description,
+        ownerId: category.ownerId,
       };
       const same = fields.name === category.name && fields.description === category.description;
       const updated = same ? category : (await sandbox.data.categories.replace(category.id, fields))!;
@@ -137,12 +150,13 @@ const categories: FastifyPluginAsyncTypebox = async (app) => {
     '/categories/:id',
     {
       config: { login: 'delete a category' },
-      schema: { tags: ['categories'], summary: 'Delete an unused category (logged in)', ...itemSchema, response: { 204: NoContent, ...problemResponses } },
+      schema: { tags: ['categories'], summary: 'Delete an unused category (owner only)', ...itemSchema, response: { 204: NoContent, ...problemResponses } },
     },
     async (request, reply) => {
       const sandbox = await app.sandboxes.forRequest(request);
 
       const category = findOr404(await sandbox.data.categories.get(request.params.id), 'Category', request.params.id, '/api/categories');
+      await checkCategoryOwner(category, loggedIn(request), sandbox.data, 'delete');
       checkWritePreconditions(request, category);
       const inUse = (await sandbox.data.books.list()).filter((book) => book.categoryId === category.id).length;
       if (inUse > 0) {

@@ -30,8 +30,8 @@ describe('/api/categories', () => {
     expect(response.json.detail).toMatch(/choose another name/);
   });
 
-  it('answers 409 to renaming onto an existing name', async () => {
-    const response = await call(server, '/api/categories/4', { method: 'PATCH', headers: { ...SB, cookie: ada }, json: { name: 'Networking' } });
+  it('answers 409 to renaming onto an existing name (by the category’s owner, grace)', async () => {
+    const response = await call(server, '/api/categories/4', { method: 'PATCH', headers: { ...SB, cookie: grace }, json: { name: 'Networking' } });
     expect(response.status).toBe(409);
   });
 

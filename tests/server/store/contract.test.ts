@@ -84,27 +84,27 @@ describe.each([memory, redis])('storage contract: $name', (backend) => {
     it('assigns increasing ids, keeps createdAt on replace and freezes what it returns', async () => {
       const clock = { now: new Date('2026-01-01T00:00:00Z') };
       const data = await backend.sandboxes({ now: () => clock.now }).open('x');
-      const created = await data.categories.insert({ name: 'n', description: '' });
-      expect(created).toEqual({ id: 5, name: 'n', description: '', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
-      expect((await data.categories.insert({ name: 'o', description: '' })).id).toBe(6);
+      const created = await data.categories.insert({ name: 'n', description: '', ownerId: 1 });
+      expect(created).toEqual({ id: 5, name: 'n', description: '', ownerId: 1, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+      expect((await data.categories.insert({ name: 'o', description: '', ownerId: 1 })).id).toBe(6);
       clock.now = new Date('2026-02-01T00:00:00Z');
-      const replaced = (await data.categories.replace(5, { name: 'm', description: 'd' }))!;
+      const replaced = (await data.categories.replace(5, { name: 'm', description: 'd', ownerId: 1 }))!;
       expect(replaced.createdAt).toBe('2026-01-01T00:00:00.000Z');
       expect(replaced.updatedAt).toBe('2026-02-01T00:00:00.000Z');
       expect(Object.isFrozen(replaced)).toBe(true);
       expect(Object.isFrozen(await data.categories.get(5))).toBe(true);
       expect(JSON.stringify(await data.categories.get(5))).toBe(JSON.stringify(replaced));
-      expect(await data.categories.replace(99, { name: 'none', description: '' })).toBeUndefined();
+      expect(await data.categories.replace(99, { name: 'none', description: '', ownerId: 1 })).toBeUndefined();
       expect(await data.categories.remove(99)).toBeUndefined();
     });
 
     it('refuses an insert at the item limit with CollectionFullError, and takes one after a delete', async () => {
       const data = await backend.sandboxes({ itemLimit: 5 }).open('x');
-      await data.categories.insert({ name: 'n', description: '' });
-      await expect(data.categories.insert({ name: 'o', description: '' })).rejects.toThrow(CollectionFullError);
+      await data.categories.insert({ name: 'n', description: '', ownerId: 1 });
+      await expect(data.categories.insert({ name: 'o', description: '', ownerId: 1 })).rejects.toThrow(CollectionFullError);
       expect(await data.categories.count()).toBe(5);
       await data.categories.remove(1);
-      expect((await data.categories.insert({ name: 'p', description: '' })).id).toBe(6);
+      expect((await data.categories.insert({ name: 'p', description: '', ownerId: 1 })).id).toBe(6);
     });
 
     it('changes a collection’s revision on every write, and never gives one twice (not even after a reset)', async () => {

@@ -80,6 +80,19 @@ describe('the server X-ray of a toy-API request', () => {
     expect(step(mine.trace, 'store', 'pass').changes).toEqual([{ field: 'status', before: 'unread', after: 'read' }]);
   });
 
+  it("403 for a category too: the same owner rule, the same steps as a book's", async () => {
+    const { status, trace } = await traced('/api/categories/1', { method: 'PATCH', headers: { cookie: graceCookie }, json: { description: 'Mine now' } });
+    expect(status).toBe(403);
+    const rule = step(trace, 'authorization', 'refused');
+    expect(rule.title).toBe("Only a category's owner may change it: category 1 belongs to ada, you are grace");
+    expect(rule.facts).toMatchObject({ rule: 'only-owner-may-change', category: 1, owner: 'ada', you: 'grace' });
+    expect(refused(trace)).toHaveLength(1);
+    expect(trace.steps.some((s) => s.stage === 'store' && s.outcome === 'pass' && (s.changes ?? []).length > 0)).toBe(false);
+    const mine = await traced('/api/categories/1', { method: 'PATCH', headers: { cookie: adaCookie }, json: { description: 'Still mine' } });
+    expect(mine.status).toBe(200);
+    expect(step(mine.trace, 'authorization', 'pass').title).toBe("Only a category's owner may change it: category 1 is yours");
+  });
+
   it('404: the store has no such book', async () => {
     const { status, trace } = await traced('/api/books/999');
     expect(status).toBe(404);
