@@ -8,6 +8,7 @@ import { previewBodyView } from './capture';
 import { changedSwitches, FAULTS_OFF, roomSandboxId } from './faults';
 import type { Audience, Hub, HubEvent } from './hub';
 import { digestKey, keyMatches, newJoinSecret, newKey, newRoomCode, newRoomSandboxSecret, newStudentId, normalizeRoomCode, ROOM_CODE } from './ids';
+import { nameSkeleton } from './display-name';
 import { inboxChannel, type InboxService } from './inboxes';
 import { requireKey } from './keys';
 import { CAPACITY_RETRY_AFTER_S, RECENT_BROADCASTS, RECENT_BYTES, RECENT_CAPTURES, ROOM_CAPTURE_PREVIEW_BYTES } from './limits';
@@ -394,6 +395,17 @@ export class RoomService {
         'room-full',
         `Room ${room.code} already has ${this.#options.studentMax} students, as many as it may. Ask your instructor to open a second room.`,
         { extra: { limit: this.#options.studentMax } },
+      );
+    }
+    // Two students whose names look alike would pass for each other on the roster (case, accents,
+    // Cyrillic а for Latin a, full-width letters): the second one chooses another.
+    const skeleton = nameSkeleton(name);
+    const twin = [...room.students.values()].find((student) => nameSkeleton(student.name) === skeleton);
+    if (twin) {
+      throw new HttpProblem(
+        'conflict',
+        `Someone in room ${room.code} already goes by ${JSON.stringify(twin.name)}, and ${JSON.stringify(name)} would look the same on the roster. Add something that tells you apart, such as your surname's initial (${JSON.stringify(`${name} K.`)}).`,
+        { errors: [{ field: 'name', location: 'body', message: `looks like ${JSON.stringify(twin.name)}, who is already in the room` }] },
       );
     }
     let id = newStudentId();
