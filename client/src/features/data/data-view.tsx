@@ -63,6 +63,12 @@ function Table({ name }: { name: CollectionName }) {
   );
 }
 
+/** A sandbox's name is its key (whoever names it works in it), so a classroom sandbox's name stays off the
+ *  screen: the instructor's is on the projector, a student's may be shown there. Others' names never show. */
+function onSharedScreen(sandbox: string): boolean {
+  return sandbox.startsWith('room-');
+}
+
 /** The data view; `sandbox` is the one the composer uses, and it is read again (while open) after every send. */
 export function DataView({ sandbox, onSent, onReset }: { sandbox: string | null; onSent: OnSent; onReset: () => void }) {
   const refresh = useDataStore((s) => s.refresh);
@@ -83,7 +89,7 @@ export function DataView({ sandbox, onSent, onReset }: { sandbox: string | null;
   }, [shown]);
   return (
     <details className="data-view" ref={details} onToggle={(event) => setOpen((event.target as HTMLDetailsElement).open)}>
-      <summary>{shown ? `${shown.label}'s data (sandbox ${shown.sandbox})` : `Your data${sandbox ? ` (sandbox ${sandbox})` : ''}`}</summary>
+      <summary>{shown ? `${shown.label}'s data` : `Your data${sandbox && !onSharedScreen(sandbox) ? ` (sandbox ${sandbox})` : ''}`}</summary>
       {shown ? (
         <p>
           {shown.label} lets you show this. It is read again after each of your requests.{' '}
