@@ -37,15 +37,17 @@ function raw(text: string): Promise<{ status: number; headers: string; body: str
 
 describe('answers that used to be bare or 500s are problems now', () => {
   it.each([
-    ['/redirect-to?url=/%E2%82%AC', 'Location'],
-    ['/cookies/set?a%0Ab=1', 'set-cookie'],
-    ['/etag/%00', 'etag'],
-    ['/response-headers?X-A=%00', 'X-A'],
-  ])('%s → 400 problem naming the header, not a 500', async (path) => {
+    ['/redirect-to?url=/%E2%82%AC', '/problems/unsafe-response', 'Location'],
+    ['/etag/%00', '/problems/unsafe-response', 'ETag'],
+    ['/response-headers?X-A=%00', '/problems/unsafe-response', 'X-A'],
+    // A name with a line break is refused as a cookie name before any header is built (RFC 6265 §4.1.1).
+    ['/cookies/set?a%0Ab=1', '/problems/invalid-query', 'cannot be a cookie name'],
+  ])('%s → 400 problem (%s) naming what is wrong, not a 500', async (path, type, named) => {
     const response = await call(server, path);
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toContain('application/problem+json');
-    expect(response.json.type).toBe('/problems/unsafe-response');
+    expect(response.json.type).toBe(type);
+    expect(response.json.detail.toLowerCase()).toContain(named.toLowerCase());
   });
 
   it('echoes 5,000-deep JSON as data instead of failing', async () => {
