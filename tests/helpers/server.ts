@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { connect } from 'node:net';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { afterEach } from 'vitest';
 import { buildApp, type BuildOptions } from '../../server/app';
 
 export interface TestServer {
@@ -78,6 +79,22 @@ export function agentFrom(address: string): Agent {
       socket.once('error', (error) => callback(error, null));
     },
   });
+}
+
+/** Requests from other loopback addresses (127.0.0.2, 127.0.0.3…), as other networks would send them, with
+ *  optional headers. Call it once at the top of a test file: the agents it makes are closed after each test. */
+export function otherAddresses(): (address: string, headers?: Record<string, string>) => RequestOptions {
+  const agents: Agent[] = [];
+  afterEach(async () => {
+    await Promise.all(agents.splice(0).map((agent) => agent.close()));
+  });
+  return (address, headers) => {
+    const agent = agentFrom(address);
+    agents.push(agent);
+    // Without headers of its own it names none, so a test may spread it after the headers it sends.
+    const options = headers ? { dispatcher: agent, headers } : { dispatcher: agent };
+    return options as RequestOptions;
+  };
 }
 
 /** Resolves once the server holds at least `count` open connections: checked now and on each new connection

@@ -1,24 +1,16 @@
 // Capacity one client can take: a flood of made-up sandbox names never evicts a sandbox someone is using,
 // and one address cannot take every inbox. Each test performs the attack from the outside review, scaled to
 // small limits, with a second loopback address (127.0.0.2) as another classroom.
-import type { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { agentFrom, call, startServer, untilConnections, type RequestOptions, type TestServer } from '../../helpers/server';
+import { otherAddresses, call, startServer, untilConnections, type RequestOptions, type TestServer } from '../../helpers/server';
 
 let server: TestServer | undefined;
-const agents: Agent[] = [];
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  await Promise.all(agents.splice(0).map((agent) => agent.close()));
 });
-
 /** Requests from another loopback address, as another network would send them. */
-function from(address: string): RequestOptions {
-  const agent = agentFrom(address);
-  agents.push(agent);
-  return { dispatcher: agent } as RequestOptions;
-}
+const from = otherAddresses();
 
 describe('capacity shares', () => {
   it('thousands of one-request sandbox names never evict a learner’s sandbox', async () => {

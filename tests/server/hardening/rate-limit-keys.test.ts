@@ -4,25 +4,17 @@
 // request — and checks it no longer buys more attempts, while a second loopback address (127.0.0.2, as
 // another classroom) keeps its own budget.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Agent } from 'undici';
 import type { Transcript } from '../../../server/protocol/api-types';
 import { addressKey } from '../../../server/services/client-address';
-import { agentFrom, call, startServer, type RequestOptions, type TestServer } from '../../helpers/server';
+import { otherAddresses, call, startServer, type RequestOptions, type TestServer } from '../../helpers/server';
 
 let server: TestServer | undefined;
-const agents: Agent[] = [];
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  await Promise.all(agents.splice(0).map((agent) => agent.close()));
 });
-
 /** Requests from another loopback address, as another network would send them. */
-function from(address: string): RequestOptions {
-  const agent = agentFrom(address);
-  agents.push(agent);
-  return { dispatcher: agent } as RequestOptions;
-}
+const from = otherAddresses();
 
 describe('rate limits keyed by the address, not the sandbox cookie', () => {
   it('guessing one password with a new sandbox cookie per attempt stops after the failure budget', async () => {

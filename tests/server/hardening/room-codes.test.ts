@@ -4,27 +4,19 @@
 // classes on 127.0.0.3: codes are 8 letters, wrong codes are budgeted per address (an address out of
 // guesses learns nothing, not even about a right code), a join link's secret always gets in, and the code
 // alone shows a title and nothing to act on.
-import type { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOM_CODE_ALPHABET } from '../../../server/classroom/ids';
 import type { RoomCreated, StudentJoined } from '../../../server/protocol/classroom-types';
 import { DEFAULT_CONFIG } from '../../../server/config';
-import { agentFrom, call, login, startServer, type RequestOptions, type TestServer } from '../../helpers/server';
+import { otherAddresses, call, login, startServer, type RequestOptions, type TestServer } from '../../helpers/server';
 
 let server: TestServer | undefined;
-const agents: Agent[] = [];
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  await Promise.all(agents.splice(0).map((agent) => agent.close()));
 });
-
 /** Requests from another loopback address, as another network would send them. */
-function from(address: string): RequestOptions {
-  const agent = agentFrom(address);
-  agents.push(agent);
-  return { dispatcher: agent } as RequestOptions;
-}
+const from = otherAddresses();
 
 /** A clock the test moves by hand, so "per minute" is exact however busy the machine is. */
 function manualClock() {

@@ -2,28 +2,21 @@
 // X-Forwarded-* only when the socket's peer is a proxy the operator named. The proxy is another loopback
 // address (127.0.0.2), a stranger 127.0.0.3; both send the same forged headers, and only the proxy's count.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Agent } from 'undici';
 import { parseForwarded, parseProxyTrust, resolveClient } from '../../../server/services/client-address';
 import { ConfigError, readConfig } from '../../../server/config';
-import { agentFrom, call, startServer, type RequestOptions, type TestServer } from '../../helpers/server';
+import { otherAddresses, call, startServer, type RequestOptions, type TestServer } from '../../helpers/server';
 import { SseStream } from '../classroom/sse-client';
 
 const PROXY = '127.0.0.2';
 const STRANGER = '127.0.0.3';
 
 let server: TestServer | undefined;
-const agents: Agent[] = [];
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  await Promise.all(agents.splice(0).map((agent) => agent.close()));
 });
-
-function from(address: string, headers: Record<string, string> = {}): RequestOptions {
-  const agent = agentFrom(address);
-  agents.push(agent);
-  return { dispatcher: agent, headers } as RequestOptions;
-}
+/** Requests from another loopback address, as another network would send them. */
+const from = otherAddresses();
 
 const HTTPS_CLIENT = { 'x-forwarded-for': '198.51.100.7', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'course.example.org' };
 
