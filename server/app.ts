@@ -23,6 +23,7 @@ import persistence from './services/persistence';
 import auth from './services/auth';
 import rateLimits from './services/rate-limits';
 import { connectRedis, type SharedRedis } from './store/redis/connection';
+import { RedisHub } from './store/redis/hub';
 import exportJobs from './services/export-jobs';
 import toyApiRoutes from './routes/api/index';
 import echoRoutes from './routes/echo';
@@ -337,7 +338,13 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     },
   });
   await app.register(exportJobs, { durationMs: config.exportJobMs, now: options.now });
-  await app.register(classroom, { settings: config, now: options.now });
+  // With REDIS_URL the classroom's events go through Redis too (pub/sub live, a stream per channel for
+  // replay), so a browser may reconnect to any process; rooms and inboxes themselves are still per process.
+  const hub = redis
+    ? new RedisHub(redis.client, { now: options.now, idleMs: 2 * Math.max(config.roomIdleMinutes, config.inboxIdleMinutes) * 60_000, log: app.log })
+    : undefined;
+  if (hub) app.addHook('onClose', () => hub.close());
+  await app.register(classroom, { settings: config, now: options.now, hub });
 
   await app.register(toyApiRoutes, { prefix: '/api' });
   await app.register(traceRoutes);

@@ -83,7 +83,7 @@ export async function viaRedis<T>(call: Promise<T>): Promise<T> {
     if (error instanceof ReplyError && !/^(LOADING|BUSY|MASTERDOWN|OOM)/.test((error as Error).message)) throw error;
     throw new HttpProblem(
       'service-unavailable',
-      `The shared store (Redis) that keeps sandboxes, log-ins and rate limits is not answering (${(error as Error).message}). Nothing was changed by this request. Try again in ${RETRY_AFTER_S} s; the server reconnects by itself.`,
+      `The shared store (Redis) that keeps sandboxes, log-ins, rate limits and classroom events is not answering (${(error as Error).message}). Nothing was changed by this request. Try again in ${RETRY_AFTER_S} s; the server reconnects by itself.`,
       { headers: { 'retry-after': String(RETRY_AFTER_S) }, extra: { store: 'redis' } },
     );
   }
@@ -100,8 +100,14 @@ export class Script {
     client.defineCommand(name, { numberOfKeys: keys, lua });
   }
 
-  run(keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    const command = (this.client as unknown as Record<string, (...values: (string | number)[]) => Promise<unknown>>)[this.name]!;
+  run(keys: readonly string[], args: readonly (string | number | Buffer)[]): Promise<unknown> {
+    const command = (this.client as unknown as Record<string, (...values: (string | number | Buffer)[]) => Promise<unknown>>)[this.name]!;
+    return viaRedis(command.call(this.client, ...keys, ...args));
+  }
+
+  /** The same, with every string in the reply as a Buffer (for bytes kept as they are, e.g. event JSON). */
+  runBuffer(keys: readonly string[], args: readonly (string | number | Buffer)[]): Promise<unknown> {
+    const command = (this.client as unknown as Record<string, (...values: (string | number | Buffer)[]) => Promise<unknown>>)[`${this.name}Buffer`]!;
     return viaRedis(command.call(this.client, ...keys, ...args));
   }
 }
