@@ -167,7 +167,7 @@ export const SETTINGS = {
   allowOrigins: list('SANDBOX_ALLOW_ORIGINS', httpOrigin, 'an http(s) origin', 'https://api.example.org,http://10.0.0.5:8080', 'Other origins learners may send requests to. A listed name must resolve to public addresses (checked on every connection); list an address (`http://10.0.0.5:8080`) or `localhost` to reach the local network. Link-local (cloud metadata), unspecified, multicast and reserved addresses are never dialled, even when listed.'),
   lessonsDir: text('LESSONS_DIR', undefined, 'folder', 'Folder of the lessons (`walkthroughs/*.md` and `schema/`), for instructors\' own lessons; checked at start. Unset: `lessons/`.'),
   dataDir: text('DATA_DIR', undefined, 'folder', 'Folder for learners\' data: a journal of every change (flushed before it is acknowledged) and snapshots. Unset: memory only. With it, a restart or a crash loses no acknowledged write. Locked to one server; created `0700`.'),
-  redisUrl: { ...text('REDIS_URL', undefined, '`redis://` or `rediss://` URL', 'Redis 7 that keeps sandboxes, sessions and tokens, and rate-limit buckets, shared by every server process that names it (`DATA_DIR` then keeps only rooms and inboxes). Unset: all in this process\'s memory. While Redis is unreachable, requests that need it get 503 with `Retry-After`.'), parse: redisUrl },
+  redisUrl: { ...text('REDIS_URL', undefined, '`redis://` or `rediss://` URL', 'Redis 7 that keeps sandboxes, sessions and tokens, rate-limit buckets and classroom events (live and for replay), shared by every server process that names it (`DATA_DIR` then keeps only rooms and inboxes). Unset: all in this process\'s memory. While Redis is unreachable, requests that need it get 503 with `Retry-After`.'), parse: redisUrl },
   snapshotIntervalMs: whole('SNAPSHOT_INTERVAL_MS', 5_000, [100, 3_600_000], 'How often, in ms, the whole state is written to `DATA_DIR` and the journal emptied (rooms and inboxes are saved only then; also at shutdown).'),
   roomMax: whole('ROOM_MAX', 200, [1, 10_000], 'Most live classroom rooms; more → 503 until one closes or expires. One address may hold at most a quarter of them (429 past it).'),
   roomStudentMax: whole('ROOM_STUDENT_MAX', 400, [1, 5_000], 'Most students in one room; more → 409.'),
@@ -200,19 +200,19 @@ export const DEFAULT_CONFIG: Config = Object.fromEntries(
 ) as Config;
 
 /** What still lives in one process's memory with REDIS_URL set (issue 17 moves these next). */
-const ONE_PROCESS_STATE = 'classroom rooms and their event streams, inboxes and their captures, Idempotency-Key answers and book export jobs';
+const ONE_PROCESS_STATE = 'classroom rooms (their rosters and fault switches), inboxes and their captures, Idempotency-Key answers and book export jobs';
 
 /** Why WORKERS above 1 is refused: what a second process would not see. */
 const WORKERS_REFUSED = (workers: number, redis: boolean) =>
   redis
-    ? `WORKERS=${workers} is refused: with REDIS_URL, sandboxes, log-in sessions and tokens, and rate limits are shared ` +
+    ? `WORKERS=${workers} is refused: with REDIS_URL, sandboxes, log-in sessions and tokens, rate limits and classroom events are shared ` +
       `between processes, but ${ONE_PROCESS_STATE} still live in the memory of one process. A second process would ` +
       'not know a room or inbox made on the first, so students would miss broadcasts at random depending on which ' +
       'process took their connection. Use WORKERS=1 (the default) until they move to Redis too.'
     : `WORKERS=${workers} is refused: this server keeps learners' state in the memory of one process — private ` +
-      `sandboxes, log-in sessions and tokens, rate limits, ${ONE_PROCESS_STATE}. A second process would not know a ` +
+      `sandboxes, log-in sessions and tokens, rate limits, classroom events, ${ONE_PROCESS_STATE}. A second process would not know a ` +
       'session, sandbox or room made on the first, so requests would fail at random depending on which process took ' +
-      'the connection. REDIS_URL shares sandboxes, sessions and rate limits; the rest still needs WORKERS=1 (the default).';
+      'the connection. REDIS_URL shares sandboxes, sessions, rate limits and classroom events; the rest still needs WORKERS=1 (the default).';
 
 /** Rules between settings, checked after every row is read: each returns why the configuration is refused. */
 const CROSS_CHECKS: ((config: Config) => string | undefined)[] = [

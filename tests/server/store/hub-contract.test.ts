@@ -308,7 +308,7 @@ describe.skipIf(skip !== undefined)('two processes sharing the Redis hub', () =>
     const admin = await connectRedis(server!.url, quiet);
     connections.push(admin);
     // Redis closes every subscriber connection (as when a slow one passes its output buffer limit).
-    await admin.client.client('KILL', 'TYPE', 'pubsub');
+    await admin.client.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
     await publishMany(a, 'room:CUT1', 30);
     await onB.until((seen) => seen.length === 32);
     expect(offsets(onB.events, onB.events[0]!)).toEqual(Array.from({ length: 32 }, (_, i) => i));

@@ -3,6 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startServer, type TestServer } from '../../helpers/server';
 import { redisSkipReason, startRedis, type RedisServer } from '../../helpers/redis';
+import { SseStream } from '../classroom/sse-client';
+import { RedisHub } from '../../../server/store/redis/hub';
+import type { HubEvent } from '../../../server/classroom/hub';
+import type { InboxLink } from '../../../server/protocol/classroom-types';
 
 const skip = redisSkipReason();
 
@@ -71,6 +75,46 @@ describe.skipIf(skip !== undefined)('two server processes sharing one Redis', ()
     expect(refused.status).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect((await attempt(b)).status).toBe(429);
+  });
+
+  it('share the classroom hub: an event published on one reaches a listener on the other, and replays there', async () => {
+    expect(a.app.classroom.hub).toBeInstanceOf(RedisHub);
+    const heard = new Promise<HubEvent>((resolve) => {
+      const stop = b.app.classroom.hub.subscribe('room:WXYZ', (event) => {
+        stop();
+        resolve(event);
+      });
+    });
+    const before = await b.app.classroom.hub.lastId('room:WXYZ');
+    const published = await a.app.classroom.hub.publish('room:WXYZ', { type: 'broadcast', data: { n: 1 } });
+    expect((await heard).id).toBe(published.id);
+    const replay = await b.app.classroom.hub.replay('room:WXYZ', before);
+    expect(replay.kind === 'events' && replay.events.map((event) => [event.id, event.json.toString()])).toEqual([[published.id, '{"n":1}']]);
+  });
+
+  it('an inbox event stream replays from Last-Event-ID out of Redis, and deleting the inbox removes its keys', async () => {
+    const created = await call(a, '/app/inboxes', { method: 'POST' });
+    expect(created.status).toBe(201);
+    const inbox = created.json as InboxLink;
+    const open = (lastEventId?: string) => SseStream.open(a.origin, inbox.eventsUrl, { key: inbox.key, ...(lastEventId === undefined ? {} : { lastEventId }) });
+    const first = await open();
+    expect((await first.next()).event).toBe('state');
+    expect((await call(a, `${inbox.url}one`, { method: 'POST' })).status).toBeLessThan(300);
+    const seen = await first.nextOf('capture');
+    first.close();
+    for (const path of ['two', 'three']) await call(a, `${inbox.url}${path}`, { method: 'POST' });
+    const again = await open(seen.id);
+    const missed = [await again.next(), await again.next()];
+    expect(missed.map((event) => [event.event, JSON.parse(event.data).request.path])).toEqual([
+      ['capture', '/two'],
+      ['capture', '/three'],
+    ]);
+    expect(missed.map((event) => Number(event.id) - Number(seen.id))).toEqual([1, 2]);
+    again.close();
+    const keys = () => a.app.sharedRedis!.client.keys(`hs:hub:inbox:${inbox.id}:*`);
+    expect((await keys()).sort()).toEqual([`hs:hub:inbox:${inbox.id}:m`, `hs:hub:inbox:${inbox.id}:s`]);
+    expect((await call(a, `/app/inboxes/${inbox.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${inbox.key}` } })).status).toBe(204);
+    expect(await keys()).toEqual([]);
   });
 
   it('answers 503 within the command timeout when Redis hangs without closing its connection, then serves again', async () => {
