@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { request } from 'undici';
 import { CLIENT_DIST, PROJECT_ROOT, ensureClientBuilt, ensureServerBuilt } from '../../server/client-build';
 import { runFanOut } from './fan-out';
+import { runHubFanOut } from './hub-fan-out';
 import type { LoadResult, LoadSpec } from './load';
 import { cpuMsOf, fillSandboxes, memoryOf } from './memory';
 import type { SendBurstResult, SendBurstSpec } from './send-burst';
@@ -429,6 +430,8 @@ async function main(): Promise<void> {
     const fanOut = await runFanOut(sandbox.origin, FAN_OUT_SUBSCRIBERS, QUICK ? 20 : 100, async () => {
       connected = memoryOf(sandbox.pid);
     });
+    // The same 300 subscribers split over two processes on one Redis, at the hub (rooms are still per process).
+    const hubFanOut = await runHubFanOut(FAN_OUT_SUBSCRIBERS, QUICK ? 20 : 100);
     const weight = await clientWeight(sandbox.origin);
     const logLines = Object.fromEntries([...sandbox.logLines()].sort((a, b) => b[1] - a[1]));
     const logTotal = Object.values(logLines).reduce((sum, n) => sum + n, 0);
@@ -436,7 +439,7 @@ async function main(): Promise<void> {
 
     const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
     const memory = { idle, filled, loaded, beforeFanOut, connected, fillFailed };
-    const results = { date: new Date().toISOString(), quick: QUICK, machine, workers: WORKERS, workers2, connections: CONNECTIONS, sliceMs: SLICE_MS, rounds: ROUNDS, throughput: rows, logging, send, burst, memory, fanOut, clientWeight: weight, logLines, targets: TARGETS };
+    const results = { date: new Date().toISOString(), quick: QUICK, machine, workers: WORKERS, workers2, connections: CONNECTIONS, sliceMs: SLICE_MS, rounds: ROUNDS, throughput: rows, logging, send, burst, memory, fanOut, hubFanOut, clientWeight: weight, logLines, targets: TARGETS };
 
     const verdict = (ok: boolean, missedBy: string) => (ok ? 'met' : `**missed** by ${missedBy}`);
     const idleMB = mb(idle.rss);
@@ -463,6 +466,9 @@ async function main(): Promise<void> {
         : `| Send endpoint: POST /app/send → /get vs a direct GET /get | added p50 ${send.overheadP50!.toFixed(2)} ms (send ${send.sendP50!.toFixed(2)} / direct ${send.directP50!.toFixed(2)}), p99 send ${send.sendP99!.toFixed(2)} / direct ${send.directP99!.toFixed(2)} ms; target ≤ ${TARGETS.sendOverheadP50Ms} ms: ${verdict(send.overheadP50! <= TARGETS.sendOverheadP50Ms, `${(send.overheadP50! - TARGETS.sendOverheadP50Ms).toFixed(2)} ms`)} |`,
       `| Class burst: ${burst.students} students (own cookies) send GET /api/books through POST /app/send at once, ${burst.bursts} times | served ${burst.served} of ${burst.sends}, refused ${burst.refused}, failed ${burst.failed}; p50 ${burst.p50Ms} ms, p99 ${burst.p99Ms} ms (target ≤ ${TARGETS.burstP99Ms}), slowest burst done in ${burst.slowestBurstMs} ms |`,
       `| Broadcast to ${fanOut.subscribers} SSE subscribers (each joined with a cookie of their own) | p50 ${fanOut.p50Ms} ms, p99 ${fanOut.p99Ms} ms over ${fanOut.broadcasts} broadcasts (target ≤ ${TARGETS.fanOutP99Ms}); RSS ${mb(connected.rss).toFixed(1)} MB with all connected (${mb(beforeFanOut.rss).toFixed(1)} MB before) |`,
+      hubFanOut
+        ? `| Broadcast through the Redis hub to ${hubFanOut.subscribers} subscribers split over ${hubFanOut.processes} processes (hub level: publish script, Redis pub/sub, each process handing it to its listeners; no HTTP streams, as rooms are still per process) | p50 ${hubFanOut.p50Ms} ms, p99 ${hubFanOut.p99Ms} ms, max ${hubFanOut.maxMs} ms over ${hubFanOut.broadcasts} broadcasts (target ≤ ${TARGETS.fanOutP99Ms}: ${verdict(hubFanOut.p99Ms <= TARGETS.fanOutP99Ms, `${(hubFanOut.p99Ms - TARGETS.fanOutP99Ms).toFixed(1)} ms`)}) |`
+        : '| Broadcast through the Redis hub over two processes | skipped: redis-server is not installed (apt-get install redis-server) |',
       `| Memory (RSS of the serving process, no forced GC) | idle after start ${idleMB.toFixed(1)} MB (target ≤ ${TARGETS.idleRssMB}: ${verdict(idleMB <= TARGETS.idleRssMB, `${(idleMB - TARGETS.idleRssMB).toFixed(1)} MB`)}); after ${MEMORY_SANDBOXES} sandboxes × ${MEMORY_WRITES} writes through the API ${mb(filled.rss).toFixed(1)} MB, +${addedMB.toFixed(1)} MB (target ≤ ${TARGETS.sandboxesAddMB}: ${verdict(addedMB <= TARGETS.sandboxesAddMB, `${(addedMB - TARGETS.sandboxesAddMB).toFixed(1)} MB`)}; ${fillFailed} writes failed); after the load runs ${mb(loaded.rss).toFixed(1)} MB, peak ${mb(loaded.hwm).toFixed(1)} MB |`,
       `| Client as served (bytes on the wire) | initial JS ${kb(weight.initialJs!.br)} br / ${kb(weight.initialJs!.gzip)} gzip (${kb(weight.initialJs!.raw)} raw), target ≤ ${TARGETS.initialJsKB} KB: br ${verdict(initialKB <= TARGETS.initialJsKB, `${(initialKB - TARGETS.initialJsKB).toFixed(1)} KB`)}, gzip ${verdict(initialGzipKB <= TARGETS.initialJsKB, `${(initialGzipKB - TARGETS.initialJsKB).toFixed(1)} KB`)}; CSS ${kb(weight.initialCss!.br)} br / ${kb(weight.initialCss!.gzip)} gzip; page ${kb(weight.html!.br)}; loaded later: JS ${kb(weight.lazyJs!.br)} br / ${kb(weight.lazyJs!.gzip)} gzip |`,
     ];
