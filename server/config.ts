@@ -178,6 +178,10 @@ export const SETTINGS = {
   inboxBodyLimit: whole('INBOX_BODY_LIMIT', 65_536, [1_024, 1_048_576], 'Largest body an inbox captures, in bytes; more → 413.'),
   inboxCapturesPerMinute: whole('INBOX_CAPTURES_PER_MINUTE', 120, MINUTE_RATE, 'Requests one inbox captures per minute; more → 429 with `Retry-After`.'),
   streamMax: whole('STREAM_MAX', 2_000, [1, 100_000], 'Most open event streams (Server-Sent Events) on the server; more → 503.'),
+  // A hall's worth of readers a lecture behind is a few MiB; 64 MiB lets many fall far behind before any is cut.
+  streamBufferBudgetBytes: whole('STREAM_BUFFER_BUDGET_BYTES', 64 * 1_048_576, [65_536, 4_294_967_296], 'Bytes all event streams\' send buffers may hold together, each event counted once however many streams hold it. Past it the readers furthest behind are cut off (their browser reconnects with `Last-Event-ID` and catches up), so paused readers cannot grow the server\'s memory.'),
+  // A few large broadcasts: a reader that is that far behind is not reading.
+  streamMaxBufferedBytes: whole('STREAM_MAX_BUFFERED_BYTES', 4 * 1_048_576, [16_384, 1_073_741_824], 'Bytes one event stream may have waiting in its send buffer before its reader is cut off (it reconnects with `Last-Event-ID` and catches up).'),
   sseHeartbeatMs: whole('SSE_HEARTBEAT_MS', 15_000, [1_000, 120_000], 'Interval of the keep-alive comment on event streams, in ms.'),
   classroomCreatePerMinute: whole('CLASSROOM_CREATE_PER_MINUTE', 30, MINUTE_RATE, 'Rooms, inboxes and joins one learner may create per minute; more → 429.'),
   classroomCreatePerAddressPerMinute: whole('CLASSROOM_CREATE_PER_ADDRESS_PER_MINUTE', 900, [1, 1_000_000], 'Inboxes and room joins one address may create per minute, every learner behind it together.'),

@@ -100,8 +100,3 @@ export function captureRequest(inboxId: string, seq: number, arrived: ArrivedReq
     remotePort: arrived.remotePort,
   };
 }
-
-/** Rough memory a capture takes, for the inbox's byte budget. */
-export function captureSize(capture: CapturedRequest): number {
-  return capture.raw.length + (capture.body?.data.length ?? 0) + 256;
-}

@@ -62,6 +62,8 @@ export function parseEventId(value: unknown): string | undefined {
 }
 
 interface Kept {
+  /** The event, until it leaves its channel's buffer (then FORGOTTEN, so the order list below does not keep
+   *  its bytes alive while it waits to be compacted). */
   event: HubEvent;
   size: number;
   channel: Channel;
@@ -76,6 +78,9 @@ interface Channel {
   bytes: number;
   listeners: Set<HubListener>;
 }
+
+/** What a kept entry points to once its event is gone. */
+const FORGOTTEN: HubEvent = { id: '0', type: '', json: Buffer.alloc(0), audience: 'all', at: '' };
 
 export interface MemoryHubOptions {
   now?: () => Date;
@@ -121,6 +126,7 @@ export class MemoryHub implements Hub {
   #forgetOldest(channel: Channel): void {
     const kept = channel.events.shift()!;
     kept.gone = true;
+    kept.event = FORGOTTEN;
     this.#goneInAll += 1;
     channel.bytes -= kept.size;
     this.#totalBytes -= kept.size;

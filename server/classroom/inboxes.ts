@@ -3,7 +3,7 @@
 // Only the holder of the inbox's key may read it. Idle inboxes expire; room inboxes live as long as
 // their room.
 import { HttpProblem } from '../http/problem';
-import { captureRequest, captureSize, type ArrivedRequest } from './capture';
+import { captureRequest, type ArrivedRequest } from './capture';
 import { redactCapture } from '../protocol/redact';
 import type { Hub } from './hub';
 import { digestKey, INBOX_ID, keyMatches, newInboxId, newKey } from './ids';
@@ -34,7 +34,9 @@ export interface Inbox {
   createdAt: Date;
   lastActivity: number;
   captured: number;
-  requests: { capture: CapturedRequest; size: number }[];
+  /** The captures kept, oldest first, each only as its JSON bytes (no parsed copy beside them), so the
+   *  byte budgets (INBOX_HISTORY_BYTES, CAPTURE_BYTES_TOTAL) count what is really held. */
+  requests: Buffer[];
   bytes: number;
   response: InboxResponse;
   /** The configured body as bytes; null while the default receipt is used. */
@@ -82,6 +84,7 @@ export class InboxService {
   exportState(): unknown[] {
     return [...this.#inboxes.values()].map((inbox) => ({
       ...inbox,
+      requests: inbox.requests.map((json) => JSON.parse(json.toString('utf8')) as CapturedRequest),
       keyDigest: inbox.keyDigest.toString('base64'),
       createdAt: inbox.createdAt.toISOString(),
       responseBody: inbox.responseBody ? inbox.responseBody.toString('base64') : null,
@@ -89,9 +92,15 @@ export class InboxService {
   }
 
   importState(saved: unknown[]): void {
-    for (const raw of saved as (Omit<Inbox, 'keyDigest' | 'createdAt' | 'responseBody'> & { keyDigest: string; createdAt: string; responseBody: string | null })[]) {
+    // Snapshots written before captures were kept as bytes hold {capture, size} items.
+    type SavedCapture = CapturedRequest | { capture: CapturedRequest; size: number };
+    type SavedInbox = Omit<Inbox, 'keyDigest' | 'createdAt' | 'responseBody' | 'requests' | 'bytes'> & { keyDigest: string; createdAt: string; responseBody: string | null; requests: SavedCapture[] };
+    for (const raw of saved as SavedInbox[]) {
+      const requests = raw.requests.map((item) => Buffer.from(JSON.stringify('capture' in item ? item.capture : item)));
       const inbox: Inbox = {
         ...raw,
+        requests,
+        bytes: requests.reduce((sum, json) => sum + json.length, 0),
         keyDigest: Buffer.from(raw.keyDigest, 'base64'),
         createdAt: new Date(raw.createdAt),
         responseBody: raw.responseBody === null ? null : Buffer.from(raw.responseBody, 'base64'),
@@ -240,7 +249,8 @@ export class InboxService {
     // A room's inbox is shown to the whole class (and the projector): senders' credentials are masked
     // before the capture is kept, so no way of reading it — stream, list, view page — reveals them.
     const capture = inbox.kind === 'room' ? redactCapture(arrivedAs) : arrivedAs;
-    const size = captureSize(capture);
+    const json = Buffer.from(JSON.stringify(capture));
+    const size = json.length;
     if (this.#totalBytes + size > CAPTURE_BYTES_TOTAL) {
       throw new HttpProblem(
         'capacity-reached',
@@ -250,13 +260,13 @@ export class InboxService {
     }
     inbox.captured += 1;
     inbox.lastActivity = this.#nowMs();
-    inbox.requests.push({ capture, size });
+    inbox.requests.push(json);
     inbox.bytes += size;
     this.#totalBytes += size;
     while (inbox.requests.length > this.#options.history || (inbox.bytes > INBOX_HISTORY_BYTES && inbox.requests.length > 1)) {
       const dropped = inbox.requests.shift()!;
-      inbox.bytes -= dropped.size;
-      this.#totalBytes -= dropped.size;
+      inbox.bytes -= dropped.length;
+      this.#totalBytes -= dropped.length;
     }
     // The inbox's owner and, for room and student inboxes, the room (which follows this channel) hear it.
     await this.#options.hub.publish(inboxChannel(inbox.id), { type: 'capture', data: { request: capture } });
@@ -293,8 +303,9 @@ export class InboxService {
     return inbox.response;
   }
 
-  requests(inbox: Inbox): CapturedRequest[] {
-    return inbox.requests.map(({ capture }) => capture);
+  /** The kept captures, oldest first, as their JSON bytes (written to a response as they are). */
+  requests(inbox: Inbox): readonly Buffer[] {
+    return inbox.requests;
   }
 
   async clear(inbox: Inbox): Promise<void> {

@@ -9,13 +9,6 @@ export const REPLAY_BYTES = 4 * 1_048_576;
 /** Bytes of events kept for replay by all rooms and inboxes together; the oldest events anywhere go first. */
 export const REPLAY_BYTES_TOTAL = 256 * 1_048_576;
 
-/** Bytes an event stream may have waiting in its socket buffer before the slow client is disconnected.
- *  It reconnects with Last-Event-ID and catches up from the replay buffer, so nothing is lost. */
-export const STREAM_MAX_BUFFERED_BYTES = 4 * 1_048_576;
-/** Bytes all event streams' socket buffers may hold together, each event counted once however many streams
- *  hold it. Past it the readers furthest behind are cut off (they reconnect with Last-Event-ID): paused
- *  readers cannot grow the server's memory, and requests from everyone else stay fast. */
-export const STREAM_BUFFER_BUDGET_BYTES = 64 * 1_048_576;
 /** What an event stream tells the browser to wait before reconnecting (the SSE `retry:` field). */
 export const STREAM_RETRY_MS = 2_000;
 /** Event streams one room may have open (students with several tabs count several times). */

@@ -27,6 +27,8 @@ export type ClassroomSettings = Pick<
   | 'inboxCapturesPerMinute'
   | 'streamMax'
   | 'sseHeartbeatMs'
+  | 'streamBufferBudgetBytes'
+  | 'streamMaxBufferedBytes'
   | 'classroomCreatePerMinute'
   | 'classroomCreatePerAddressPerMinute'
 >;
@@ -58,7 +60,12 @@ export default fp<ClassroomOptions>(
   async (app, { settings: options, ...rest }) => {
     const now = rest.now ?? (() => new Date());
     const hub = rest.hub ?? new MemoryHub({ now, firstId: Date.now() });
-    const streams = new StreamRegistry({ max: options.streamMax, heartbeatMs: options.sseHeartbeatMs });
+    const streams = new StreamRegistry({
+      max: options.streamMax,
+      heartbeatMs: options.sseHeartbeatMs,
+      bufferBudget: options.streamBufferBudgetBytes,
+      maxBufferedPerStream: options.streamMaxBufferedBytes,
+    });
     const inboxes = new InboxService({
       hub,
       streams,

@@ -5,14 +5,14 @@
 // Memory under slow readers: an event is written to every stream as the same bytes (a Buffer the hub
 // serialised once), so a stream's socket buffer holds references, not copies. The registry counts the
 // bytes all streams' buffers really hold — each shared Buffer once, however many streams still hold it —
-// against one budget for the server (STREAM_BUFFER_BUDGET_BYTES), and each stream against its own cap
-// (STREAM_MAX_BUFFERED_BYTES). A reader that falls behind is cut off, the one furthest behind first, instead
-// of growing memory; its EventSource reconnects with Last-Event-ID and reads what it missed from the replay
-// buffer (or a fresh `state`).
+// against one budget for the server (the STREAM_BUFFER_BUDGET_BYTES setting), and each stream against its
+// own cap (STREAM_MAX_BUFFERED_BYTES). A reader that falls behind is cut off, the one furthest behind first,
+// instead of growing memory; its EventSource reconnects with Last-Event-ID and reads what it missed from the
+// replay buffer (or a fresh `state`). tests/server/classroom/slow-readers.test.ts performs the attack.
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { HttpProblem } from '../http/problem';
-import { CAPACITY_RETRY_AFTER_S, STREAM_BUFFER_BUDGET_BYTES, STREAM_CLOSE_GRACE_MS, STREAM_MAX_BUFFERED_BYTES, STREAM_RETRY_MS } from './limits';
+import { CAPACITY_RETRY_AFTER_S, STREAM_CLOSE_GRACE_MS, STREAM_RETRY_MS } from './limits';
 
 export const EVENT_STREAM_CONTENT_TYPE = 'text/event-stream; charset=utf-8';
 
@@ -92,6 +92,8 @@ export interface EventStreamLimits {
   held?: HeldBytes;
   /** Called after each write with the stream's buffered bytes (the registry checks its budget). */
   onWrite?: (stream: EventStream) => void;
+  /** Called when the reader is cut off, with why and the bytes that were waiting for it. */
+  onCut?: (why: CutReason, buffered: number) => void;
 }
 
 export class EventStream {
@@ -105,12 +107,15 @@ export class EventStream {
   #written = 0;
   #closed = false;
   /** Why the server ended the stream, when it did so because the reader fell behind. */
-  cutOff: 'stream-cap' | 'server-budget' | undefined;
+  cutOff: CutReason | undefined;
+  /** The client's port (its socket's remote port), kept for logs and tests after the socket is gone. */
+  readonly remotePort: number | undefined;
   readonly done: Promise<void>;
   #resolveDone!: () => void;
 
-  constructor(res: ServerResponse, tag: string, limits: EventStreamLimits = { maxBuffered: STREAM_MAX_BUFFERED_BYTES }) {
+  constructor(res: ServerResponse, tag: string, limits: EventStreamLimits) {
     this.#res = res;
+    this.remotePort = res.socket?.remotePort;
     this.tag = tag;
     this.#limits = limits;
     this.#held = limits.held ?? new HeldBytes();
@@ -166,10 +171,12 @@ export class EventStream {
 
   /** Cuts off a reader that fell behind: the connection goes at once, with everything buffered for it. Its
    *  EventSource reconnects with Last-Event-ID and catches up from the replay buffer. */
-  cut(why: 'stream-cap' | 'server-budget'): void {
+  cut(why: CutReason): void {
     if (this.#closed) return;
     this.cutOff = why;
+    const buffered = this.buffered;
     this.destroy();
+    this.#limits.onCut?.(why, buffered);
   }
 
   #write(pieces: Buffer[]): boolean {
@@ -196,7 +203,12 @@ export class EventStream {
     return !this.#closed;
   }
 
-  /** Forgets the chunks the kernel has taken (the bytes written minus those still buffered). */
+  /** Forgets the chunks the kernel has taken (the bytes written minus those still buffered). A write that
+   *  left at once raises no 'drain', so the registry settles every stream before it judges its budget. */
+  settle(): void {
+    if (!this.#closed) this.#settle();
+  }
+
   #settle(): void {
     const sent = this.#written - this.#res.writableLength;
     while (this.#queue.length > 0 && this.#queue[0]!.end <= sent) this.#held.release(this.#queue.shift()!.chunk);
@@ -235,9 +247,20 @@ export interface StreamRegistryOptions {
   heartbeatMs: number;
   retryMs?: number;
   /** Bytes all streams' buffers may hold together (STREAM_BUFFER_BUDGET_BYTES). */
-  bufferBudget?: number;
+  bufferBudget: number;
   /** Bytes one stream may have buffered (STREAM_MAX_BUFFERED_BYTES). */
-  maxBufferedPerStream?: number;
+  maxBufferedPerStream: number;
+}
+
+/** Why a reader was cut off: its own stream's cap, or the server's budget for all streams. */
+export type CutReason = 'stream-cap' | 'server-budget';
+
+/** A reader the server cut off: which stream, why, and how many bytes were waiting for it. */
+export interface StreamCut {
+  tag: string;
+  remotePort: number | undefined;
+  why: CutReason;
+  buffered: number;
 }
 
 /** Every open event stream: caps them, sends the heartbeat, and ends them all on shutdown. */
@@ -247,13 +270,20 @@ export class StreamRegistry {
   readonly #options: StreamRegistryOptions;
   readonly #held = new HeldBytes();
   readonly #budget: number;
+  readonly #cutListeners = new Set<(cut: StreamCut) => void>();
   #cutOff = 0;
   #heartbeat: NodeJS.Timeout | undefined;
   #shuttingDown = false;
 
   constructor(options: StreamRegistryOptions) {
     this.#options = options;
-    this.#budget = options.bufferBudget ?? STREAM_BUFFER_BUDGET_BYTES;
+    this.#budget = options.bufferBudget;
+  }
+
+  /** Calls `listener` for each reader cut off from now on; returns the function that stops it. */
+  onCut(listener: (cut: StreamCut) => void): () => void {
+    this.#cutListeners.add(listener);
+    return () => this.#cutListeners.delete(listener);
   }
 
   get size(): number {
@@ -299,9 +329,13 @@ export class StreamRegistry {
     }
     reply.hijack();
     const stream = new EventStream(reply.raw, tag, {
-      maxBuffered: this.#options.maxBufferedPerStream ?? STREAM_MAX_BUFFERED_BYTES,
+      maxBuffered: this.#options.maxBufferedPerStream,
       held: this.#held,
       onWrite: () => this.#keepBudget(),
+      onCut: (why, buffered) => {
+        const cut: StreamCut = { tag, remotePort: stream.remotePort, why, buffered };
+        for (const listener of this.#cutListeners) listener(cut);
+      },
     });
     this.#streams.add(stream);
     this.#perTag.set(tag, this.count(tag) + 1);
@@ -319,6 +353,8 @@ export class StreamRegistry {
 
   /** Over the budget: cut off the readers furthest behind (most bytes waiting) until it holds again. */
   #keepBudget(): void {
+    if (this.#held.bytes <= this.#budget) return;
+    for (const stream of this.#streams) stream.settle();
     if (this.#held.bytes <= this.#budget) return;
     const behind = [...this.#streams].filter((s) => s.buffered > 0).sort((a, b) => b.buffered - a.buffered);
     for (const stream of behind) {

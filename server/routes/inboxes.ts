@@ -44,7 +44,7 @@ import {
   InboxSummarySchema,
 } from '../classroom/schemas';
 import { CLASSROOM_CREATE_BUCKET } from '../classroom/service';
-import { pipeChannel } from '../classroom/subscribe';
+import { jsonWithLists, pipeChannel } from '../classroom/subscribe';
 import { RateLimiter } from '../services/rate-limits';
 import { thirdPartyHeaderProblem, withoutAppCookies } from '../http/third-party-content';
 import { ownedInbox } from './keyed';
@@ -189,9 +189,11 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { params: InboxIdParams, response: { 200: InboxRequestsSchema, ...problemResponses } } },
     async (request, reply) => {
       const inbox = ownedInbox(inboxes, request);
-      const requests = inboxes.requests(inbox);
       const lastEventId = await hub.lastId(inboxChannel(inbox.id));
-      return reply.header('cache-control', 'no-store').send({ requests, lastEventId });
+      // The captures are kept as JSON bytes: written as they are, not parsed and serialised again.
+      const body = Buffer.concat(jsonWithLists({ lastEventId }, { requests: inboxes.requests(inbox).map((json) => [json]) }));
+      // (A Buffer is sent as it is: the 200 schema documents the shape, the captures were checked when kept.)
+      return (reply as FastifyReply).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(body);
     },
   );
 

@@ -34,7 +34,8 @@ describe('request log lines', () => {
     await logged('running on http://');
     const origin = /running on (http:\/\/[\d.]+:\d+)/.exec(log)![1]!;
     server = { origin, app: undefined as never, close: async () => undefined };
-  });
+    // tsx compiles the server at start: on a loaded machine that takes longer than a hook's default 10 s.
+  }, 60_000);
   afterAll(() => {
     child.kill();
   });
