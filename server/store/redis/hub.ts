@@ -74,6 +74,7 @@ return {'events', redis.call('XRANGE', KEYS[2], string.format('%.0f', last + 1),
 const LAST_ID = `
 if redis.call('HSETNX', KEYS[1], 'n', ARGV[1]) == 1 then redis.call('DEL', KEYS[2]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return redis.call('HGET', KEYS[1], 'n')
 `;
 
@@ -150,6 +151,7 @@ export class RedisHub implements Hub {
   readonly #byKey = new Map<string, Local>();
   #closed = false;
   #subscriberDown = false;
+  #ready: Promise<void> | undefined;
 
   constructor(client: Redis, options: RedisHubOptions = {}) {
     this.#client = client;
@@ -290,20 +292,26 @@ export class RedisHub implements Hub {
     };
   }
 
+  /** Resolves when the subscriber connection is up; one wait shared by every channel (a restart with
+   *  hundreds of rooms subscribes to all their channels at once). */
   #whenReady(): Promise<void> {
     if (this.#sub.status === 'ready') return Promise.resolve();
     if (this.#closed) return Promise.reject(new Error('the hub is closed'));
-    return new Promise((resolve, reject) => {
+    this.#ready ??= new Promise<void>((resolve, reject) => {
       const onReady = () => {
         clearTimeout(timer);
+        this.#ready = undefined;
         resolve();
       };
       const timer = setTimeout(() => {
         this.#sub.off('ready', onReady);
+        this.#ready = undefined;
         reject(new Error(`no subscriber connection after ${WAIT_MS} ms`));
       }, WAIT_MS);
+      timer.unref();
       this.#sub.once('ready', onReady);
     });
+    return this.#ready;
   }
 
   #listen(local: Local): void {

@@ -13,6 +13,7 @@ import { redisSkipReason, startRedis, type RedisServer } from '../../helpers/red
 interface HubOptions {
   maxEvents?: number;
   maxBytes?: number;
+  idleMs?: number;
 }
 
 interface Backend {
@@ -312,6 +313,39 @@ describe.skipIf(skip !== undefined)('two processes sharing the Redis hub', () =>
     await publishMany(a, 'room:CUT1', 30);
     await onB.until((seen) => seen.length === 32);
     expect(offsets(onB.events, onB.events[0]!)).toEqual(Array.from({ length: 32 }, (_, i) => i));
+  });
+
+  it('subscribes to many channels at once before its subscriber connection is up (one shared wait, no listener leak)', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const a = await processHub();
+      const channels = Array.from({ length: 60 }, (_, i) => `inbox:restart${i}`);
+      const heard = new Set<string>();
+      for (const channel of channels) a.subscribe(channel, () => heard.add(channel));
+      await Promise.all(channels.map((channel) => a.lastId(channel)));
+      const b = await processHub();
+      for (const channel of channels) await b.publish(channel, { type: 'capture', data: {} });
+      await expect.poll(() => heard.size).toBe(60);
+      expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('keeps a channel in Redis only while it is used: both keys expire after idleMs without a publish or a reader', async () => {
+    const a = await processHub({ idleMs: 60_000 });
+    await a.publish('room:TTL1', { type: 'n', data: {} });
+    const admin = await connectRedis(server!.url, quiet);
+    connections.push(admin);
+    for (const key of ['hs:hub:room:TTL1:m', 'hs:hub:room:TTL1:s']) {
+      const ttl = await admin.client.pttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+    }
+    await a.drop('room:TTL1');
+    expect(await admin.client.exists('hs:hub:room:TTL1:m', 'hs:hub:room:TTL1:s')).toBe(0);
   });
 
   it('Redis down: publish, replay and lastId answer the store’s 503 problem; live events resume when it is back', async () => {
