@@ -1,8 +1,9 @@
 // The hub carries room and inbox events from the request that makes them (a broadcast, a captured
 // request) to every open event stream, and keeps the recent ones so a client that reconnects with
 // Last-Event-ID gets what it missed. It is an interface so that several server processes can share one
-// hub later (Redis pub/sub for the live part, a Redis stream or list for the replay part); MemoryHub is
-// the single-process implementation.
+// hub: MemoryHub is the single-process implementation, RedisHub (server/store/redis/hub.ts, with
+// REDIS_URL) the shared one — pub/sub for the live part, a stream per channel for replay. One contract
+// suite (tests/server/store/hub-contract.test.ts) runs against both.
 import { REPLAY_BYTES, REPLAY_BYTES_TOTAL, REPLAY_EVENTS } from './limits';
 
 /** Who may see an event: everyone in the room, only the instructor, or one student. */

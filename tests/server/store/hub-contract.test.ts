@@ -315,6 +315,28 @@ describe.skipIf(skip !== undefined)('two processes sharing the Redis hub', () =>
     expect(offsets(onB.events, onB.events[0]!)).toEqual(Array.from({ length: 32 }, (_, i) => i));
   });
 
+  it('holds one Redis subscription per channel and process while it has listeners, and publishes in one command', async () => {
+    const a = await processHub();
+    const b = await processHub();
+    const admin = await connectRedis(server!.url, quiet);
+    connections.push(admin);
+    const subscribers = async () => ((await admin.client.call('PUBSUB', 'NUMSUB', 'hs:hub:room:MANY')) as [string, number])[1];
+    const stops = [...Array.from({ length: 100 }, () => a.subscribe('room:MANY', () => {})), ...Array.from({ length: 50 }, () => b.subscribe('room:MANY', () => {}))];
+    await a.lastId('room:MANY');
+    await b.lastId('room:MANY');
+    expect(await subscribers()).toBe(2);
+    await a.publish('room:MANY', { type: 'warm', data: {} }); // loads the script once
+    await admin.client.call('CONFIG', 'RESETSTAT');
+    for (let i = 0; i < 10; i += 1) await a.publish('room:MANY', { type: 'n', data: { i } });
+    const stats = String(await admin.client.call('INFO', 'commandstats'));
+    // Redis counts the commands a script runs too: all but EVALSHA are the publish script's own.
+    const insideScript = ['hsetnx', 'hincrby', 'xlen', 'hget', 'xadd', 'xrange', 'xtrim', 'hset', 'pexpire', 'publish', 'del'];
+    const calls = [...stats.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].filter(([, name]) => name !== 'config' && name !== 'info' && !insideScript.includes(name!));
+    expect(Object.fromEntries(calls.map(([, name, count]) => [name, Number(count)]))).toEqual({ evalsha: 10 });
+    for (const stop of stops) stop();
+    await expect.poll(subscribers).toBe(0);
+  });
+
   it('subscribes to many channels at once before its subscriber connection is up (one shared wait, no listener leak)', async () => {
     const warnings: Error[] = [];
     const onWarning = (warning: Error) => warnings.push(warning);
