@@ -30,7 +30,13 @@ export async function pipeChannel(hub: Hub, channel: string, stream: EventStream
     if (options.canSee(event)) stream.sendJson(event.id, event.type, [event.json]);
   };
 
-  const unsubscribe = hub.subscribe(channel, (event) => (live ? deliver(event) : held.push(event)));
+  // Should the hub lose events on their way to this stream, the stream ends: the browser reconnects with
+  // Last-Event-ID and gets what it missed, or a fresh state.
+  const unsubscribe = hub.subscribe(
+    channel,
+    (event) => (live ? deliver(event) : held.push(event)),
+    () => stream.close(),
+  );
   stream.onClose(unsubscribe);
 
   const sendSnapshot = async (missed: boolean): Promise<void> => {

@@ -98,6 +98,9 @@ export interface RedisHubOptions {
   /** A channel nobody publishes to or reads for this long is removed from Redis. */
   idleMs?: number;
   log?: RedisLog;
+  /** The connection to subscribe on (tests hand one that reconnects when told); by default a copy of
+   *  `client`'s. It must not queue commands while disconnected, nor resubscribe by itself. */
+  subscriber?: Redis;
 }
 
 /** One channel this process listens to. */
@@ -105,7 +108,8 @@ interface Local {
   name: string;
   /** The Redis pub/sub channel. */
   key: string;
-  listeners: Set<HubListener>;
+  /** Each listener with what to call if it misses events. */
+  listeners: Map<HubListener, (() => void) | undefined>;
   /** Settles when Redis has confirmed the SUBSCRIBE (rejects with the 503 problem when it could not). */
   subscribed: Promise<void>;
   pending: boolean;
@@ -166,7 +170,7 @@ export class RedisHub implements Hub {
     this.#lastId = new Script(client, 'hsHubLastId', 2, LAST_ID);
     this.#drop = new Script(client, 'hsHubDrop', 2, DROP);
     // The subscriber connection: our own SUBSCRIBEs after a reconnect (then a catch-up from the stream).
-    this.#sub = client.duplicate({ lazyConnect: false, autoResubscribe: false, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    this.#sub = options.subscriber ?? client.duplicate({ lazyConnect: false, autoResubscribe: false, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
     this.#sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#onMessage(channel.toString(), message));
     this.#sub.on('ready', () => this.#onReady());
     this.#sub.on('close', () => {
@@ -211,13 +215,13 @@ export class RedisHub implements Hub {
     return { id, type: input.type, json, audience, at };
   }
 
-  subscribe(name: string, listener: HubListener): () => void {
+  subscribe(name: string, listener: HubListener, onMissed?: () => void): () => void {
     let local = this.#locals.get(name);
     if (!local) {
       local = {
         name,
         key: this.#prefix + name,
-        listeners: new Set(),
+        listeners: new Map(),
         subscribed: Promise.resolve(),
         pending: false,
         confirmed: false,
@@ -232,7 +236,7 @@ export class RedisHub implements Hub {
       this.#listen(local);
     }
     const mine = local;
-    mine.listeners.add(listener);
+    mine.listeners.set(listener, onMissed);
     return () => {
       if (!mine.listeners.delete(listener)) return;
       if (mine.listeners.size === 0 && this.#locals.get(name) === mine) this.#forget(mine);
@@ -381,7 +385,7 @@ export class RedisHub implements Hub {
     local.delivered = id;
     if (local.listeners.size > 0) {
       const data: unknown = JSON.parse(event.json.toString('utf8'));
-      for (const listener of [...local.listeners]) {
+      for (const listener of [...local.listeners.keys()]) {
         try {
           listener(event, data);
         } catch (error) {
@@ -399,7 +403,9 @@ export class RedisHub implements Hub {
   }
 
   /** Reads the events after the last one handed on (they were published while this process could not
-   *  hear them), hands them on, then the ones heard meanwhile. */
+   *  hear them), hands them on, then the ones heard meanwhile. When they are no longer kept (or cannot be
+   *  read), the listeners that can start over are told to (an event stream ends, and its browser reconnects
+   *  with Last-Event-ID for a fresh state); the others go on with what comes next. */
   async #catchUp(local: Local): Promise<void> {
     if (local.catchingUp) return;
     local.catchingUp = true;
@@ -407,18 +413,34 @@ export class RedisHub implements Hub {
     try {
       const from = local.delivered ?? local.base;
       if (from !== undefined) {
-        const replay = await this.#read(local.name, String(from));
-        if (replay.kind === 'events' && this.#locals.get(local.name) === local) for (const event of replay.events) this.#accept(local, event, false);
-        if (replay.kind === 'gap') this.#log?.warn({ channel: local.name, after: from }, 'events missed while the subscriber connection was down are no longer kept');
+        let replay: Replay;
+        try {
+          replay = await this.#read(local.name, String(from));
+        } catch (error) {
+          this.#log?.warn({ err: (error as Error).message, channel: local.name }, 'could not read the events missed while the subscriber connection was down');
+          replay = { kind: 'gap' };
+        }
+        if (this.#locals.get(local.name) === local) {
+          if (replay.kind === 'events') for (const event of replay.events) this.#accept(local, event, false);
+          else this.#missed(local, from);
+        }
       }
-    } catch (error) {
-      this.#log?.warn({ err: (error as Error).message, channel: local.name }, 'could not read the events missed while the subscriber connection was down');
     } finally {
       local.catchingUp = false;
       const held = local.backlog ?? [];
       local.backlog = undefined;
       if (this.#locals.get(local.name) === local) for (const event of held) this.#accept(local, event, false);
     }
+  }
+
+  #missed(local: Local, after: number): void {
+    const restart = [...local.listeners].filter(([, onMissed]) => onMissed !== undefined);
+    this.#log?.warn({ channel: local.name, after, restarted: restart.length }, 'events missed while the subscriber connection was down are no longer kept: their streams start over');
+    for (const [listener, onMissed] of restart) {
+      local.listeners.delete(listener);
+      onMissed!();
+    }
+    if (local.listeners.size === 0 && this.#locals.get(local.name) === local) this.#forget(local);
   }
 
   #waitFor(local: Local, id: number): Promise<void> {

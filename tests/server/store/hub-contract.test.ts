@@ -37,6 +37,27 @@ async function processHub(options: HubOptions = {}): Promise<RedisHub> {
   return hub;
 }
 
+/** A process whose subscriber connection, once cut, stays down until the test calls `reconnect`. */
+async function heldBackHub(): Promise<{ hub: RedisHub; reconnect: () => Promise<void> }> {
+  const shared = await connectRedis(server!.url, quiet);
+  connections.push(shared);
+  const subscriber = shared.client.duplicate({ autoResubscribe: false, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const hub = new RedisHub(shared.client, { log: quiet, subscriber });
+  hubs.push(hub);
+  const reconnect = async () => {
+    if (subscriber.status !== 'end') await new Promise((resolve) => subscriber.once('end', resolve));
+    await subscriber.connect();
+  };
+  return { hub, reconnect };
+}
+
+/** Redis closes every subscriber connection (as when a slow one passes its output buffer limit). */
+async function cutSubscribers(): Promise<void> {
+  const admin = await connectRedis(server!.url, quiet);
+  connections.push(admin);
+  await admin.client.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+}
+
 async function closeHubs(): Promise<void> {
   for (const hub of hubs.splice(0)) await hub.close();
   for (const shared of connections.splice(0)) await shared.close();
@@ -301,18 +322,38 @@ describe.skipIf(skip !== undefined)('two processes sharing the Redis hub', () =>
 
   it('a subscriber connection cut by Redis comes back and hands on what was published meanwhile, in order', async () => {
     const a = await processHub();
-    const b = await processHub();
+    const { hub: b, reconnect } = await heldBackHub();
     const onB = collect(b, 'room:CUT1');
     await b.lastId('room:CUT1');
     await publishMany(a, 'room:CUT1', 2);
     await onB.until((seen) => seen.length === 2);
-    const admin = await connectRedis(server!.url, quiet);
-    connections.push(admin);
-    // Redis closes every subscriber connection (as when a slow one passes its output buffer limit).
-    await admin.client.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    await cutSubscribers();
     await publishMany(a, 'room:CUT1', 30);
+    expect(onB.events).toHaveLength(2);
+    await reconnect();
     await onB.until((seen) => seen.length === 32);
-    expect(offsets(onB.events, onB.events[0]!)).toEqual(Array.from({ length: 32 }, (_, i) => i));
+    await a.publish('room:CUT1', { type: 'n', data: 'after' });
+    await onB.until((seen) => seen.length === 33);
+    expect(offsets(onB.events, onB.events[0]!)).toEqual(Array.from({ length: 33 }, (_, i) => i));
+  });
+
+  it('when what it missed is no longer kept, an event stream ends (its browser reconnects for a fresh state) and other listeners go on', async () => {
+    const a = await processHub({ maxEvents: 5 });
+    const { hub: b, reconnect } = await heldBackHub();
+    const channel = 'room:CUT2';
+    let ended = false;
+    const stream = { sendJson: () => true, onClose: () => {}, close: () => (ended = true) } as unknown as EventStream;
+    await pipeChannel(b, channel, stream, { lastEventId: undefined, canSee: () => true, snapshot: () => ({ type: 'state', json: [Buffer.from('{}')] }) });
+    const plain = collect(b, channel);
+    await a.publish(channel, { type: 'n', data: 1 });
+    await plain.until((seen) => seen.length === 1);
+    await cutSubscribers();
+    await publishMany(a, channel, 20);
+    await reconnect();
+    await expect.poll(() => ended).toBe(true);
+    expect(b.listenerCount(channel)).toBe(1);
+    const next = await a.publish(channel, { type: 'n', data: 'next' });
+    await plain.until((seen) => seen.at(-1)?.id === next.id);
   });
 
   it('holds one Redis subscription per channel and process while it has listeners, and publishes in one command', async () => {
