@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startServer, type TestServer } from '../../helpers/server';
 import { redisSkipReason, startRedis, type RedisServer } from '../../helpers/redis';
 import { SseStream } from '../classroom/sse-client';
+import { broadcast, createRoom, joinRoom, openRoom } from '../classroom/helpers';
 import { RedisHub } from '../../../server/store/redis/hub';
 import type { HubEvent } from '../../../server/classroom/hub';
 import type { InboxLink } from '../../../server/protocol/classroom-types';
@@ -115,6 +116,38 @@ describe.skipIf(skip !== undefined)('two server processes sharing one Redis', ()
     expect((await keys()).sort()).toEqual([`hs:hub:inbox:${inbox.id}:m`, `hs:hub:inbox:${inbox.id}:s`]);
     expect((await call(a, `/app/inboxes/${inbox.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${inbox.key}` } })).status).toBe(204);
     expect(await keys()).toEqual([]);
+  });
+
+  it('a room on one process runs its events through Redis: a reconnecting student gets exactly what was missed, the instructor a capture in the room inbox', async () => {
+    const room = await createRoom(a);
+    const student = await joinRoom(a, room.code, 'Wi-Fi Walter');
+    const instructor = await openRoom(a, room.code, room.instructorKey);
+    await instructor.nextOf('state');
+    const first = await openRoom(a, room.code, student.studentKey);
+    await first.nextOf('state');
+    await broadcast(a, room, 'seen');
+    const seen = await first.nextOf('broadcast');
+    first.close();
+    await first.ended;
+    await broadcast(a, room, 'missed-1');
+    await broadcast(a, room, 'missed-2');
+    const again = await openRoom(a, room.code, student.studentKey, seen.id);
+    await broadcast(a, room, 'live');
+    const after = [await again.next(), await again.next(), await again.next()];
+    expect(after.map((event) => [event.event, JSON.parse(event.data).transcript?.id])).toEqual([
+      ['broadcast', 'missed-1'],
+      ['broadcast', 'missed-2'],
+      ['broadcast', 'live'],
+    ]);
+    // Ids count every event of the room (the instructor's roster updates too), so they rise but skip some.
+    const ids = [Number(seen.id), ...after.map((event) => Number(event.id))];
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    expect(new Set(ids).size).toBe(4);
+    expect((await call(a, `${room.inbox.url}webhook`, { method: 'POST', json: { hello: 1 } })).status).toBeLessThan(300);
+    const capture = await instructor.json('capture');
+    expect(capture).toMatchObject({ scope: 'room', request: { path: '/webhook' } });
+    again.close();
+    instructor.close();
   });
 
   it('answers 503 within the command timeout when Redis hangs without closing its connection, then serves again', async () => {
