@@ -39,10 +39,11 @@ export interface Hub {
   /** Appends an event to a channel and hands it to every subscriber, in publish order. */
   publish(channel: string, input: PublishInput): Promise<HubEvent>;
   /** Calls `listener` with every event published from now on; returns the function that stops it.
-   *  `onMissed` is called if the hub could not hand this listener every event in order (a shared hub that
-   *  lost events while it could not hear them); the listener should start over, e.g. end its event stream
-   *  so the browser reconnects with Last-Event-ID. The in-memory hub never misses one. */
-  subscribe(channel: string, listener: HubListener, onMissed?: () => void): () => void;
+   *  `onLost` is called when a shared hub stops handing this listener the channel's events: it lost some
+   *  while it could not hear them, or the channel was dropped (by any process). The listener should end,
+   *  e.g. end its event stream so the browser reconnects with Last-Event-ID. The in-memory hub loses no
+   *  event and leaves ending streams on drop to its caller, so it never calls it. */
+  subscribe(channel: string, listener: HubListener, onLost?: () => void): () => void;
   /** The events after `lastId`, oldest first. */
   replay(channel: string, lastId: string): Promise<Replay>;
   /** The id of the newest event ("0" before the first). */

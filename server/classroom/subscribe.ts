@@ -30,8 +30,8 @@ export async function pipeChannel(hub: Hub, channel: string, stream: EventStream
     if (options.canSee(event)) stream.sendJson(event.id, event.type, [event.json]);
   };
 
-  // Should the hub lose events on their way to this stream, the stream ends: the browser reconnects with
-  // Last-Event-ID and gets what it missed, or a fresh state.
+  // Should a shared hub lose events on their way to this stream, or another process drop the channel, the
+  // stream ends: the browser reconnects with Last-Event-ID and gets what it missed, a fresh state, or 404.
   const unsubscribe = hub.subscribe(
     channel,
     (event) => (live ? deliver(event) : held.push(event)),

@@ -215,7 +215,7 @@ export class RedisHub implements Hub {
     return { id, type: input.type, json, audience, at };
   }
 
-  subscribe(name: string, listener: HubListener, onMissed?: () => void): () => void {
+  subscribe(name: string, listener: HubListener, onLost?: () => void): () => void {
     let local = this.#locals.get(name);
     if (!local) {
       local = {
@@ -236,7 +236,7 @@ export class RedisHub implements Hub {
       this.#listen(local);
     }
     const mine = local;
-    mine.listeners.set(listener, onMissed);
+    mine.listeners.set(listener, onLost);
     return () => {
       if (!mine.listeners.delete(listener)) return;
       if (mine.listeners.size === 0 && this.#locals.get(name) === mine) this.#forget(mine);
@@ -259,7 +259,7 @@ export class RedisHub implements Hub {
     if (!local) return;
     // The `drop` message comes after the channel's last event: listeners here hear that event first.
     if (local.confirmed) await this.#waitFor(local, Number.POSITIVE_INFINITY);
-    if (this.#locals.get(name) === local) this.#forget(local);
+    if (this.#locals.get(name) === local) this.#forget(local, true);
   }
 
   /** Subscribers on a channel in this process (for tests and the benchmark). */
@@ -362,7 +362,7 @@ export class RedisHub implements Hub {
     const local = this.#byKey.get(key);
     if (!local) return;
     if (message.length === DROP_MESSAGE.length && message.toString() === DROP_MESSAGE) {
-      this.#forget(local);
+      this.#forget(local, true);
       return;
     }
     const event = decodeMessage(message);
@@ -434,11 +434,11 @@ export class RedisHub implements Hub {
   }
 
   #missed(local: Local, after: number): void {
-    const restart = [...local.listeners].filter(([, onMissed]) => onMissed !== undefined);
+    const restart = [...local.listeners].filter(([, onLost]) => onLost !== undefined);
     this.#log?.warn({ channel: local.name, after, restarted: restart.length }, 'events missed while the subscriber connection was down are no longer kept: their streams start over');
-    for (const [listener, onMissed] of restart) {
+    for (const [listener, onLost] of restart) {
       local.listeners.delete(listener);
-      onMissed!();
+      onLost!();
     }
     if (local.listeners.size === 0 && this.#locals.get(local.name) === local) this.#forget(local);
   }
@@ -457,11 +457,14 @@ export class RedisHub implements Hub {
     });
   }
 
-  /** Stops listening to a channel here: no listener left, or the channel was dropped. */
-  #forget(local: Local): void {
+  /** Stops listening to a channel here: no listener left, or the channel was dropped (`ended`: by any
+   *  process; the listeners that can end are told, so event streams on every process end with it). */
+  #forget(local: Local, ended = false): void {
     if (this.#locals.get(local.name) === local) this.#locals.delete(local.name);
     if (this.#byKey.get(local.key) === local) this.#byKey.delete(local.key);
+    const onLost = ended ? [...local.listeners.values()] : [];
     local.listeners.clear();
+    for (const end of onLost) end?.();
     for (const waiter of local.waiters) waiter.resolve();
     local.waiters = [];
     if ((local.confirmed || local.pending) && !this.#closed) void this.#sub.unsubscribe(local.key).catch(() => undefined);

@@ -308,16 +308,21 @@ describe.skipIf(skip !== undefined)('two processes sharing the Redis hub', () =>
     expect(late.written.map((event) => event.type)).toEqual(['state']);
   });
 
-  it('drop on one process ends the listeners on the other after the last event', async () => {
+  it('drop on one process ends the listeners and event streams on the other, after the last event', async () => {
     const a = await processHub();
     const b = await processHub();
     const onB = collect(b, 'room:GONE');
-    await b.lastId('room:GONE');
+    const written: string[] = [];
+    let ended = false;
+    const stream = { sendJson: (_id: string, type: string) => written.push(type) > 0, onClose: () => {}, close: () => (ended = true) } as unknown as EventStream;
+    await pipeChannel(b, 'room:GONE', stream, { lastEventId: undefined, canSee: () => true, snapshot: () => ({ type: 'state', json: [Buffer.from('{}')] }) });
     await a.publish('room:GONE', { type: 'room-closed', data: {} });
     await a.drop('room:GONE');
     await onB.until((seen) => seen.length === 1);
     await expect.poll(() => b.listenerCount('room:GONE')).toBe(0);
     expect(onB.events.map((event) => event.type)).toEqual(['room-closed']);
+    expect(written).toEqual(['state', 'room-closed']);
+    expect(ended).toBe(true);
   });
 
   it('a subscriber connection cut by Redis comes back and hands on what was published meanwhile, in order', async () => {
