@@ -10,6 +10,7 @@ import { JSON_MEDIA_TYPES, parseJsonBody } from './http/json-body';
 import { ResourceRegistry } from './http/resource-registry';
 import { handleClientError } from './http/client-errors';
 import { limitConnectionsPerClient } from './http/connection-limit';
+import { readTlsFiles } from './http/tls';
 import { clientOf, parseProxyTrust } from './services/client-address';
 import { logErrorAnswer } from './http/deliberate-answers';
 import { frameworkErrorProblem, installRequestChecks } from './http/request-checks';
@@ -45,6 +46,7 @@ import traceRoutes from './routes/traces';
 import roomRoutes from './routes/rooms';
 import { ROOM_CODE_FAILURES_BUCKET } from './routes/keyed';
 import inboxRoutes from './routes/inboxes';
+import opsRoutes from './routes/ops';
 
 export interface BuildOptions extends Partial<Config> {
   /** Folder of the built client (index.html and assets). Omit to serve the API only. */
@@ -168,6 +170,16 @@ export function toProblem(error: FastifyError | Error, request: FastifyRequest):
 
 export async function buildApp(options: BuildOptions = {}): Promise<FastifyInstance> {
   const config: Config = { ...DEFAULT_CONFIG, ...options };
+  // TLS_CERT/TLS_KEY: HTTPS from this process (checked here, so a bad file stops the start naming it).
+  const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? readTlsFiles(config.tlsCert, config.tlsKey) : undefined;
+  const serverOptions = {
+    maxHeaderSize: config.maxHeaderBytes,
+    headersTimeout: config.headersTimeoutMs,
+    // How often Node checks for slow clients; a quarter of the header timeout keeps the check precise.
+    connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.headersTimeoutMs / 4))),
+    // A request without Host is answered with a problem by installRequestChecks, not Node's bare 400.
+    requireHostHeader: false,
+  };
   const app = Fastify({
     logger: options.logger
       ? {
@@ -197,17 +209,15 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     // Report unknown query parameters and fields instead of silently dropping them.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
     exposeHeadRoutes: true,
-    return503OnClosing: true,
+    // During shutdown new requests get a problem with Retry-After (server/routes/ops.ts), not Fastify's bare 503.
+    return503OnClosing: false,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
-    http: {
-      maxHeaderSize: config.maxHeaderBytes,
-      headersTimeout: config.headersTimeoutMs,
-      // How often Node checks for slow clients; a quarter of the header timeout keeps the check precise.
-      connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.headersTimeoutMs / 4))),
-      // A request without Host is answered with a problem by installRequestChecks, not Node's bare 400.
-      requireHostHeader: false,
-    },
+    http: serverOptions,
+    // With TLS the same limits apply (Fastify then reads these options, not `http`), and a client has as long
+    // for its TLS handshake as for its headers.
+    // (Spread as a plain object: the app is typed as an HTTP/1.1 server either way, which https.Server is.)
+    ...((tls ? { https: { ...serverOptions, cert: tls.cert, key: tls.key, handshakeTimeout: config.headersTimeoutMs } } : {}) as object),
     // A URL Fastify cannot decode gets a problem body too (server/http/request-checks.ts).
     frameworkErrors: frameworkErrorProblem,
     clientErrorHandler: (error, socket) => handleClientError(error, socket, { maxHeaderBytes: config.maxHeaderBytes }),
@@ -283,6 +293,11 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     );
   });
 
+  // Health, readiness and metrics: after the error handlers (so their problems are problems), before the
+  // services, so that at shutdown new requests are refused with Retry-After before event streams close.
+  let lessonCount = 0;
+  await app.register(opsRoutes, { metricsToken: config.metricsToken, lessonCount: () => lessonCount });
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -351,6 +366,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   await app.register(echoRoutes);
   await app.register(sendRoutes, {
     allowOrigins: config.allowOrigins,
+    ownTls: tls ? { fingerprint256: tls.fingerprint256 } : undefined,
     queue: {
       concurrency: config.sendConcurrency,
       perClientConcurrency: config.sendClientConcurrency,
@@ -366,7 +382,9 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   await app.register(roomRoutes);
   await app.register(inboxRoutes);
   await app.register(referenceRoutes, { data: loadReferenceData(options.referenceDir ?? join(PROJECT_ROOT, 'lessons', 'reference')) });
-  await app.register(lessonRoutes, { lessons: loadLessons(config.lessonsDir ?? join(PROJECT_ROOT, 'lessons')) });
+  const lessons = loadLessons(config.lessonsDir ?? join(PROJECT_ROOT, 'lessons'));
+  await app.register(lessonRoutes, { lessons });
+  lessonCount = lessons.length;
   await app.register(problemRoutes);
   await app.register(openapiRoutes);
   await app.register(clientRoutes, { clientDir: options.clientDir });

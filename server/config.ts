@@ -105,6 +105,14 @@ function httpOrigin(item: string): string | undefined {
   }
 }
 
+/** METRICS_TOKEN: long enough not to be guessed, and only characters a header carries as they are. */
+function metricsToken(raw: string): string {
+  if (raw.length < 16 || raw.length > 200 || !/^[\x21-\x7e]+$/.test(raw)) {
+    throw new ConfigError('METRICS_TOKEN must be 16 to 200 visible ASCII characters (no spaces), for example the output of `openssl rand -hex 24`.');
+  }
+  return raw;
+}
+
 const MINUTE_RATE: [number, number] = [1, 100_000];
 
 export const SETTINGS = {
@@ -169,6 +177,10 @@ export const SETTINGS = {
   dataDir: text('DATA_DIR', undefined, 'folder', 'Folder for learners\' data: a journal of every change (flushed before it is acknowledged) and snapshots. Unset: memory only. With it, a restart or a crash loses no acknowledged write. Locked to one server; created `0700`.'),
   redisUrl: { ...text('REDIS_URL', undefined, '`redis://` or `rediss://` URL', 'Redis 7 that keeps sandboxes, sessions and tokens, rate-limit buckets and classroom events (live and for replay), shared by every server process that names it (`DATA_DIR` then keeps only rooms and inboxes). Unset: all in this process\'s memory. While Redis is unreachable, requests that need it get 503 with `Retry-After`.'), parse: redisUrl },
   snapshotIntervalMs: whole('SNAPSHOT_INTERVAL_MS', 5_000, [100, 3_600_000], 'How often, in ms, the whole state is written to `DATA_DIR` and the journal emptied (rooms and inboxes are saved only then; also at shutdown).'),
+  // Operating a course server (issue 17): HTTPS without a proxy, and who may read /metrics.
+  tlsCert: text('TLS_CERT', undefined, 'PEM file', 'Certificate chain (PEM) to serve HTTPS directly, without a proxy in front; needs `TLS_KEY`. Checked at start. Unset: plain HTTP.'),
+  tlsKey: text('TLS_KEY', undefined, 'PEM file', 'Private key (PEM) of `TLS_CERT`; needs `TLS_CERT`. Keep it readable by the server\'s user only.'),
+  metricsToken: { ...text('METRICS_TOKEN', undefined, '16 – 200 characters', 'Lets a Prometheus scraper read `GET /metrics` from anywhere with `Authorization: Bearer <token>`. Unset: `/metrics` answers this machine only (loopback clients, not through a proxy).'), parse: metricsToken },
   roomMax: whole('ROOM_MAX', 200, [1, 10_000], 'Most live classroom rooms; more → 503 until one closes or expires. One address may hold at most a quarter of them (429 past it).'),
   roomStudentMax: whole('ROOM_STUDENT_MAX', 400, [1, 5_000], 'Most students in one room; more → 409.'),
   roomIdleMinutes: whole('ROOM_IDLE_MINUTES', 720, [1, 10_080], 'A room nobody is connected to closes after this many minutes.'),
@@ -220,6 +232,11 @@ const WORKERS_REFUSED = (workers: number, redis: boolean) =>
 
 /** Rules between settings, checked after every row is read: each returns why the configuration is refused. */
 const CROSS_CHECKS: ((config: Config) => string | undefined)[] = [
+  // A certificate without its key (or the reverse) cannot serve HTTPS, and plain HTTP would surprise.
+  (config) =>
+    (config.tlsCert === undefined) !== (config.tlsKey === undefined)
+      ? `${config.tlsCert === undefined ? 'TLS_KEY is set but TLS_CERT is not' : 'TLS_CERT is set but TLS_KEY is not'}: HTTPS needs both, the certificate chain (TLS_CERT) and its private key (TLS_KEY), as PEM files. Set both, or neither to serve plain HTTP.`
+      : undefined,
   (config) => (config.workers > 1 ? WORKERS_REFUSED(config.workers, config.redisUrl !== undefined) : undefined),
 ];
 

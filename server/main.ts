@@ -1,5 +1,6 @@
-// Starts HTTP Sandbox: reads the configuration, listens, and shuts down gracefully on SIGINT/SIGTERM
-// (in-flight requests finish; new ones get 503). `npm start` builds the client and compiles this file
+// Starts HTTP Sandbox: reads the configuration, listens (HTTPS with TLS_CERT/TLS_KEY), and shuts down
+// gracefully on SIGINT/SIGTERM (in-flight requests finish; new ones get 503 with Retry-After; event streams are
+// told to reconnect in a second or two, then ended). `npm start` builds the client and compiles this file
 // first (server/build.ts), then runs dist/server/main.js: the serving process never loads a build tool.
 import { buildApp } from './app';
 import { CLIENT_DIST } from './client-build';
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  console.log(`HTTP Sandbox is running on http://${shownHost}:${(app.server.address() as { port: number }).port}`);
+  const scheme = config.tlsCert === undefined ? 'http' : 'https';
+  console.log(`HTTP Sandbox is running on ${scheme}://${shownHost}:${(app.server.address() as { port: number }).port}`);
 }
 
 main().catch((error: unknown) => {

@@ -17,6 +17,12 @@ export const STREAMS_PER_ROOM = 2_000;
 export const STREAMS_PER_INBOX = 20;
 /** How long app.close() waits for event streams to finish their last write before cutting them. */
 export const STREAM_CLOSE_GRACE_MS = 1_000;
+/** The `retry:` a stream gets when the server shuts down, before it is ended: the browser reconnects soon
+ *  (to another process behind the load balancer, or this one restarted) with its Last-Event-ID. */
+export const SHUTDOWN_RETRY_MS = 1_000;
+/** Up to this much is added at random to each stream's shutdown `retry:`, so a room's 400 browsers do not all
+ *  reconnect in the same millisecond. */
+export const SHUTDOWN_RETRY_JITTER_MS = 1_000;
 
 /** Longest room title an instructor may give. */
 export const ROOM_TITLE_MAX = 80;

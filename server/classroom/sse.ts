@@ -12,7 +12,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { HttpProblem } from '../http/problem';
-import { CAPACITY_RETRY_AFTER_S, STREAM_CLOSE_GRACE_MS, STREAM_RETRY_MS } from './limits';
+import { CAPACITY_RETRY_AFTER_S, SHUTDOWN_RETRY_JITTER_MS, SHUTDOWN_RETRY_MS, STREAM_CLOSE_GRACE_MS, STREAM_RETRY_MS } from './limits';
 
 export const EVENT_STREAM_CONTENT_TYPE = 'text/event-stream; charset=utf-8';
 
@@ -162,10 +162,11 @@ export class EventStream {
     else this.#onClose.push(listener);
   }
 
-  /** Ends the stream; the browser's EventSource will reconnect unless the page closes it. */
-  close(): void {
+  /** Ends the stream; the browser's EventSource will reconnect unless the page closes it, after `retryMs`
+   *  when given (the SSE `retry:` field, sent as the stream's last line). */
+  close(retryMs?: number): void {
     if (this.#closed) return;
-    if (!this.#res.writableEnded) this.#res.end();
+    if (!this.#res.writableEnded) this.#res.end(retryMs === undefined ? undefined : `retry: ${retryMs}\n\n`);
     this.#finish();
   }
 
@@ -381,13 +382,15 @@ export class StreamRegistry {
     for (const stream of [...this.#streams]) if (stream.tag === tag) stream.close();
   }
 
-  /** Ends every stream and waits (briefly) until their last bytes have left. */
+  /** Shutdown: tells every stream's browser to reconnect in SHUTDOWN_RETRY_MS plus up to
+   *  SHUTDOWN_RETRY_JITTER_MS (elsewhere, behind a load balancer, with its Last-Event-ID), ends the streams, and
+   *  waits (briefly) until their last bytes have left. */
   async closeAll(graceMs = STREAM_CLOSE_GRACE_MS): Promise<void> {
     this.#shuttingDown = true;
     clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
     const streams = [...this.#streams];
-    for (const stream of streams) stream.close();
+    for (const stream of streams) stream.close(SHUTDOWN_RETRY_MS + Math.floor(Math.random() * (SHUTDOWN_RETRY_JITTER_MS + 1)));
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, graceMs);

@@ -19,6 +19,8 @@ export interface SendRoutesOptions {
   allowOrigins: readonly string[];
   /** How many sends run at once, and how the rest wait (server/send/send-queue.ts). */
   queue: SendQueueLimits;
+  /** With TLS_CERT: the fingerprint of the certificate this server serves (its own origin is dialled over TLS). */
+  ownTls?: { fingerprint256: string };
   /** Injected in tests: DNS lookup and socket dialler (so no test can reach a real address). */
   lookup?: Lookup;
   dial?: Dial;
@@ -39,7 +41,9 @@ const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, opt
     // such as /api/books is sent with it. A Host that is not a host falls back to the loopback name.
     const loopbackHost = `127.0.0.1:${port}`;
     const givenHost = (request.headers.host ?? loopbackHost).toLowerCase();
-    const pageHost = URL.canParse(`http://${givenHost}/`) ? new URL(`http://${givenHost}/`).host : loopbackHost;
+    // A path is resolved against the page's own origin: https:// when this server serves HTTPS itself.
+    const scheme = options.ownTls ? 'https' : 'http';
+    const pageHost = URL.canParse(`${scheme}://${givenHost}/`) ? new URL(`${scheme}://${givenHost}/`).host : loopbackHost;
     const ownHosts = new Set([pageHost, `localhost:${port}`, loopbackHost, `[::1]:${port}`]);
 
     const { method, url, body, addedByPage = [], options: sendOptions = {} } = request.body;
@@ -47,8 +51,8 @@ const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, opt
     const pageAdded = new Set(addedByPage.flatMap((index) => (headers[index] ? [headers[index]] : [])));
     // The X-ray: a toy-API request to this sandbox asks the server to trace it. The header goes on the
     // wire, where the learner sees it, as added by the page.
-    if (sendOptions.trace && URL.canParse(url, `http://${pageHost}`)) {
-      const target = new URL(url, `http://${pageHost}`);
+    if (sendOptions.trace && URL.canParse(url, `${scheme}://${pageHost}`)) {
+      const target = new URL(url, `${scheme}://${pageHost}`);
       if (ownHosts.has(target.host) && target.pathname.startsWith('/api/') && !headers.some(([name]) => name.toLowerCase() === TRACE_HEADER)) {
         const traceHeader: [string, string] = ['X-Sandbox-Trace', '1'];
         headers = [...headers, traceHeader];
@@ -76,7 +80,7 @@ const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, opt
         maxRedirects: sendOptions.maxRedirects ?? SEND_LIMITS.defaultRedirects,
         timeoutMs: sendOptions.timeoutMs ?? SEND_LIMITS.defaultTimeoutMs,
       },
-      { base: `http://${pageHost}`, ownHosts, allowOrigins, own: { host: ownHost, port },
+      { base: `${scheme}://${pageHost}`, ownHosts, allowOrigins, own: { host: ownHost, port, ...(options.ownTls ? { tls: options.ownTls } : {}) },
         // Requests this makes to our own server count as this learner's, not as the server's own address.
         deps: { ...deps, dial: relayingDial(deps.dial, { host: ownHost, port }, realAddress(request)) } },
     ), (withdraw) => reply.raw.once('close', withdraw)).catch((error: unknown) => {

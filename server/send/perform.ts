@@ -9,7 +9,7 @@ import { checkSendable, sendWarnings } from './request-rules';
 import { compareTypedWithSent } from './typed-vs-sent';
 import { decideTarget, type Target, type TargetContext } from './target-policy';
 import { bodyView, finalResponseHead, parseChunkedTrailers, parseHead, rawText } from './wire-format';
-import { newRecording, wireConnector, type ConnectorDeps, type WireRecording } from './wire-connector';
+import { newRecording, wireConnector, type ConnectorDeps, type OwnServer, type WireRecording } from './wire-connector';
 
 import { SEND_LIMITS } from '../protocol/send-limits';
 
@@ -29,7 +29,7 @@ export interface SendInput {
 
 export interface SendContext extends TargetContext {
   base: string;
-  own: { host: string; port: number };
+  own: OwnServer;
   deps: ConnectorDeps;
 }
 

@@ -9,16 +9,28 @@
 // recording against what the diagnostics channel reports.
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
 import { checkResolvedAddress, ipLiteral, refuse, type Target } from './target-policy';
 
 export type Lookup = (hostname: string) => Promise<{ address: string; family: number }[]>;
-export type Dial = (options: { host: string; port: number; tls: boolean; servername?: string }) => Socket;
+/** `pin`: the SHA-256 fingerprint the peer's certificate must have (this server's own, see OwnServer). */
+export type Dial = (options: { host: string; port: number; tls: boolean; servername?: string; pin?: string }) => Socket;
+
+/** This server's listening address; with TLS_CERT, the fingerprint of the certificate it serves. */
+export interface OwnServer {
+  host: string;
+  port: number;
+  tls?: { fingerprint256: string };
+}
 
 export const defaultLookup: Lookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
-export const defaultDial: Dial = ({ host, port, tls, servername }) =>
-  tls ? tlsConnect({ host, port, servername, ALPNProtocols: ['http/1.1'] }) : netConnect({ host, port });
+export const defaultDial: Dial = ({ host, port, tls, servername, pin }) =>
+  tls
+    ? // Our own server is dialled by the address it listens on, which its certificate does not name: the
+      // certificate is pinned instead (checked on secureConnect by wireConnector), which is stricter than a CA.
+      tlsConnect({ host, port, servername, ALPNProtocols: ['http/1.1'], ...(pin ? { rejectUnauthorized: false } : {}) })
+    : netConnect({ host, port });
 
 /** One direction of a connection: the first bytes kept for the transcript, and how many went by in all. */
 export interface RecordedStream {
@@ -80,12 +92,13 @@ export interface ConnectorDeps {
 }
 
 /** Where the connection goes: our own listening socket, or an allowlisted origin's checked address. */
-async function resolveTarget(target: Target, own: { host: string; port: number }, deps: ConnectorDeps, recording: WireRecording) {
+async function resolveTarget(target: Target, own: OwnServer, deps: ConnectorDeps, recording: WireRecording) {
   const url = target.url;
   const tls = url.protocol === 'https:';
-  // Our own origin is dialled at the address we listen on, whatever name or Host the learner used;
-  // plain HTTP even when the page came through a TLS proxy, since that is what we listen with.
-  if (target.kind === 'own') return { host: own.host, port: own.port, tls: false };
+  // Our own origin is dialled at the address we listen on, whatever name, scheme or Host the learner used,
+  // with what we listen with: TLS when this process serves HTTPS (TLS_CERT), plain HTTP otherwise (also when
+  // the page came through a TLS proxy).
+  if (target.kind === 'own') return own.tls ? { host: own.host, port: own.port, tls: true, pin: own.tls.fingerprint256 } : { host: own.host, port: own.port, tls: false };
   const port = Number(url.port || (tls ? 443 : 80));
   const literal = ipLiteral(url.hostname);
   let addresses: { address: string }[];
@@ -109,7 +122,7 @@ async function resolveTarget(target: Target, own: { host: string; port: number }
  */
 export function wireConnector(
   target: Target,
-  own: { host: string; port: number },
+  own: OwnServer,
   deps: ConnectorDeps,
   recording: WireRecording,
   signal: AbortSignal,
@@ -142,6 +155,11 @@ export function wireConnector(
           signal.removeEventListener('abort', onAbort);
           recording.connected = performance.now();
           socket.off('error', onError);
+          const pin = 'pin' in destination ? destination.pin : undefined;
+          if (pin !== undefined && (socket as TLSSocket).getPeerX509Certificate?.()?.fingerprint256 !== pin) {
+            socket.destroy();
+            return settle(new Error('the server at this address does not present this sandbox\'s certificate'), null);
+          }
           settle(null, socket);
         });
         const onError = (error: Error) => {

@@ -11,7 +11,7 @@
 // - A failed write (a full disk) never replaces good data: the old snapshot stays, the journal keeps its
 //   records in memory and tries again, the request that could not be saved is answered 503, further changes
 //   to the toy API are refused with 503 until writing works again, the log says so at error level and
-//   GET /app/health answers 503 naming the problem.
+//   GET /readyz (and /app/health) answers 503 naming the problem.
 import { join } from 'node:path';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -243,14 +243,7 @@ export default fp<PersistenceOptions>(
     const service = new PersistenceService(options.dataDir);
     app.decorate('persistence', service);
 
-    // Readiness: 200 while changes can be saved, 503 naming the problem when they cannot.
-    app.get('/app/health', async (_request, reply) => {
-      const health = service.health();
-      reply.header('cache-control', 'no-store');
-      if (health.ok) return reply.send({ status: 'ok', ...health });
-      throw new HttpProblem('service-unavailable', health.problem!, { headers: { 'retry-after': '60' }, extra: { storage: health } });
-    });
-
+    // Readiness (GET /readyz and /app/health, server/routes/ops.ts) asks service.health().
     if (!service.enabled) return;
     let timer: NodeJS.Timeout | undefined;
     let reported: string | undefined;

@@ -1,0 +1,275 @@
+// Operating a course server: is the process alive (GET /healthz), may a load balancer send it learners
+// (GET /readyz, and GET /app/health, the same check under its older name), what it is doing (GET /metrics,
+// Prometheus text format), and the answer a request gets while the server shuts down.
+//
+// - /healthz is 200 whenever the process serves HTTP at all: a liveness probe restarts a process only when
+//   it stops answering, never because Redis or the disk is in trouble (restarting would not fix those).
+// - /readyz is 200 when every part a learner's request needs works: Redis answers a PING within
+//   READY_PING_TIMEOUT_MS (when REDIS_URL is set), the lessons are loaded, and changes can be saved to
+//   DATA_DIR (when set). Otherwise 503 with a problem naming each part that is not ready (RFC 9110 §15.6.4).
+// - /metrics counts requests by route *pattern* (/api/books/:id, never the URL a client typed, so the number
+//   of series stays bounded; anything no route matched is one `unknown` route) and status, with their
+//   latency, plus live event streams, sandboxes, rooms, inboxes, Redis round trips and the process's own
+//   figures. Cost: one onResponse hook and one histogram observation per request (README: "Operating a
+//   course server" gives the measured cost). It shows operational figures and no secrets, yet a stranger has
+//   no business reading them: it is served to this machine (loopback) only, or with METRICS_TOKEN.
+// - While the server shuts down (SIGTERM), a request still arriving on an open connection is answered 503
+//   with Retry-After and `Connection: close` (RFC 9112 §9.6), so a client or load balancer tries another
+//   process; the ones already running finish.
+// None of these routes has a rate limit: a probe every second from the load balancer is expected.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Redis } from 'ioredis';
+import { HttpProblem } from '../http/problem';
+import { clientOf } from '../services/client-address';
+
+/** Longest wait for Redis's PING before /readyz says Redis is not ready: well under a probe's own timeout. */
+export const READY_PING_TIMEOUT_MS = 1_000;
+/** Retry-After when not ready: a probe every few seconds sees the recovery soon after it happens. */
+export const READY_RETRY_AFTER_S = 5;
+/** Retry-After on answers during shutdown: by then a restarted process or another one takes requests. */
+export const SHUTDOWN_RETRY_AFTER_S = 2;
+
+/** Route label of requests no route matched (404s, 405s): one series, whatever URL was asked for. */
+const UNKNOWN_ROUTE = 'unknown';
+/** Latency buckets in seconds: a toy-API answer takes about a millisecond; sends and /delay take seconds. */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Redis round trips are sub-millisecond on a LAN; the command timeout is 2 s. */
+const REDIS_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2];
+/** Commands that wait on purpose (blocking reads, subscriptions): their time is not a round trip. */
+const WAITING_COMMANDS = new Set(['blpop', 'brpop', 'blmove', 'bzpopmin', 'bzpopmax', 'xread', 'xreadgroup', 'subscribe', 'psubscribe', 'ssubscribe']);
+
+export interface OpsOptions {
+  /** METRICS_TOKEN: a scraper that sends it as a bearer token may read /metrics from anywhere. */
+  metricsToken?: string;
+  /** How many lessons are loaded (0 until they are). */
+  lessonCount: () => number;
+}
+
+/** One part of the server as readiness sees it. */
+interface PartReadiness {
+  ready: boolean;
+  /** Why it is not ready, in words an operator can act on. */
+  problem?: string;
+  [detail: string]: unknown;
+}
+
+/** The process's own figures (CPU, memory, event loop, GC) are collected once per process, however many
+ *  apps it builds (tests build many); each app's scrape adds them to its own. */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/** Times every command the store sends on `client` (pipelined ones too), from write to reply. */
+function timeRedisCommands(client: Redis, histogram: Histogram<'command'>): void {
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = ((command: Parameters<Redis['sendCommand']>[0], ...rest: unknown[]) => {
+    const started = performance.now();
+    const result = (send as (...args: unknown[]) => unknown)(command, ...rest);
+    const name = command.name.toLowerCase();
+    if (!WAITING_COMMANDS.has(name)) {
+      command.promise.then(
+        () => histogram.observe({ command: name }, (performance.now() - started) / 1_000),
+        () => undefined,
+      );
+    }
+    return result;
+  }) as Redis['sendCommand'];
+}
+
+/** Resolves with Redis's answer to PING, or rejects after `ms`. */
+async function pingWithin(client: Redis, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.ping(),
+      new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Same length digests, so comparing them takes the same time whatever the token sent. */
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+const LOOPBACK = /^(127\.|::1$)/;
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'];
+
+export default fp<OpsOptions>(
+  async (app, options) => {
+    // ---- Shutdown: new requests are told to come back (Fastify's own answer has no Retry-After). ----
+    let closing = false;
+    app.addHook('preClose', async () => {
+      closing = true;
+    });
+    app.addHook('onRequest', (request, reply, done) => {
+      if (!closing) return done();
+      reply.header('connection', 'close');
+      done(
+        new HttpProblem('service-unavailable', `This server process is shutting down. Send the request again in ${SHUTDOWN_RETRY_AFTER_S} s (the Retry-After header says so too): by then another process, or this one restarted, answers it.`, {
+          headers: { 'retry-after': String(SHUTDOWN_RETRY_AFTER_S) },
+        }),
+      );
+    });
+
+    // ---- Metrics ----
+    const registry = new Registry();
+    const requests = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Time from the request arriving to the response sent, by route pattern (unknown: no route matched), method and status. For event streams and /delay it is how long they were open.',
+      labelNames: ['route', 'method', 'status'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    });
+    // route → method → status → observe: no label object or key string is built per request.
+    const series = new Map<string, Map<string, Map<number, (seconds: number) => void>>>();
+    const observerFor = (route: string, method: string, status: number) => {
+      let byMethod = series.get(route);
+      if (!byMethod) series.set(route, (byMethod = new Map()));
+      let byStatus = byMethod.get(method);
+      if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+      let observe = byStatus.get(status);
+      if (!observe) {
+        const child = requests.labels({ route, method, status: String(status) });
+        observe = (seconds) => child.observe(seconds);
+        byStatus.set(status, observe);
+      }
+      return observe;
+    };
+    app.addHook('onResponse', (request, reply, done) => {
+      // The route's pattern, as registered; the method is one the router knows (Node parses no others).
+      const route = request.is404 ? UNKNOWN_ROUTE : (request.routeOptions.url ?? UNKNOWN_ROUTE);
+      observerFor(route, request.method, reply.statusCode)(reply.elapsedTime / 1_000);
+      done();
+    });
+
+    new Gauge({
+      name: 'http_sandbox_event_streams_open',
+      help: 'Event streams (Server-Sent Events) open now: room and inbox live views.',
+      registers: [registry],
+      collect() {
+        this.set(app.classroom.streams.size);
+      },
+    });
+    new Gauge({
+      name: 'http_sandbox_rooms',
+      help: 'Classroom rooms held by this process.',
+      registers: [registry],
+      collect() {
+        this.set(app.classroom.rooms.size);
+      },
+    });
+    new Gauge({
+      name: 'http_sandbox_inboxes',
+      help: 'Request inboxes held by this process (room and student inboxes included).',
+      registers: [registry],
+      collect() {
+        this.set(app.classroom.inboxes.size);
+      },
+    });
+    new Gauge({
+      name: 'http_sandbox_sandboxes',
+      help: 'Private sandboxes held, by store (redis: all processes together). Missing while Redis does not answer.',
+      labelNames: ['store'] as const,
+      registers: [registry],
+      async collect() {
+        try {
+          this.set({ store: app.sharedRedis ? 'redis' : 'memory' }, await app.sandboxes.store.size());
+        } catch {
+          // Redis is down: the figure is unknown, and the scrape still answers (readiness says why).
+          this.reset();
+        }
+      },
+    });
+    // The Redis connection is made after this plugin is registered (it is registered early, so that its
+    // shutdown hook runs first): its commands are timed once the app is ready.
+    app.addHook('onReady', async () => {
+      if (!app.sharedRedis) return;
+      const roundTrips = new Histogram({
+        name: 'http_sandbox_redis_command_duration_seconds',
+        help: 'Round trip of each Redis command the server sends (written to answer read), by command.',
+        labelNames: ['command'] as const,
+        buckets: REDIS_BUCKETS,
+        registers: [registry],
+      });
+      timeRedisCommands(app.sharedRedis.client, roundTrips);
+    });
+
+    const metricsToken = options.metricsToken === undefined ? undefined : digest(options.metricsToken);
+    /** Loopback, and not relayed by a proxy on this machine that TRUST_PROXY does not name. */
+    const fromThisMachine = (request: FastifyRequest) =>
+      LOOPBACK.test(clientOf(request).address) && !FORWARDING_HEADERS.some((name) => request.headers[name] !== undefined);
+    const presentsToken = (request: FastifyRequest) => {
+      const header = request.headers.authorization;
+      if (metricsToken === undefined || typeof header !== 'string' || !/^bearer /i.test(header)) return false;
+      return timingSafeEqual(digest(header.slice(7).trim()), metricsToken);
+    };
+
+    // A Prometheus scrape: request and latency histograms, counts of what the server holds, process figures.
+    app.get('/metrics', async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      if (!presentsToken(request) && !fromThisMachine(request)) {
+        if (metricsToken === undefined) {
+          throw new HttpProblem(
+            'forbidden',
+            'GET /metrics is served only to this machine (a loopback address), because the operator set no METRICS_TOKEN. Read it on the server itself (curl http://127.0.0.1:<port>/metrics), or set METRICS_TOKEN and send it as Authorization: Bearer <token>.',
+          );
+        }
+        // RFC 6750 §3: a bearer-protected resource names its scheme in WWW-Authenticate.
+        throw new HttpProblem('authentication-required', 'GET /metrics needs the scraper\'s token: send Authorization: Bearer <METRICS_TOKEN> (the operator set it in the server\'s environment).', {
+          headers: { 'www-authenticate': 'Bearer realm="metrics"' },
+        });
+      }
+      const [own, process] = await Promise.all([registry.metrics(), processMetrics().metrics()]);
+      return reply.type(registry.contentType).send(`${own}\n${process}`);
+    });
+
+    // ---- Liveness and readiness ----
+    // Alive: the process answers HTTP. Nothing else is checked (see the top of this file).
+    app.get('/healthz', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'alive' }));
+
+    const readiness = async (): Promise<{ ready: boolean; parts: Record<string, PartReadiness> }> => {
+      const parts: Record<string, PartReadiness> = {};
+      const lessons = options.lessonCount();
+      parts.lessons = lessons > 0 ? { ready: true, count: lessons } : { ready: false, problem: 'The lessons are not loaded yet.' };
+      const { ok, ...storage } = app.persistence.health();
+      parts.storage = { ready: ok, ...storage };
+      const redis = app.sharedRedis;
+      if (redis) {
+        const started = performance.now();
+        try {
+          await pingWithin(redis.client, READY_PING_TIMEOUT_MS);
+          parts.redis = { ready: true, at: redis.where, pingMs: Math.round((performance.now() - started) * 10) / 10 };
+        } catch (error) {
+          parts.redis = { ready: false, at: redis.where, problem: `Redis at ${redis.where} did not answer PING (${(error as Error).message}): requests that need it get 503 until it does.` };
+        }
+      }
+      return { ready: Object.values(parts).every((part) => part.ready), parts };
+    };
+    const answerReadiness = async (_request: FastifyRequest, reply: FastifyReply) => {
+      reply.header('cache-control', 'no-store');
+      const { ready, parts } = await readiness();
+      if (ready) return reply.send({ status: 'ok', ...parts });
+      const problems = Object.entries(parts).flatMap(([name, part]) => (part.ready ? [] : [`${name}: ${part.problem}`]));
+      throw new HttpProblem('service-unavailable', `Not ready, so a load balancer should send learners elsewhere. ${problems.join(' ')}`, {
+        headers: { 'retry-after': String(READY_RETRY_AFTER_S) },
+        extra: { notReady: Object.keys(parts).filter((name) => !parts[name]!.ready), ...parts },
+      });
+    };
+    // Ready: every part a learner's request needs works (Redis, lessons, DATA_DIR); 503 names what does not.
+    app.get('/readyz', answerReadiness);
+    // The same check under the name the app used first.
+    app.get('/app/health', answerReadiness);
+  },
+  { name: 'ops' },
+);
