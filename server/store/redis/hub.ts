@@ -278,7 +278,10 @@ export class RedisHub implements Hub {
    *  subscription takes effect first. */
   async #subscribedTo(name: string): Promise<void> {
     const local = this.#locals.get(name);
-    if (local && !local.confirmed) await local.subscribed;
+    if (!local || local.confirmed) return;
+    // An attempt that failed while the connection is up (a command timeout) is tried again.
+    if (!local.pending && this.#sub.status === 'ready') this.#listen(local);
+    await local.subscribed;
   }
 
   async #read(name: string, lastId: string): Promise<Replay> {

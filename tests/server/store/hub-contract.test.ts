@@ -416,6 +416,26 @@ describe.skipIf(skip !== undefined)('two processes sharing the Redis hub', () =>
     expect(await admin.client.exists('hs:hub:room:TTL1:m', 'hs:hub:room:TTL1:s')).toBe(0);
   });
 
+  it('Redis frozen (SIGSTOP): publish answers 503 within the command timeout; afterwards nothing published was lost', async () => {
+    const a = await processHub();
+    const b = await processHub();
+    const onB = collect(b, 'room:STOP');
+    await b.lastId('room:STOP');
+    server!.pause();
+    try {
+      const started = Date.now();
+      await expect(a.publish('room:STOP', { type: 'frozen', data: {} })).rejects.toMatchObject({ status: 503, message: expect.stringMatching(/Command timed out/) });
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      server!.resume();
+    }
+    const after = await a.publish('room:STOP', { type: 'after', data: {} });
+    await onB.until((seen) => seen.some((event) => event.id === after.id));
+    // The timed-out script may still have run once Redis went on: then it reached B in order, before `after`.
+    expect(onB.events.map((event) => event.type).filter((type) => type !== 'frozen')).toEqual(['after']);
+    expect(offsets(onB.events, onB.events[0]!)).toEqual(onB.events.map((_, i) => i));
+  }, 30_000);
+
   it('Redis down: publish, replay and lastId answer the store’s 503 problem; live events resume when it is back', async () => {
     const a = await processHub();
     const b = await processHub();
