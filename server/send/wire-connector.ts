@@ -95,10 +95,10 @@ export interface ConnectorDeps {
 async function resolveTarget(target: Target, own: OwnServer, deps: ConnectorDeps, recording: WireRecording) {
   const url = target.url;
   const tls = url.protocol === 'https:';
-  // Our own origin is dialled at the address we listen on, whatever name, scheme or Host the learner used,
-  // with what we listen with: TLS when this process serves HTTPS (TLS_CERT), plain HTTP otherwise (also when
-  // the page came through a TLS proxy).
-  if (target.kind === 'own') return own.tls ? { host: own.host, port: own.port, tls: true, pin: own.tls.fingerprint256 } : { host: own.host, port: own.port, tls: false };
+  // Our own origin is dialled at the address we listen on, whatever name or Host the learner used. When this
+  // process serves HTTPS (TLS_CERT), an https:// URL goes over TLS and an http:// one as plain HTTP to the TLS
+  // port, which fails as it would for curl; behind a TLS proxy we listen with plain HTTP, so both go plain.
+  if (target.kind === 'own') return own.tls && tls ? { host: own.host, port: own.port, tls: true, pin: own.tls.fingerprint256 } : { host: own.host, port: own.port, tls: false };
   const port = Number(url.port || (tls ? 443 : 80));
   const literal = ipLiteral(url.hostname);
   let addresses: { address: string }[];

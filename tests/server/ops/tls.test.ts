@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,6 +156,39 @@ describe.skipIf(skip !== undefined)('HTTPS served directly', () => {
       expect(exchange.request.url).toMatch(new RegExp(`^https://127\\.0\\.0\\.1:${port}/`));
       // The wire view shows the HTTP that went inside TLS.
       expect(exchange.request.raw).toMatch(/^GET \/\S* HTTP\/1\.1\r\n/);
+    });
+
+    it("what the send endpoint sends to this server over TLS counts as the learner's, not the server's own address", async () => {
+      // Another machine, as far as the server can tell: the connection leaves from 127.0.0.2.
+      const fromElsewhere = new Agent({
+        connect: (options, callback) => {
+          const tcp = netConnect({ host: options.hostname, port: Number(options.port), localAddress: '127.0.0.2' });
+          const socket = tlsConnect({ socket: tcp, host: options.hostname, ca });
+          socket.once('secureConnect', () => callback(null, socket));
+          socket.once('error', (error) => callback(error, null));
+        },
+      });
+      try {
+        const response = await request(`${origin}/app/send`, {
+          dispatcher: fromElsewhere,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ method: 'GET', url: '/get', headers: [] }),
+        });
+        const transcript = (await response.body.json()) as { exchanges: { response: { body: { data: string } } }[] };
+        expect(JSON.parse(transcript.exchanges[0]!.response.body.data).origin).toBe('127.0.0.2');
+      } finally {
+        await fromElsewhere.close();
+      }
+    });
+
+    it('an http:// URL to this HTTPS server is sent as plain HTTP to the TLS port, and fails as it would for curl', async () => {
+      const response = await call('/app/send', { method: 'POST', json: { method: 'GET', url: `http://127.0.0.1:${port}/get`, headers: [] } });
+      expect(response.status).toBe(200);
+      const [exchange] = response.json.exchanges;
+      expect(exchange.response).toBeNull();
+      expect(exchange.error).toMatchObject({ code: 'UND_ERR_SOCKET', message: expect.stringContaining('closed the connection') });
+      expect(exchange.request.raw).toMatch(/^GET \/get HTTP\/1\.1\r\n/);
     });
 
     it('counts TLS connections against MAX_CONNECTIONS_PER_CLIENT: the one past it gets 503 with Retry-After', async () => {
