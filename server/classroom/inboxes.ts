@@ -67,10 +67,53 @@ export interface InboxAnswer {
   body: Buffer;
 }
 
+/** An inbox as a snapshot or journal record keeps it (Buffers as base64, dates as ISO strings, captures as
+ *  objects). Snapshots written before captures were kept as bytes hold {capture, size} items. */
+type SavedInbox = Omit<Inbox, 'keyDigest' | 'createdAt' | 'responseBody' | 'requests' | 'bytes'> & {
+  keyDigest: string;
+  createdAt: string;
+  responseBody: string | null;
+  requests: (CapturedRequest | { capture: CapturedRequest; size: number })[];
+};
+
+/**
+ * One change to the inboxes, as the journal keeps it (DATA_DIR/journal.jsonl), flushed before the answer
+ * that reports it: an inbox made, configured, emptied or deleted. Captures are kept only in snapshots.
+ */
+export type InboxRecord =
+  | { op: 'create'; inbox: SavedInbox }
+  | { op: 'response'; id: string; response: InboxResponse; body: string | null }
+  | { op: 'clear'; id: string }
+  | { op: 'remove'; id: string };
+
+function saveInbox(inbox: Inbox): SavedInbox {
+  return {
+    ...inbox,
+    requests: inbox.requests.map((json) => JSON.parse(json.toString('utf8')) as CapturedRequest),
+    keyDigest: inbox.keyDigest.toString('base64'),
+    createdAt: inbox.createdAt.toISOString(),
+    responseBody: inbox.responseBody ? inbox.responseBody.toString('base64') : null,
+  };
+}
+
+function loadInbox(raw: SavedInbox): Inbox {
+  const requests = raw.requests.map((item) => Buffer.from(JSON.stringify('capture' in item ? item.capture : item)));
+  return {
+    ...raw,
+    requests,
+    bytes: requests.reduce((sum, json) => sum + json.length, 0),
+    keyDigest: Buffer.from(raw.keyDigest, 'base64'),
+    createdAt: new Date(raw.createdAt),
+    responseBody: raw.responseBody === null ? null : Buffer.from(raw.responseBody, 'base64'),
+  };
+}
+
 export class InboxService {
   readonly #inboxes = new Map<string, Inbox>();
   readonly #options: InboxServiceOptions;
   #totalBytes = 0;
+  /** Receives every change worth keeping through a crash (persistence journals it before answering). */
+  onRecord: ((record: InboxRecord) => void) | undefined;
 
   constructor(options: InboxServiceOptions) {
     this.#options = options;
@@ -82,32 +125,49 @@ export class InboxService {
 
   /** Every inbox, as plain JSON (Buffers as base64, dates as ISO strings), for a snapshot. */
   exportState(): unknown[] {
-    return [...this.#inboxes.values()].map((inbox) => ({
-      ...inbox,
-      requests: inbox.requests.map((json) => JSON.parse(json.toString('utf8')) as CapturedRequest),
-      keyDigest: inbox.keyDigest.toString('base64'),
-      createdAt: inbox.createdAt.toISOString(),
-      responseBody: inbox.responseBody ? inbox.responseBody.toString('base64') : null,
-    }));
+    return [...this.#inboxes.values()].map(saveInbox);
   }
 
   importState(saved: unknown[]): void {
-    // Snapshots written before captures were kept as bytes hold {capture, size} items.
-    type SavedCapture = CapturedRequest | { capture: CapturedRequest; size: number };
-    type SavedInbox = Omit<Inbox, 'keyDigest' | 'createdAt' | 'responseBody' | 'requests' | 'bytes'> & { keyDigest: string; createdAt: string; responseBody: string | null; requests: SavedCapture[] };
-    for (const raw of saved as SavedInbox[]) {
-      const requests = raw.requests.map((item) => Buffer.from(JSON.stringify('capture' in item ? item.capture : item)));
-      const inbox: Inbox = {
-        ...raw,
-        requests,
-        bytes: requests.reduce((sum, json) => sum + json.length, 0),
-        keyDigest: Buffer.from(raw.keyDigest, 'base64'),
-        createdAt: new Date(raw.createdAt),
-        responseBody: raw.responseBody === null ? null : Buffer.from(raw.responseBody, 'base64'),
-      };
-      this.#inboxes.set(inbox.id, inbox);
-      this.#totalBytes += inbox.bytes;
+    for (const raw of saved as SavedInbox[]) this.#add(loadInbox(raw));
+  }
+
+  /** Applies a journalled change again (at start, after the snapshot). */
+  applyRecord(record: InboxRecord): void {
+    if (record.op === 'create') {
+      this.#add(loadInbox(record.inbox));
+      return;
     }
+    const inbox = this.#inboxes.get(record.id);
+    if (!inbox) return;
+    if (record.op === 'response') {
+      inbox.response = record.response;
+      inbox.responseBody = record.body === null ? null : Buffer.from(record.body, 'base64');
+    } else if (record.op === 'clear') {
+      this.#empty(inbox);
+    } else {
+      this.#forget(inbox);
+    }
+  }
+
+  #record(record: InboxRecord): void {
+    this.onRecord?.(record);
+  }
+
+  #add(inbox: Inbox): void {
+    this.#inboxes.set(inbox.id, inbox);
+    this.#totalBytes += inbox.bytes;
+  }
+
+  #forget(inbox: Inbox): void {
+    this.#inboxes.delete(inbox.id);
+    this.#totalBytes -= inbox.bytes;
+  }
+
+  #empty(inbox: Inbox): void {
+    this.#totalBytes -= inbox.bytes;
+    inbox.requests = [];
+    inbox.bytes = 0;
   }
 
   get limits(): InboxSummary['limits'] {
@@ -168,7 +228,8 @@ export class InboxService {
       tokensAt: now,
       ...(creator === undefined ? {} : { creator }),
     };
-    this.#inboxes.set(id, inbox);
+    this.#add(inbox);
+    this.#record({ op: 'create', inbox: saveInbox(inbox) });
     return { inbox, key };
   }
 
@@ -292,6 +353,7 @@ export class InboxService {
   async setResponse(inbox: Inbox, checked: Extract<ResponseCheck, { ok: true }>): Promise<InboxResponse> {
     inbox.response = checked.response;
     inbox.responseBody = checked.bodyBytes;
+    this.#record({ op: 'response', id: inbox.id, response: inbox.response, body: inbox.responseBody ? inbox.responseBody.toString('base64') : null });
     await this.#options.hub.publish(inboxChannel(inbox.id), { type: 'response-changed', data: { response: inbox.response } });
     return inbox.response;
   }
@@ -299,6 +361,7 @@ export class InboxService {
   async resetResponse(inbox: Inbox): Promise<InboxResponse> {
     inbox.response = DEFAULT_INBOX_RESPONSE;
     inbox.responseBody = null;
+    this.#record({ op: 'response', id: inbox.id, response: inbox.response, body: null });
     await this.#options.hub.publish(inboxChannel(inbox.id), { type: 'response-changed', data: { response: inbox.response } });
     return inbox.response;
   }
@@ -309,9 +372,8 @@ export class InboxService {
   }
 
   async clear(inbox: Inbox): Promise<void> {
-    this.#totalBytes -= inbox.bytes;
-    inbox.requests = [];
-    inbox.bytes = 0;
+    this.#empty(inbox);
+    this.#record({ op: 'clear', id: inbox.id });
     await this.#options.hub.publish(inboxChannel(inbox.id), { type: 'inbox-cleared', data: {} });
   }
 
@@ -333,8 +395,8 @@ export class InboxService {
   /** Deletes an inbox at once (synchronously); then its stream hears why and ends. */
   async remove(inbox: Inbox, reason: 'deleted' | 'expired' | 'room-closed'): Promise<void> {
     if (this.#inboxes.get(inbox.id) !== inbox) return;
-    this.#inboxes.delete(inbox.id);
-    this.#totalBytes -= inbox.bytes;
+    this.#forget(inbox);
+    this.#record({ op: 'remove', id: inbox.id });
     const channel = inboxChannel(inbox.id);
     await this.#options.hub.publish(channel, { type: 'inbox-closed', data: { reason } });
     this.#options.streams.closeTag(channel);

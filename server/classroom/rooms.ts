@@ -131,58 +131,140 @@ function keepRecent(list: KeptJson[], max: number): KeptJson[] {
   return kept;
 }
 
+/** A student as a snapshot or journal record keeps it (Buffers as base64, dates as ISO strings, no live
+ *  connections). Records written before goals and data sharing existed lack those fields. */
+type SavedStudent = Omit<Student, 'keyDigest' | 'joinedAt' | 'goal' | 'sharesData' | 'sandbox'> & { keyDigest: string; joinedAt: string; goal?: GoalReport | null; sharesData?: boolean };
+/** A room as a snapshot or journal record keeps it. Snapshots written before goals and recent lists existed
+ *  lack those fields: they start empty. */
+type SavedRoom = Omit<Room, 'keyDigest' | 'joinSecretDigest' | 'createdAt' | 'students' | 'broadcasts' | 'broadcastSeq' | 'captures' | 'goal' | 'goalSeq'> &
+  Partial<Pick<Room, 'broadcastSeq' | 'goal' | 'goalSeq'>> & { keyDigest: string; joinSecretDigest?: string; createdAt: string; students: SavedStudent[]; broadcasts?: Broadcast[]; captures?: CapturedRequest[] };
+
+/** What a student shares with the instructor (their roster entry's own state). */
+type SharedState = Pick<SavedStudent, 'lastExchange' | 'progress' | 'goal' | 'sharesData'>;
+
+/**
+ * One change to the rooms, as the journal keeps it (DATA_DIR/journal.jsonl), flushed before the answer that
+ * reports it: a room made or closed, a student joined, what a student shares, the fault switches, the room's
+ * goal. Broadcasts and the recent lists are kept only in snapshots.
+ */
+export type RoomRecord =
+  | { op: 'create'; room: SavedRoom }
+  | { op: 'join'; code: string; student: SavedStudent }
+  | { op: 'shared'; code: string; id: string; state: SharedState }
+  | { op: 'faults'; code: string; faults: FaultSettings }
+  | { op: 'goal'; code: string; goal: PushedGoal; goalSeq: number }
+  | { op: 'close'; code: string };
+
+function saveStudent(student: Student): SavedStudent {
+  const { sandbox: _sandbox, ...rest } = student;
+  return { ...rest, keyDigest: student.keyDigest.toString('base64'), joinedAt: student.joinedAt.toISOString(), connections: 0 };
+}
+
+function loadStudent(code: string, saved: SavedStudent): Student {
+  return {
+    ...saved,
+    goal: saved.goal ?? null,
+    sharesData: saved.sharesData ?? false,
+    sandbox: roomSandboxId(code, saved.id),
+    keyDigest: Buffer.from(saved.keyDigest, 'base64'),
+    joinedAt: new Date(saved.joinedAt),
+    connections: 0,
+  };
+}
+
+function saveRoom(room: Room): SavedRoom {
+  return {
+    ...room,
+    broadcasts: room.broadcasts.map((item) => parseKept<Broadcast>(item)),
+    captures: room.captures.map((item) => parseKept<CapturedRequest>(item)),
+    keyDigest: room.keyDigest.toString('base64'),
+    joinSecretDigest: room.joinSecretDigest.toString('base64'),
+    createdAt: room.createdAt.toISOString(),
+    instructorConnections: 0,
+    students: [...room.students.values()].map(saveStudent),
+  };
+}
+
+/** The room a snapshot or record keeps, or undefined for rooms saved before codes had 8 letters and a join
+ *  secret: those cannot be joined safely and are left out (their inboxes expire on their own). */
+function loadRoom(raw: SavedRoom): Room | undefined {
+  if (!ROOM_CODE.test(raw.code) || raw.joinSecretDigest === undefined) return undefined;
+  return {
+    ...raw,
+    broadcasts: (raw.broadcasts ?? []).map((broadcast) => [Buffer.from(JSON.stringify(broadcast))]),
+    broadcastSeq: raw.broadcastSeq ?? 0,
+    captures: (raw.captures ?? []).map((capture) => [Buffer.from(JSON.stringify(capture))]),
+    goal: raw.goal ?? null,
+    goalSeq: raw.goalSeq ?? 0,
+    keyDigest: Buffer.from(raw.keyDigest, 'base64'),
+    joinSecretDigest: Buffer.from(raw.joinSecretDigest, 'base64'),
+    createdAt: new Date(raw.createdAt),
+    students: new Map(raw.students.map((s): [string, Student] => [s.id, loadStudent(raw.code, s)])),
+    instructorConnections: 0,
+  };
+}
+
 export class RoomService {
   readonly #rooms = new Map<string, Room>();
+  /** Stops relaying each room's inboxes (by room code). */
+  readonly #unfollow = new Map<string, (() => void)[]>();
+  /** Receives every change worth keeping through a crash (persistence journals it before answering). */
+  onRecord: ((record: RoomRecord) => void) | undefined;
 
   /** Every room as plain JSON (Buffers as base64, dates as ISO strings, no live connections), for a snapshot. */
   exportState(): unknown[] {
-    return [...this.#rooms.values()].map((room) => ({
-      ...room,
-      broadcasts: room.broadcasts.map((item) => parseKept<Broadcast>(item)),
-      captures: room.captures.map((item) => parseKept<CapturedRequest>(item)),
-      keyDigest: room.keyDigest.toString('base64'),
-      joinSecretDigest: room.joinSecretDigest.toString('base64'),
-      createdAt: room.createdAt.toISOString(),
-      instructorConnections: 0,
-      students: [...room.students.values()].map((student) => ({
-        ...student,
-        keyDigest: student.keyDigest.toString('base64'),
-        joinedAt: student.joinedAt.toISOString(),
-        connections: 0,
-      })),
-    }));
+    return [...this.#rooms.values()].map(saveRoom);
   }
 
   importState(saved: unknown[]): void {
-    // Snapshots written before goals and recent lists existed lack those fields: they start empty.
-    type Added = 'broadcasts' | 'broadcastSeq' | 'captures' | 'goal' | 'goalSeq';
-    type SavedStudent = Omit<Student, 'keyDigest' | 'joinedAt' | 'goal' | 'sharesData' | 'sandbox'> & { keyDigest: string; joinedAt: string; goal?: GoalReport | null; sharesData?: boolean };
-    type SavedRoom = Omit<Room, 'keyDigest' | 'joinSecretDigest' | 'createdAt' | 'students' | Added> &
-      Partial<Pick<Room, 'broadcastSeq' | 'goal' | 'goalSeq'>> & { keyDigest: string; joinSecretDigest?: string; createdAt: string; students: SavedStudent[]; broadcasts?: Broadcast[]; captures?: CapturedRequest[] };
     for (const raw of saved as SavedRoom[]) {
-      // Rooms saved before codes had 8 letters and a join secret cannot be joined safely: they are left out
-      // (their inboxes expire on their own).
-      if (!ROOM_CODE.test(raw.code) || raw.joinSecretDigest === undefined) continue;
-      const students = new Map(
-        raw.students.map((s): [string, Student] => [s.id, { ...s, goal: s.goal ?? null, sharesData: s.sharesData ?? false, sandbox: roomSandboxId(raw.code, s.id), keyDigest: Buffer.from(s.keyDigest, 'base64'), joinedAt: new Date(s.joinedAt), connections: 0 }]),
-      );
-      const room: Room = {
-        ...raw,
-        broadcasts: (raw.broadcasts ?? []).map((broadcast) => [Buffer.from(JSON.stringify(broadcast))]),
-        broadcastSeq: raw.broadcastSeq ?? 0,
-        captures: (raw.captures ?? []).map((capture) => [Buffer.from(JSON.stringify(capture))]),
-        goal: raw.goal ?? null,
-        goalSeq: raw.goalSeq ?? 0,
-        keyDigest: Buffer.from(raw.keyDigest, 'base64'),
-        joinSecretDigest: Buffer.from(raw.joinSecretDigest, 'base64'),
-        createdAt: new Date(raw.createdAt),
-        students,
-        instructorConnections: 0,
-      };
-      this.#rooms.set(room.code, room);
-      for (const inboxId of [room.inboxId, ...[...students.values()].map((student) => student.inboxId)]) this.#follow(room, inboxId);
+      const room = loadRoom(raw);
+      if (room) this.#add(room);
     }
   }
+
+  /** Applies a journalled change again (at start, after the snapshot). */
+  applyRecord(record: RoomRecord): void {
+    if (record.op === 'create') {
+      const room = loadRoom(record.room);
+      if (room) this.#add(room);
+      return;
+    }
+    const room = this.#rooms.get(record.code);
+    if (!room) return;
+    if (record.op === 'join') {
+      const student = loadStudent(room.code, record.student);
+      room.students.set(student.id, student);
+      this.#follow(room, student.inboxId);
+    } else if (record.op === 'shared') {
+      const student = room.students.get(record.id);
+      if (student) Object.assign(student, { ...record.state, goal: record.state.goal ?? null, sharesData: record.state.sharesData ?? false });
+    } else if (record.op === 'faults') {
+      room.faults = record.faults;
+    } else if (record.op === 'goal') {
+      room.goal = record.goal;
+      room.goalSeq = record.goalSeq;
+    } else {
+      this.#forget(room);
+    }
+  }
+
+  #record(record: RoomRecord): void {
+    this.onRecord?.(record);
+  }
+
+  #add(room: Room): void {
+    this.#rooms.set(room.code, room);
+    for (const inboxId of [room.inboxId, ...[...room.students.values()].map((student) => student.inboxId)]) this.#follow(room, inboxId);
+  }
+
+  /** Takes a room off the list and stops relaying its inboxes. */
+  #forget(room: Room): void {
+    this.#rooms.delete(room.code);
+    for (const stop of this.#unfollow.get(room.code) ?? []) stop();
+    this.#unfollow.delete(room.code);
+  }
+
   readonly #options: RoomServiceOptions;
 
   constructor(options: RoomServiceOptions) {
@@ -192,9 +274,12 @@ export class RoomService {
   /** Relays the captures of one of the room's inboxes to the room: the inbox publishes each capture on its
    *  hub channel, and the room listens there (until the inbox's channel is dropped with the inbox). */
   #follow(room: Room, inboxId: string): void {
-    this.#options.hub.subscribe(inboxChannel(inboxId), (event, data) => {
+    const stop = this.#options.hub.subscribe(inboxChannel(inboxId), (event, data) => {
       if (event.type === 'capture') void this.#relayCapture(room, inboxId, (data as InboxEvents['capture']).request);
     });
+    const stops = this.#unfollow.get(room.code);
+    if (stops) stops.push(stop);
+    else this.#unfollow.set(room.code, [stop]);
   }
 
   get size(): number {
@@ -267,8 +352,8 @@ export class RoomService {
       goalSeq: 0,
       instructorConnections: 0,
     };
-    this.#rooms.set(code, room);
-    this.#follow(room, inbox.id);
+    this.#add(room);
+    this.#record({ op: 'create', room: saveRoom(room) });
     return {
       room,
       created: {
@@ -430,6 +515,7 @@ export class RoomService {
     room.students.set(id, student);
     this.#follow(room, inbox.id);
     room.lastActivity = now;
+    this.#record({ op: 'join', code: room.code, student: saveStudent(student) });
     await this.#publish(room, 'student-joined', { student: this.rosterEntry(student) }, 'instructor');
     return {
       studentId: id,
@@ -467,6 +553,7 @@ export class RoomService {
       // A new goal for the whole room: every student starts at "not tried".
       room.goalSeq += 1;
       room.goal = { id: room.goalSeq, ...goal };
+      this.#record({ op: 'goal', code: room.code, goal: room.goal, goalSeq: room.goalSeq });
       pushed = { ...rest, goal: room.goal };
     }
     return this.#publish(room, 'try-this', pushed, tryThis.studentId === undefined ? 'all' : `student:${tryThis.studentId}`);
@@ -475,6 +562,7 @@ export class RoomService {
   async setFaults(room: Room, faults: FaultSettings): Promise<{ faults: FaultSettings; changed: (keyof FaultSettings)[] }> {
     const changed = changedSwitches(room.faults, faults);
     room.faults = faults;
+    if (changed.length > 0) this.#record({ op: 'faults', code: room.code, faults });
     if (changed.length > 0) await this.#publish(room, 'faults', { faults, changed });
     return { faults, changed };
   }
@@ -484,19 +572,23 @@ export class RoomService {
     student: Student,
     update: { lastExchange?: ExchangeSummary; progress?: LessonProgress; goal?: { goalId: number; reached: boolean; attempt: ExchangeSummary }; shareData?: boolean },
   ): Promise<RosterEntry> {
+    // A report about another goal changes nothing, not even the rest of it.
+    if (update.goal !== undefined && room.goal?.id !== update.goal.goalId) {
+      const { goalId } = update.goal;
+      throw new HttpProblem('conflict', `Goal ${goalId} is not the room's current goal${room.goal ? ` (that is goal ${room.goal.id})` : ' (the room has none)'}. Reload the page to get the instructor's latest push.`);
+    }
     if (update.shareData !== undefined) student.sharesData = update.shareData;
     if (update.lastExchange !== undefined) student.lastExchange = { ...update.lastExchange, url: redactUrl(update.lastExchange.url) };
     if (update.progress !== undefined) student.progress = update.progress;
     if (update.goal !== undefined) {
       const { goalId, reached, attempt } = update.goal;
-      if (room.goal?.id !== goalId) {
-        throw new HttpProblem('conflict', `Goal ${goalId} is not the room's current goal${room.goal ? ` (that is goal ${room.goal.id})` : ' (the room has none)'}. Reload the page to get the instructor's latest push.`);
-      }
       // Once reached, a goal stays reached: later experiments do not take the tick away.
       if (!(student.goal?.goalId === goalId && student.goal.state === 'reached')) {
         student.goal = { goalId, state: reached ? 'reached' : 'not-yet', attempt: { ...attempt, url: redactUrl(attempt.url) }, at: this.#options.now().toISOString() };
       }
     }
+    const { lastExchange, progress, goal, sharesData } = student;
+    this.#record({ op: 'shared', code: room.code, id: student.id, state: { lastExchange, progress, goal, sharesData } });
     const entry = this.rosterEntry(student);
     await this.#publish(room, 'progress', { student: entry }, 'instructor');
     return entry;
@@ -549,7 +641,8 @@ export class RoomService {
   /** Ends a room at once: its streams hear why and end, its inboxes and its channel go. */
   async close(room: Room, reason: 'closed' | 'expired'): Promise<void> {
     if (this.#rooms.get(room.code) !== room) return;
-    this.#rooms.delete(room.code);
+    this.#forget(room);
+    this.#record({ op: 'close', code: room.code });
     const inboxIds = [room.inboxId, ...[...room.students.values()].map((student) => student.inboxId)];
     const channel = roomChannel(room.code);
     await this.#publish(room, 'room-closed', { reason });

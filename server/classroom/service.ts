@@ -7,9 +7,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
 import { createFaultHook } from './faults';
 import { MemoryHub, type Hub } from './hub';
-import { InboxService } from './inboxes';
+import { InboxService, type InboxRecord } from './inboxes';
 import { SWEEP_INTERVAL_MS } from './limits';
-import { RoomService } from './rooms';
+import { RoomService, type RoomRecord } from './rooms';
 import { StreamRegistry } from './sse';
 
 /** Rate-limit bucket of making rooms, inboxes and joining rooms. */
@@ -92,12 +92,26 @@ export default fp<ClassroomOptions>(
       signal: closing.signal,
     });
     app.decorate('classroom', { hub, streams, rooms, inboxes, applyFaults });
-    // With DATA_DIR, rooms and inboxes survive a restart too. Their state changes with nearly every
-    // request they handle, so the snapshot version is a clock tick: saved at each interval while rooms exist.
+    // With DATA_DIR, rooms and inboxes survive a restart and a crash too. Their lifecycle changes (made,
+    // joined, configured, switched, closed) are journalled before the answer; broadcasts, captures and
+    // activity times change with nearly every request they handle, so they are kept in the snapshots, whose
+    // version is a clock tick: saved at each interval while rooms or inboxes exist.
     let tick = 0;
     const version = () => (rooms.size + inboxes.size > 0 ? ++tick : tick);
-    app.persistence.register({ name: 'rooms', version, save: () => rooms.exportState(), restore: (data) => rooms.importState(data as unknown[]) });
-    app.persistence.register({ name: 'inboxes', version, save: () => inboxes.exportState(), restore: (data) => inboxes.importState(data as unknown[]) });
+    app.persistence.register({
+      name: 'rooms',
+      version,
+      save: () => rooms.exportState(),
+      restore: (data) => rooms.importState(data as unknown[]),
+      journal: { attach: (write) => (rooms.onRecord = write), apply: (record) => rooms.applyRecord(record as unknown as RoomRecord) },
+    });
+    app.persistence.register({
+      name: 'inboxes',
+      version,
+      save: () => inboxes.exportState(),
+      restore: (data) => inboxes.importState(data as unknown[]),
+      journal: { attach: (write) => (inboxes.onRecord = write), apply: (record) => inboxes.applyRecord(record as unknown as InboxRecord) },
+    });
     app.rateLimits.define(CLASSROOM_CREATE_BUCKET, {
       perMinute: options.classroomCreatePerMinute,
       perAddressPerMinute: options.classroomCreatePerAddressPerMinute,

@@ -1,11 +1,13 @@
 // With DATA_DIR, what learners made survives a restart and a crash (kill -9, power loss):
 //
-// - Every change to sandboxes and to sessions and tokens is a record in a write-ahead journal
-//   (DATA_DIR/journal.jsonl), flushed to disk (fdatasync) before the response that reports the change is
-//   sent. Writes that arrive together share one flush (group commit). An acknowledged write is on disk.
+// - Every change to sandboxes, to sessions and tokens, and to the lifecycle of rooms and inboxes is a record
+//   in a write-ahead journal (DATA_DIR/journal.jsonl), flushed to disk (fdatasync) before the response that
+//   reports the change is sent. Writes that arrive together share one flush (group commit). An acknowledged
+//   write is on disk.
 // - Every SNAPSHOT_INTERVAL_MS, when something changed, the whole state is written to DATA_DIR/snapshot.json
 //   (temporary file, fsync, rename) together with the last journal record it holds, and the journal is
-//   emptied. Rooms and inboxes, which change with nearly every request they see, are saved only here.
+//   emptied. Room broadcasts, inbox captures and activity times, which change with nearly every request a
+//   class makes, are saved only here.
 // - At start: the folder is locked to this server, the snapshot is read and the journal replayed over it.
 //   A corrupt file stops the start with a message naming it; an unusable folder says why.
 // - A failed write (a full disk) never replaces good data: the old snapshot stays, the journal keeps its

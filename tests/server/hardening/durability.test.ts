@@ -94,10 +94,37 @@ function tmpfs(sizeKiB: number, readOnly = false): string | undefined {
   return dir;
 }
 
+/** No classroom limit in the way of a burst from one address. */
+const CLASSROOM_BURST_ENV = {
+  CLASSROOM_CREATE_PER_MINUTE: '100000',
+  CLASSROOM_CREATE_PER_ADDRESS_PER_MINUTE: '1000000',
+  ROOM_CREATE_PER_ADDRESS_PER_MINUTE: '100000',
+  ROOM_MAX: '10000',
+  INBOX_MAX: '100000',
+};
+
+/** A room as its instructor saw it acknowledged: its students, and its fault switches (the last latency
+ *  acknowledged, and one still in flight when the server died, which may or may not have been kept). */
+interface AckedRoom {
+  code: string;
+  instructorKey: string;
+  students: { name: string; key: string }[];
+  latency: { acked: number; pending?: number };
+}
+
+/** An inbox as its owner saw it acknowledged: made, and maybe configured (or being configured). */
+interface AckedInbox {
+  id: string;
+  key: string;
+  marker: string;
+  configured: 'no' | 'pending' | 'yes';
+}
+
 describe('kill -9 in the middle of a burst of writes', () => {
   it.each([1, 2])('keeps every acknowledged write (run %i, killed at a random moment)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sandbox-kill-'));
-    const child = await startChild({ DATA_DIR: dataDir, SNAPSHOT_INTERVAL_MS: '250' });
+    const child = await startChild({ DATA_DIR: dataDir, SNAPSHOT_INTERVAL_MS: '250', ...CLASSROOM_BURST_ENV });
+    const server = child as unknown as TestServer;
     const sandboxes = ['kill-a', 'kill-b', 'kill-c', 'kill-d'];
     const tokens = await Promise.all(sandboxes.map((sandbox) => token(child, sandbox)));
     const acknowledged = new Map<string, string[]>(sandboxes.map((s) => [s, []]));
@@ -108,7 +135,7 @@ describe('kill -9 in the middle of a burst of writes', () => {
       for (let i = 0; !stop && i < 120; i += 1) {
         const title = `${sandbox} ${lane}-${i}`;
         attempted += 1;
-        const response = await call(child as unknown as TestServer, '/api/books', {
+        const response = await call(server, '/api/books', {
           method: 'POST',
           headers: { 'x-sandbox': sandbox, authorization: `Bearer ${tokens[index]}` },
           json: { title, author: 'Crash test', year: 2026 },
@@ -116,24 +143,68 @@ describe('kill -9 in the middle of a burst of writes', () => {
         if (!response) return;
         if (response.status === 201) {
           acknowledged.get(sandbox)!.push(title);
-          acks += 1;
-          if (acks === killAfter) killMoment();
+          acked();
         }
+      }
+    };
+    // Rooms: made, joined, fault switches flipped; inboxes: made and configured, all while the books are written.
+    const rooms: AckedRoom[] = [];
+    const inboxes: AckedInbox[] = [];
+    const roomLane = async (lane: number) => {
+      for (let i = 0; !stop && i < 40; i += 1) {
+        attempted += 1;
+        const made = await call(server, '/app/rooms', { method: 'POST', json: { title: `Crash ${lane}-${i}` } }).catch(() => undefined);
+        if (made?.status !== 201) return;
+        const room: AckedRoom = { code: made.json.code, instructorKey: made.json.instructorKey, students: [], latency: { acked: 0 } };
+        rooms.push(room);
+        acked();
+        const name = `Student ${lane} ${String.fromCharCode(97 + (i % 26))}${Math.floor(i / 26)}`;
+        const joined = await call(server, `/app/rooms/${room.code}/join`, { method: 'POST', json: { name } }).catch(() => undefined);
+        if (joined?.status !== 201) return;
+        room.students.push({ name, key: joined.json.studentKey });
+        acked();
+        room.latency.pending = 100 + i;
+        const switched = await call(server, `/app/rooms/${room.code}/faults`, { method: 'PUT', headers: { authorization: `Bearer ${room.instructorKey}` }, json: { latencyMs: 100 + i } }).catch(() => undefined);
+        if (switched?.status !== 200) return;
+        room.latency = { acked: 100 + i };
+        acked();
+      }
+    };
+    const inboxLane = async (lane: number) => {
+      for (let i = 0; !stop && i < 60; i += 1) {
+        attempted += 1;
+        const made = await call(server, '/app/inboxes', { method: 'POST' }).catch(() => undefined);
+        if (made?.status !== 201) return;
+        const inbox: AckedInbox = { id: made.json.id, key: made.json.key, marker: `configured ${lane}-${i}`, configured: 'no' };
+        inboxes.push(inbox);
+        acked();
+        inbox.configured = 'pending';
+        const response = { status: 202, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: inbox.marker };
+        const configured = await call(server, `/app/inboxes/${inbox.id}/response`, { method: 'PUT', headers: { authorization: `Bearer ${inbox.key}` }, json: response }).catch(() => undefined);
+        if (configured?.status !== 200) return;
+        inbox.configured = 'yes';
+        acked();
       }
     };
     // The kill comes after a random number of acknowledged writes, while the other lanes' writes are in flight.
     const killAfter = 1 + Math.floor(Math.random() * 150);
     let acks = 0;
     let killMoment = () => {};
+    // (Not before the first room and inbox are acknowledged, so every run has some to look for.)
+    const acked = () => {
+      acks += 1;
+      if (acks >= killAfter && rooms.length > 0 && inboxes.length > 0) killMoment();
+    };
     const moment = new Promise<void>((resolve) => (killMoment = resolve));
-    const writers = sandboxes.flatMap((_, index) => [0, 1, 2].map((lane) => writer(index, lane)));
+    const writers = [...sandboxes.flatMap((_, index) => [0, 1, 2].map((lane) => writer(index, lane))), roomLane(0), roomLane(1), inboxLane(0), inboxLane(1)];
     await Promise.race([moment, Promise.all(writers)]);
     child.kill();
     stop = true;
     await Promise.all(writers);
     await child.exited;
-    const total = [...acknowledged.values()].reduce((sum, list) => sum + list.length, 0);
+    const total = acks;
     expect(total, `the kill came after ${killAfter} acknowledged writes`).toBeGreaterThanOrEqual(killAfter);
+    expect(rooms.length + inboxes.length, 'the burst made rooms and inboxes before the kill').toBeGreaterThan(0);
 
     const restarted = await startServer({ dataDir });
     try {
@@ -144,6 +215,27 @@ describe('kill -9 in the middle of a burst of writes', () => {
       }
       // The tokens issued before the crash still log their users in.
       expect((await call(restarted, '/api/session', { headers: { 'x-sandbox': 'kill-a', authorization: `Bearer ${tokens[0]}` } })).status).toBe(200);
+      // Every room acknowledged is there: the instructor's key opens its roster, every student acknowledged
+      // is on it and their key works, and the fault switches are as last acknowledged (or as the PUT in flight).
+      for (const room of rooms) {
+        const roster = await call(restarted, `/app/rooms/${room.code}/roster`, { headers: { authorization: `Bearer ${room.instructorKey}` } });
+        expect(roster.status, `room ${room.code} after restart`).toBe(200);
+        expect(roster.json.students.map((student: { name: string }) => student.name)).toEqual(expect.arrayContaining(room.students.map((student) => student.name)));
+        for (const student of room.students) {
+          const faults = await call(restarted, `/app/rooms/${room.code}/faults`, { headers: { authorization: `Bearer ${student.key}` } });
+          expect(faults.status, `${student.name}'s key in room ${room.code}`).toBe(200);
+          expect([room.latency.acked, room.latency.pending ?? room.latency.acked]).toContain(faults.json.latencyMs);
+        }
+      }
+      // Every inbox acknowledged is there, its key reads it, and it answers as configured.
+      for (const inbox of inboxes) {
+        expect((await call(restarted, `/app/inboxes/${inbox.id}`, { headers: { authorization: `Bearer ${inbox.key}` } })).status, `inbox ${inbox.id}`).toBe(200);
+        const answer = await call(restarted, `/inbox/${inbox.id}/after-crash`);
+        const configured = answer.status === 202 && answer.text === inbox.marker;
+        if (inbox.configured === 'yes') expect(configured, `inbox ${inbox.id} answers as configured`).toBe(true);
+        else if (inbox.configured === 'no') expect(answer.status).toBe(200);
+        else expect(configured || answer.status === 200).toBe(true);
+      }
     } finally {
       await restarted.close();
     }

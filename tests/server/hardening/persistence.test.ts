@@ -1,6 +1,6 @@
 // Nothing lost: with DATA_DIR, learners' data survives a graceful restart (kill -9, disk full and the
 // rest of the durability attacks are in durability.test.ts).
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,5 +49,51 @@ describe('DATA_DIR snapshots of the classroom', () => {
     // Keys still guard them.
     expect((await call(second, `/app/rooms/${room.code}/roster`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(403);
     await second.close();
+  });
+});
+
+describe('the journal of the classroom', () => {
+  it('replays every acknowledged room and inbox change after a crash, with no snapshot since', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'classroom-journal-'));
+    // No snapshot during the test: what the second server finds is the journal alone.
+    const first = await startServer({ dataDir, snapshotIntervalMs: 3_600_000 });
+    const instructor = (key: string) => ({ authorization: `Bearer ${key}` });
+    const room = (await call(first, '/app/rooms', { method: 'POST', json: { title: 'Journalled' } })).json;
+    const closed = (await call(first, '/app/rooms', { method: 'POST', json: { title: 'Closed again' } })).json;
+    const maya = (await call(first, `/app/rooms/${room.code}/join`, { method: 'POST', json: { name: 'Maya' } })).json;
+    const goal = { all: [{ status: 304 }] };
+    const pushed = await call(first, `/app/rooms/${room.code}/push`, { method: 'POST', headers: instructor(room.instructorKey), json: { draft: { method: 'GET', url: '/api/books/1' }, goal: { goal } } });
+    expect(pushed.status).toBe(200);
+    const progress = { goal: { goalId: 1, reached: true, attempt: { method: 'GET', url: '/api/books/1', status: 304 } }, shareData: true };
+    expect((await call(first, `/app/rooms/${room.code}/progress`, { method: 'POST', headers: instructor(maya.studentKey), json: progress })).status).toBe(200);
+    expect((await call(first, `/app/rooms/${room.code}/faults`, { method: 'PUT', headers: instructor(room.instructorKey), json: { status503: true, retryAfterSeconds: 7 } })).status).toBe(200);
+    expect((await call(first, `/app/rooms/${closed.code}`, { method: 'DELETE', headers: instructor(closed.instructorKey) })).status).toBe(204);
+    const inbox = (await call(first, '/app/inboxes', { method: 'POST' })).json;
+    const gone = (await call(first, '/app/inboxes', { method: 'POST' })).json;
+    const configured = { status: 418, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: 'short and stout' };
+    expect((await call(first, `/app/inboxes/${inbox.id}/response`, { method: 'PUT', headers: instructor(inbox.key), json: configured })).status).toBe(200);
+    expect((await call(first, `/app/inboxes/${gone.id}`, { method: 'DELETE', headers: instructor(gone.key) })).status).toBe(204);
+
+    // The crash: the files as they are on disk now, opened by another server (the first never saves again).
+    const copy = mkdtempSync(join(tmpdir(), 'classroom-crashed-'));
+    for (const name of ['snapshot.json', 'journal.jsonl']) copyFileSync(join(dataDir, name), join(copy, name));
+    const second = await startServer({ dataDir: copy });
+    try {
+      const roster = await call(second, `/app/rooms/${room.code}/roster`, { headers: instructor(room.instructorKey) });
+      expect(roster.status).toBe(200);
+      expect(roster.json.students).toMatchObject([{ name: 'Maya', goal: { goalId: 1, state: 'reached' }, sharedSandbox: maya.sandbox }]);
+      expect((await call(second, `/app/rooms/${room.code}/faults`, { headers: instructor(maya.studentKey) })).json).toMatchObject({ status503: true, retryAfterSeconds: 7 });
+      // The goal is still the room's: a report about it is taken.
+      expect((await call(second, `/app/rooms/${room.code}/progress`, { method: 'POST', headers: instructor(maya.studentKey), json: { goal: progress.goal } })).status).toBe(200);
+      expect((await call(second, `/app/rooms/${closed.code}`)).status).toBe(404);
+      // Maya's inbox came back with her, the room's too; the deleted inbox did not.
+      expect((await call(second, `/app/inboxes/${maya.inbox.id}`, { headers: instructor(maya.inbox.key) })).status).toBe(200);
+      const answer = await call(second, `/inbox/${inbox.id}/tea`);
+      expect([answer.status, answer.text]).toEqual([418, 'short and stout']);
+      expect((await call(second, `/app/inboxes/${gone.id}`, { headers: instructor(gone.key) })).status).toBe(404);
+    } finally {
+      await second.close();
+      await first.close();
+    }
   });
 });
