@@ -47,7 +47,7 @@ export interface Classroom {
   rooms: RoomService;
   inboxes: InboxService;
   /** onRequest hook for the toy API: applies the fault switches of the room a request's sandbox is in. */
-  applyFaults: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  applyFaults: (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => void;
 }
 
 declare module 'fastify' {

@@ -6,7 +6,7 @@ import { HttpProblem } from '../http/problem';
 import { parseCookies } from '../services/cookies';
 import { SANDBOX_COOKIE } from '../services/sandboxes';
 import { bodyFields, headersObject, multiDict, reconstructRaw, type MultipartPart } from './request-echo';
-import { clientOf, publicOrigin, realAddress } from '../services/client-address';
+import { clientOf, parsedOrigin, publicOrigin, realAddress } from '../services/client-address';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -42,8 +42,8 @@ export function ownOrigin(request: FastifyRequest): string {
   const localPort = String(socket.localPort ?? 80);
   const scheme = client.proto;
   const host = request.headers.host;
-  if (host !== undefined && URL.canParse(`${scheme}://${host}`)) {
-    const url = new URL(`${scheme}://${host}`);
+  const url = host === undefined ? undefined : parsedOrigin(`${scheme}://${host}`);
+  if (url !== undefined) {
     const port = url.port || (scheme === 'https' ? '443' : '80');
     if (port === localPort && isLoopbackOrOwn(url.hostname, localAddress)) return url.origin;
   }
@@ -65,7 +65,13 @@ export function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
 
 /** The query string's parameters, in order. */
 export function query(request: FastifyRequest): URLSearchParams {
-  return new URL(request.url, 'http://x').searchParams;
+  const url = request.url;
+  const at = url.indexOf('?');
+  if (at === -1) return new URLSearchParams();
+  // The query as URL parsing gives it: up to a fragment, which URL parsing also takes care of (rare; a
+  // client should not send one). Without one, the text after "?" reads the same as URL parsing reads it.
+  if (url.includes('#', at)) return new URL(url, 'http://x').searchParams;
+  return new URLSearchParams(url.slice(at + 1));
 }
 
 /** The full httpbin echo of a request (the /anything shape) plus `raw`. */
@@ -83,8 +89,13 @@ export function echoOf(request: FastifyRequest) {
 
 /** httpbin's /get shape: the echo without a body or method. */
 export function getEcho(request: FastifyRequest) {
-  const { args, headers, origin, url, raw } = echoOf(request);
-  return { args, headers, origin, url, raw };
+  return {
+    args: multiDict(query(request)),
+    headers: headersObject(request.raw.rawHeaders),
+    origin: realAddress(request),
+    url: fullUrl(request),
+    raw: rawOf(request),
+  };
 }
 
 /** A whole number from a path or query, at most `max`; the error names the ceiling and an example. */

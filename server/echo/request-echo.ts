@@ -10,15 +10,30 @@ export function titleCase(name: string): string {
     .join('-');
 }
 
+/** Header names title-cased before: the same few come with nearly every request (bounded). */
+const TITLE_CASED = new Map<string, string>();
+const TITLE_CASED_MAX = 1_000;
+
+function titleCased(name: string): string {
+  let titled = TITLE_CASED.get(name);
+  if (titled === undefined) {
+    titled = titleCase(name);
+    if (TITLE_CASED.size < TITLE_CASED_MAX) TITLE_CASED.set(name, titled);
+  }
+  return titled;
+}
+
 /** httpbin's `headers`: names title-cased, sorted, repeated headers joined with ",". */
 export function headersObject(rawHeaders: readonly string[]): Record<string, string> {
   const merged = new Map<string, string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = titleCase(rawHeaders[i]!);
+    const name = titleCased(rawHeaders[i]!);
     const value = rawHeaders[i + 1]!;
-    merged.set(name, merged.has(name) ? `${merged.get(name)},${value}` : value);
+    const before = merged.get(name);
+    merged.set(name, before === undefined ? value : `${before},${value}`);
   }
-  return Object.fromEntries([...merged].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // fromEntries, not assignment: a header may be named __proto__.
+  return Object.fromEntries([...merged.keys()].sort().map((name) => [name, merged.get(name)!]));
 }
 
 /** httpbin's `args` (and urlencoded `form`): a value, or a list when the name repeats. */

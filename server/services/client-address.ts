@@ -291,8 +291,37 @@ export function isHttps(request: FastifyRequest): boolean {
 /** The origin the client addressed, e.g. https://course.example.org (RFC 6454 §4), or undefined without a Host. */
 export function publicOrigin(request: FastifyRequest): string | undefined {
   const { proto, host } = clientOf(request);
-  if (!host || !URL.canParse(`${proto}://${host}`)) return undefined;
-  return new URL(`${proto}://${host}`).origin;
+  if (!host) return undefined;
+  return parsedOrigin(`${proto}://${host}`)?.origin;
+}
+
+/** The parts of an origin this server reads, as WHATWG URL parsing gives them. */
+export interface ParsedOrigin {
+  origin: string;
+  hostname: string;
+  /** The port as written ('' for the scheme's default). */
+  port: string;
+}
+
+/** Origins parsed before: nearly every request names the same few Host values, and `new URL` costs more than a lookup. */
+const PARSED_ORIGINS = new Map<string, ParsedOrigin | null>();
+const PARSED_ORIGINS_MAX = 256;
+
+/** `scheme://host` parsed as a URL, or undefined when it does not parse (remembered, within a bound). */
+export function parsedOrigin(text: string): ParsedOrigin | undefined {
+  let parsed = PARSED_ORIGINS.get(text);
+  if (parsed === undefined) {
+    if (URL.canParse(text)) {
+      const url = new URL(text);
+      parsed = { origin: url.origin, hostname: url.hostname, port: url.port };
+    } else {
+      parsed = null;
+    }
+    // A made-up Host per request cannot grow it past the bound: it starts over.
+    if (PARSED_ORIGINS.size >= PARSED_ORIGINS_MAX) PARSED_ORIGINS.clear();
+    PARSED_ORIGINS.set(text, parsed);
+  }
+  return parsed ?? undefined;
 }
 
 /** The address as a rate-limit key: IPv4 as is, IPv6 by its /64 prefix. */

@@ -220,6 +220,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     persistence: PersistenceService;
   }
+  interface FastifyRequest {
+    /** The journal's sequence number when this request began: a higher one at onSend means it changed data. */
+    journalSeqAtStart: number;
+  }
 }
 
 export interface PersistenceOptions {
@@ -274,28 +278,40 @@ export default fp<PersistenceOptions>(
     });
 
     // While nothing can be saved, the toy API makes no changes it would lose.
-    const seqAtStart = new WeakMap<FastifyRequest, number>();
-    app.addHook('onRequest', async (request) => {
-      seqAtStart.set(request, service.seq);
+    // The journal's sequence number when a request began (a plain field: cheaper than a WeakMap entry per request).
+    app.decorateRequest('journalSeqAtStart', 0);
+    // Both hooks are synchronous unless there is something to wait for: no promise and microtask per request.
+    app.addHook('onRequest', (request, _reply, done) => {
+      request.journalSeqAtStart = service.seq;
       const failure = service.failure;
-      if (failure && !SAFE_METHODS.has(request.method) && request.url.startsWith('/api/')) throw storageProblem(service, failure, true);
+      if (failure && !SAFE_METHODS.has(request.method) && request.url.startsWith('/api/')) {
+        done(storageProblem(service, failure, true));
+        return;
+      }
+      done();
     });
 
     // An acknowledged change is on disk: the answer waits for the journal's flush.
-    app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
-      if (service.seq === (seqAtStart.get(request) ?? 0)) return payload;
-      try {
-        await service.commit();
-        return payload;
-      } catch (error) {
-        // A read that only touched bookkeeping (a sandbox opened, an expired token forgotten) still answers.
-        if (SAFE_METHODS.has(request.method)) return payload;
-        report(error as Error, `Saving the change of ${request.method} ${request.routeOptions.url ?? request.url} failed`);
-        const problem = storageProblem(service, error as Error, false);
-        reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).removeHeader('etag').removeHeader('location');
-        for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
-        return JSON.stringify(problem.toJSON(request.url), null, 2);
+    app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: Error | null, payload?: unknown) => void) => {
+      if (service.seq === request.journalSeqAtStart) {
+        done(null, payload);
+        return;
       }
+      service.commit().then(
+        () => done(null, payload),
+        (error: Error) => {
+          // A read that only touched bookkeeping (a sandbox opened, an expired token forgotten) still answers.
+          if (SAFE_METHODS.has(request.method)) {
+            done(null, payload);
+            return;
+          }
+          report(error, `Saving the change of ${request.method} ${request.routeOptions.url ?? request.url} failed`);
+          const problem = storageProblem(service, error, false);
+          reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).removeHeader('etag').removeHeader('location');
+          for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
+          done(null, JSON.stringify(problem.toJSON(request.url), null, 2));
+        },
+      );
     });
 
     app.addHook('onClose', async () => {

@@ -170,6 +170,10 @@ export class MemorySandboxStore implements SandboxStore {
   readonly #passing = new Set<string>();
   readonly #seed: SeedData;
   readonly #now: () => Date;
+  /** The clock in ms (Date.now without an injected clock: no Date per request). */
+  readonly #nowMs: () => number;
+  /** The sandbox opened last (the end of #sandboxes): opening it again needs no reordering. */
+  #latest: Held | undefined;
   /** Increases on every change; persistence compares it to know whether to save. */
   changes = 0;
   /** Receives every change as a record (persistence journals them before answering). */
@@ -178,6 +182,8 @@ export class MemorySandboxStore implements SandboxStore {
   constructor(private readonly options: MemoryStoreOptions) {
     this.#seed = options.seed();
     this.#now = options.now ?? (() => new Date());
+    const injected = options.now;
+    this.#nowMs = injected ? () => injected().getTime() : Date.now;
   }
 
   #create(id: string, lastUsed: number, epoch = randomBytes(12).toString('base64url')): Held {
@@ -229,7 +235,14 @@ export class MemorySandboxStore implements SandboxStore {
   }
 
   #open(id: string): SandboxData {
-    const nowMs = this.#now().getTime();
+    const nowMs = this.#nowMs();
+    const latest = this.#latest;
+    if (latest !== undefined && latest.data.id === id && this.#sandboxes.get(id) === latest && !this.#passing.has(id)) {
+      // The same sandbox as the last request (the demo sandbox, or one learner's): already last in recency order.
+      latest.lastUsed = nowMs;
+      this.#evict(nowMs, id);
+      return latest.data;
+    }
     let held = this.#sandboxes.get(id);
     if (held) {
       this.#sandboxes.delete(id);
@@ -243,6 +256,7 @@ export class MemorySandboxStore implements SandboxStore {
     }
     held.lastUsed = nowMs;
     this.#sandboxes.set(id, held);
+    this.#latest = held;
     this.#evict(nowMs, id);
     return held.data;
   }
@@ -268,12 +282,14 @@ export class MemorySandboxStore implements SandboxStore {
     if (record.op === 'fresh') {
       this.#sandboxes.delete(record.s);
       this.#sandboxes.set(record.s, this.#create(record.s, this.#now().getTime(), record.e));
+      this.#latest = undefined;
       return;
     }
     let held = this.#sandboxes.get(record.s);
     if (!held) {
       held = this.#create(record.s, this.#now().getTime());
       this.#sandboxes.set(record.s, held);
+      this.#latest = undefined;
     }
     held.collections[record.c].apply(record);
   }
@@ -300,6 +316,7 @@ export class MemorySandboxStore implements SandboxStore {
       const held = this.#create(saved.id, saved.lastUsed, saved.epoch);
       for (const [name, state] of Object.entries(saved.collections)) held.collections[name as CollectionName].restore(state!);
       this.#sandboxes.set(saved.id, held);
+      this.#latest = undefined;
     }
   }
 

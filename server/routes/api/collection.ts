@@ -52,14 +52,30 @@ export function sendList<T extends { id: number }>(
   query: ListQuery,
   options: ListOptions<T> & { cacheKey?: string },
 ): FastifyReply {
-  const sortKeys = parseSort(query.sort, options.sortable);
-  const found = query.q ? items.filter((item) => matchesText(item, query.q!, options.searchFields)) : items;
-  const page = paginate(sortItems(found, sortKeys), query.page, query.per_page);
-  const [path = '', search = ''] = request.url.split('?');
-  reply.header('x-total-count', String(page.total));
-  reply.header('link', linkHeader(path, new URLSearchParams(search), page));
-  return sendRepresentation(request, reply, page.items, { names: options.names, etag: true, cacheKey: options.cacheKey && `${options.cacheKey}|${request.url}` });
+  const cacheKey = options.cacheKey && `${options.cacheKey}|${request.url}`;
+  // The page of a list that has not changed since (same revisions, same URL) is the same page: searched,
+  // sorted and linked once.
+  let shown = cacheKey ? PAGES.get(cacheKey) : undefined;
+  if (!shown) {
+    const sortKeys = parseSort(query.sort, options.sortable);
+    const found = query.q ? items.filter((item) => matchesText(item, query.q!, options.searchFields)) : items;
+    const page = paginate(sortItems(found, sortKeys), query.page, query.per_page);
+    const [path = '', search = ''] = request.url.split('?');
+    shown = { total: String(page.total), link: linkHeader(path, new URLSearchParams(search), page), items: page.items };
+    if (cacheKey) {
+      PAGES.set(cacheKey, shown);
+      if (PAGES.size > PAGES_MAX) PAGES.delete(PAGES.keys().next().value as string);
+    }
+  }
+  reply.header('x-total-count', shown.total);
+  reply.header('link', shown.link);
+  return sendRepresentation(request, reply, shown.items, { names: options.names, etag: true, cacheKey });
 }
+
+/** Pages of lists by their cache key and URL (the key changes with every write to what the list shows). */
+const PAGES = new Map<string, { total: string; link: string; items: readonly unknown[] }>();
+/** Ceiling on remembered pages; the oldest are dropped beyond it. */
+const PAGES_MAX = 500;
 
 /**
  * The user the preValidation hook authenticated for a route with `config.login`. Calling it on a route

@@ -15,10 +15,14 @@ export function withoutTrailingSlash(url: string): string | undefined {
 
 /** Adds the redirect to the toy API's plugin, before its routes are registered, so it covers all of them. */
 export function redirectTrailingSlashes(app: AnyApp): void {
-  const redirect = async (request: FastifyRequest, reply: FastifyReply) => {
+  // Synchronous: a path without a trailing slash (nearly every request) costs no promise and microtask.
+  const redirect = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const target = withoutTrailingSlash(request.url);
-    if (target === undefined || !app.resources.allowed(target.split('?')[0]!)) return;
-    return reply
+    if (target === undefined || !app.resources.allowed(target.split('?')[0]!)) {
+      done();
+      return;
+    }
+    reply
       .code(308)
       .header('location', target)
       .type('application/json; charset=utf-8')
