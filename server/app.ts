@@ -10,7 +10,7 @@ import { JSON_MEDIA_TYPES, parseJsonBody } from './http/json-body';
 import { ResourceRegistry } from './http/resource-registry';
 import { handleClientError } from './http/client-errors';
 import { limitConnectionsPerClient } from './http/connection-limit';
-import { readTlsFiles } from './http/tls';
+import { readTlsFiles, warnOfExpiry } from './http/tls';
 import { clientOf, parseProxyTrust } from './services/client-address';
 import { logErrorAnswer } from './http/deliberate-answers';
 import { frameworkErrorProblem, installRequestChecks } from './http/request-checks';
@@ -223,6 +223,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     clientErrorHandler: (error, socket) => handleClientError(error, socket, { maxHeaderBytes: config.maxHeaderBytes }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (tls) warnOfExpiry(app.log, tls, config.tlsCert!, (options.now ?? (() => new Date()))());
   app.decorate('proxyTrust', parseProxyTrust(config.trustProxy));
   limitConnectionsPerClient(app, config.maxConnectionsPerClient);
   installRequestChecks(app);

@@ -15,6 +15,8 @@ export { SLOW_LOG_EVERY_MS } from './http/slow-requests';
 export { SERIALISED_MAX } from './http/send-representation';
 export { MAX_JOBS } from './services/export-jobs';
 export { MAX_TRUSTED_HOPS } from './services/client-address';
+export { CERT_EXPIRY_WARNING_DAYS } from './http/tls';
+export { READY_PING_TIMEOUT_MS, READY_RETRY_AFTER_S, SHUTDOWN_RETRY_AFTER_S } from './routes/ops';
 export { MAX_GOAL_DEPTH, MAX_GOAL_CONDITIONS, MAX_REPEATED_TIMES } from './protocol/lesson-goals';
 export { TRACES_KEPT, TRACE_TTL_MS } from './trace/trace-store';
 export { TRACE_MAX_STEPS, TRACE_TEXT_MAX, TRACE_CHANGES_MAX } from './trace/tracer';

@@ -11,8 +11,8 @@ export interface TlsFiles {
   key: Buffer;
   /** SHA-256 fingerprint of the server's certificate: the send endpoint pins it when it dials this server. */
   fingerprint256: string;
-  /** When the certificate expires (ISO date), for the start-up line. */
-  validTo: string;
+  /** When the certificate expires. */
+  validTo: Date;
 }
 
 function readPem(variable: string, path: string, what: string): Buffer {
@@ -49,5 +49,20 @@ export function readTlsFiles(certPath: string, keyPath: string): TlsFiles {
   if (!certificate.checkPrivateKey(privateKey)) {
     throw new ConfigError(`TLS_KEY=${keyPath} is not the private key of the certificate in TLS_CERT=${certPath} (${certificate.subject.replace(/\n/g, ', ')}). Use the key the certificate was issued for.`);
   }
-  return { cert, key, fingerprint256: certificate.fingerprint256, validTo: new Date(certificate.validTo).toISOString() };
+  return { cert, key, fingerprint256: certificate.fingerprint256, validTo: new Date(certificate.validTo) };
+}
+
+/** A certificate this close to its end is worth a warning at every start: renewals fail silently too. */
+export const CERT_EXPIRY_WARNING_DAYS = 14;
+
+/** One warn line at start when the certificate has expired (browsers refuse it) or soon will. */
+export function warnOfExpiry(log: { warn(message: string): void }, tls: TlsFiles, certPath: string, now: Date): void {
+  const days = (tls.validTo.getTime() - now.getTime()) / 86_400_000;
+  if (days > CERT_EXPIRY_WARNING_DAYS) return;
+  const when = tls.validTo.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  log.warn(
+    days <= 0
+      ? `The TLS certificate in TLS_CERT=${certPath} expired on ${when}: browsers refuse the connection. Renew it and restart the server.`
+      : `The TLS certificate in TLS_CERT=${certPath} expires on ${when}, in ${Math.ceil(days)} day${Math.ceil(days) === 1 ? '' : 's'}. Renew it and restart the server before then.`,
+  );
 }

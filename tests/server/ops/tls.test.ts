@@ -85,6 +85,8 @@ describe.skipIf(skip !== undefined)('HTTPS served directly', () => {
     const server = spawnServer({ TLS_CERT: files.cert, TLS_KEY: files.key });
     try {
       const origin = (await server.printed(/running on (https:\/\/127\.0\.0\.1:\d+)/))[1]!;
+      // The test certificate is valid for two days: the operator is warned to renew it.
+      expect(server.output()).toMatch(/The TLS certificate in TLS_CERT=\S+server\.crt expires on \d{4}-\d\d-\d\d \d\d:\d\d UTC, in 2 days\. Renew it/);
       const agent = new Agent({ connect: { ca: readFileSync(files.cert) } });
       const response = await request(`${origin}/healthz`, { dispatcher: agent });
       expect(response.statusCode).toBe(200);
