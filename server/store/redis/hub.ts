@@ -3,7 +3,7 @@
 //
 // - Replay: a Redis stream per channel whose entry ids are the event ids themselves (`<id>-0`), so the
 //   decimal ids the SSE layer and Last-Event-ID use need no mapping. A hash beside it holds the channel's
-//   counter and the bytes its stream holds.
+//   counter.
 // - Publish is one Lua script, one round trip: counter + XADD + trim + PUBLISH run atomically, so the ids,
 //   the stream's order and the order every process hears the live events in are the same everywhere.
 // - Live: one subscriber connection per process, channel-multiplexed: a Redis channel is subscribed while
@@ -13,10 +13,12 @@
 //   events it missed meanwhile are read from the stream before anything newer is handed on.
 // - Bounds: the stream keeps at most the in-memory hub's events and bytes per channel, trimmed exactly (not
 //   `MAXLEN ~`, which leaves up to a whole stream node more: the contract suite checks the same gaps for
-//   both hubs), and both keys expire after `idleMs` without a publish or a reader.
+//   both hubs); all channels together keep at most its total budget, the oldest event anywhere going first
+//   (a sorted set of each channel's oldest event, so no list of stale entries piles up); a channel's keys
+//   expire after `idleMs` without a publish or a reader.
 // - Redis lost: publish, replay and lastId answer the 503 problem the rest of the Redis store uses.
 import type { Redis } from 'ioredis';
-import { REPLAY_BYTES, REPLAY_EVENTS } from '../../classroom/limits';
+import { REPLAY_BYTES, REPLAY_BYTES_TOTAL, REPLAY_EVENTS } from '../../classroom/limits';
 import type { Audience, Hub, HubEvent, HubListener, PublishInput, Replay } from '../../classroom/hub';
 import { Script, viaRedis, type RedisLog } from './connection';
 
@@ -25,31 +27,86 @@ const WAIT_MS = 2_000;
 /** A channel nobody publishes to or reads for this long is removed from Redis (default). */
 const IDLE_MS = 48 * 3_600_000;
 
-// KEYS: meta, stream. ARGV: Redis channel, id before the first, type, audience, at, json, max events,
-// max bytes, idle ms. A new counter means a new channel: a stream left from an earlier one goes.
-const PUBLISH = `
-local meta, stream = KEYS[1], KEYS[2]
-if redis.call('HSETNX', meta, 'n', ARGV[2]) == 1 then redis.call('DEL', stream) end
+// Shared by the scripts: forgets what the hub counts for a channel whose stream is gone (dropped,
+// expired, or from an earlier life of the channel).
+const UNACCOUNT = `
+local function unaccount(oldest, bytesOf, total, channel)
+  local held = tonumber(redis.call('HGET', bytesOf, channel) or '0')
+  if held > 0 then redis.call('DECRBY', total, held) end
+  redis.call('HDEL', bytesOf, channel)
+  redis.call('ZREM', oldest, channel)
+end
+`;
+
+// KEYS: meta, stream, oldest (zset: channel → order number of its oldest kept event), bytes (hash:
+// channel → bytes its stream holds), total (bytes of all streams), order (counter over all channels).
+// ARGV: Redis channel, id before the first, type, audience, at, json, max events, max bytes, idle ms,
+// channel, max total bytes, key prefix. A new counter means a new channel: a stream left from an earlier
+// one goes. Past the total budget the oldest event anywhere goes first, as in MemoryHub: that reads and
+// trims other channels' streams (keys named from the prefix), so the hub needs one Redis, not a Cluster.
+const PUBLISH = `${UNACCOUNT}
+local meta, stream, oldest, bytesOf, total = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local channel, prefix = ARGV[10], ARGV[12]
+local function fmt(x) return string.format('%.0f', x) end
+if redis.call('HSETNX', meta, 'n', ARGV[2]) == 1 then
+  redis.call('DEL', stream)
+  unaccount(oldest, bytesOf, total, channel)
+end
 local n = redis.call('HINCRBY', meta, 'n', 1)
 local len = redis.call('XLEN', stream)
-local bytes = 0
-if len > 0 then bytes = tonumber(redis.call('HGET', meta, 'b') or '0') end
-local id = string.format('%.0f', n)
+if len == 0 then unaccount(oldest, bytesOf, total, channel) end
+local bytes = tonumber(redis.call('HGET', bytesOf, channel) or '0')
+local id = fmt(n)
 local json = ARGV[6]
-redis.call('XADD', stream, id, 't', ARGV[3], 'a', ARGV[4], 'at', ARGV[5], 'j', json)
+local order = redis.call('INCR', KEYS[6])
+redis.call('XADD', stream, id, 't', ARGV[3], 'a', ARGV[4], 'at', ARGV[5], 'j', json, 'g', order)
 len = len + 1
-bytes = bytes + string.len(json)
+local size = string.len(json)
+bytes = bytes + size
 local maxEvents, maxBytes = tonumber(ARGV[7]), tonumber(ARGV[8])
 local first = n - len + 1
 local cut = first
+local removed = 0
 while (n - cut + 1) > maxEvents or (bytes > maxBytes and n - cut + 1 > 1) do
-  local at = string.format('%.0f', cut)
+  local at = fmt(cut)
   local entry = redis.call('XRANGE', stream, at, at)
-  if entry[1] then bytes = bytes - string.len(entry[1][2][8]) end
+  if entry[1] then
+    local gone = string.len(entry[1][2][8])
+    bytes = bytes - gone
+    removed = removed + gone
+  end
   cut = cut + 1
 end
-if cut > first then redis.call('XTRIM', stream, 'MINID', string.format('%.0f', cut)) end
-redis.call('HSET', meta, 'b', string.format('%.0f', bytes))
+if cut > first then redis.call('XTRIM', stream, 'MINID', fmt(cut)) end
+redis.call('HSET', bytesOf, channel, fmt(bytes))
+redis.call('INCRBY', total, size - removed)
+redis.call('ZADD', oldest, redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)[1][2][10], channel)
+-- A channel whose keys expired is found when its events are the oldest: its bytes no longer count.
+local head = redis.call('ZRANGE', oldest, 0, 0)[1]
+if head and head ~= channel and redis.call('EXISTS', prefix .. head .. ':s') == 0 then unaccount(oldest, bytesOf, total, head) end
+local maxTotal = tonumber(ARGV[11])
+while tonumber(redis.call('GET', total) or '0') > maxTotal do
+  head = redis.call('ZRANGE', oldest, 0, 0)[1]
+  if not head then break end
+  local other = prefix .. head .. ':s'
+  local entries = redis.call('XRANGE', other, '-', '+', 'COUNT', 2)
+  if not entries[1] then
+    unaccount(oldest, bytesOf, total, head)
+  else
+    -- The event just published stays, however large: the newest must be replayable.
+    if head == channel and entries[1][1] == id .. '-0' then break end
+    local gone = string.len(entries[1][2][8])
+    redis.call('XDEL', other, entries[1][1])
+    redis.call('DECRBY', total, gone)
+    if entries[2] then
+      redis.call('HINCRBY', bytesOf, head, -gone)
+      redis.call('ZADD', oldest, entries[2][2][10], head)
+    else
+      redis.call('HDEL', bytesOf, head)
+      redis.call('ZREM', oldest, head)
+    end
+  end
+end
 redis.call('PEXPIRE', meta, ARGV[9])
 redis.call('PEXPIRE', stream, ARGV[9])
 redis.call('PUBLISH', ARGV[1], id .. '\\n' .. ARGV[3] .. '\\n' .. ARGV[4] .. '\\n' .. ARGV[5] .. '\\n' .. json)
@@ -78,9 +135,11 @@ redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return redis.call('HGET', KEYS[1], 'n')
 `;
 
-// KEYS: meta, stream. ARGV: Redis channel. Every process hears `drop` after the channel's last event.
-const DROP = `
+// KEYS: meta, stream, oldest, bytes, total (as PUBLISH). ARGV: Redis channel, channel. Every process
+// hears `drop` after the channel's last event.
+const DROP = `${UNACCOUNT}
 redis.call('DEL', KEYS[1], KEYS[2])
+unaccount(KEYS[3], KEYS[4], KEYS[5], ARGV[2])
 redis.call('PUBLISH', ARGV[1], 'drop')
 return 1
 `;
@@ -95,6 +154,8 @@ export interface RedisHubOptions {
   maxEvents?: number;
   /** Bytes kept per channel (as MemoryHub). */
   maxBytes?: number;
+  /** Bytes kept by all channels together, by every process on this Redis (as MemoryHub). */
+  maxTotalBytes?: number;
   /** A channel nobody publishes to or reads for this long is removed from Redis. */
   idleMs?: number;
   log?: RedisLog;
@@ -145,6 +206,7 @@ export class RedisHub implements Hub {
   readonly #now: () => Date;
   readonly #maxEvents: number;
   readonly #maxBytes: number;
+  readonly #maxTotalBytes: number;
   readonly #idleMs: number;
   readonly #log: RedisLog | undefined;
   readonly #publish: Script;
@@ -163,12 +225,13 @@ export class RedisHub implements Hub {
     this.#now = options.now ?? (() => new Date());
     this.#maxEvents = options.maxEvents ?? REPLAY_EVENTS;
     this.#maxBytes = options.maxBytes ?? REPLAY_BYTES;
+    this.#maxTotalBytes = options.maxTotalBytes ?? REPLAY_BYTES_TOTAL;
     this.#idleMs = options.idleMs ?? IDLE_MS;
     this.#log = options.log;
-    this.#publish = new Script(client, 'hsHubPublish', 2, PUBLISH);
+    this.#publish = new Script(client, 'hsHubPublish', 6, PUBLISH);
     this.#replay = new Script(client, 'hsHubReplay', 2, REPLAY);
     this.#lastId = new Script(client, 'hsHubLastId', 2, LAST_ID);
-    this.#drop = new Script(client, 'hsHubDrop', 2, DROP);
+    this.#drop = new Script(client, 'hsHubDrop', 5, DROP);
     // The subscriber connection: our own SUBSCRIBEs after a reconnect (then a catch-up from the stream).
     this.#sub = options.subscriber ?? client.duplicate({ lazyConnect: false, autoResubscribe: false, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
     this.#sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#onMessage(channel.toString(), message));
@@ -190,6 +253,11 @@ export class RedisHub implements Hub {
     return `${this.#prefix}${name}:s`;
   }
 
+  /** The keys every channel shares: oldest (zset), bytes (hash), total, order. */
+  #shared(): string[] {
+    return [`${this.#prefix}~oldest`, `${this.#prefix}~bytes`, `${this.#prefix}~total`, `${this.#prefix}~order`];
+  }
+
   #firstIdBefore(): number {
     // As in MemoryHub: ids start at the clock's milliseconds, so a channel made again later never hands
     // out an id a browser already holds from the channel's earlier life.
@@ -206,8 +274,8 @@ export class RedisHub implements Hub {
     const at = this.#now().toISOString();
     const id = String(
       await this.#publish.run(
-        [this.#meta(name), this.#stream(name)],
-        [this.#prefix + name, this.#firstIdBefore(), input.type, audience, at, json, this.#maxEvents, this.#maxBytes, this.#idleMs],
+        [this.#meta(name), this.#stream(name), ...this.#shared()],
+        [this.#prefix + name, this.#firstIdBefore(), input.type, audience, at, json, this.#maxEvents, this.#maxBytes, this.#idleMs, name, this.#maxTotalBytes, this.#prefix],
       ),
     );
     const here = this.#locals.get(name);
@@ -254,7 +322,7 @@ export class RedisHub implements Hub {
   }
 
   async drop(name: string): Promise<void> {
-    await this.#drop.run([this.#meta(name), this.#stream(name)], [this.#prefix + name]);
+    await this.#drop.run([this.#meta(name), this.#stream(name), ...this.#shared().slice(0, 3)], [this.#prefix + name, name]);
     const local = this.#locals.get(name);
     if (!local) return;
     // The `drop` message comes after the channel's last event: listeners here hear that event first.

@@ -13,6 +13,7 @@ import { redisSkipReason, startRedis, type RedisServer } from '../../helpers/red
 interface HubOptions {
   maxEvents?: number;
   maxBytes?: number;
+  maxTotalBytes?: number;
   idleMs?: number;
 }
 
@@ -205,6 +206,32 @@ describe.each([memory, redis])('hub contract: $name', (backend) => {
       expect(last.kind === 'events' && last.events.map((event) => event.id)).toEqual([huge.id]);
     });
 
+    it('keeps all channels together within a total byte budget, the oldest event anywhere going first', async () => {
+      const hub = await make({ maxTotalBytes: 250 });
+      const data = 'x'.repeat(48); // 50 bytes of JSON
+      const before = { a: await hub.lastId('a'), b: await hub.lastId('b') };
+      const a1 = await hub.publish('a', { type: 't', data });
+      await hub.publish('b', { type: 't', data });
+      const a2 = await hub.publish('a', { type: 't', data });
+      await hub.publish('b', { type: 't', data });
+      await hub.publish('c', { type: 't', data });
+      expect((await hub.replay('a', before.a)).kind).toBe('events');
+      await hub.publish('c', { type: 't', data });
+      expect(await hub.replay('a', before.a)).toEqual({ kind: 'gap' });
+      const a = await hub.replay('a', a1.id);
+      expect(a.kind === 'events' && a.events.map((event) => event.id)).toEqual([a2.id]);
+      const b = await hub.replay('b', before.b);
+      expect(b.kind === 'events' && b.events).toHaveLength(2);
+      // A dropped channel's bytes no longer count: two more fit before anything else goes.
+      await hub.drop('b');
+      await hub.publish('c', { type: 't', data });
+      await hub.publish('c', { type: 't', data });
+      const kept = await hub.replay('a', a1.id);
+      expect(kept.kind === 'events' && kept.events.map((event) => event.id)).toEqual([a2.id]);
+      await hub.publish('c', { type: 't', data });
+      expect(await hub.replay('a', a1.id)).toEqual({ kind: 'gap' });
+    });
+
     it('drop: listeners hear the last event, then nothing; the channel is forgotten (a gap for old ids)', async () => {
       const hub = await make();
       const seen: string[] = [];
@@ -376,11 +403,74 @@ describe.skipIf(skip !== undefined)('two processes sharing the Redis hub', () =>
     for (let i = 0; i < 10; i += 1) await a.publish('room:MANY', { type: 'n', data: { i } });
     const stats = String(await admin.client.call('INFO', 'commandstats'));
     // Redis counts the commands a script runs too: all but EVALSHA are the publish script's own.
-    const insideScript = ['hsetnx', 'hincrby', 'xlen', 'hget', 'xadd', 'xrange', 'xtrim', 'hset', 'pexpire', 'publish', 'del'];
+    const insideScript = ['hsetnx', 'hincrby', 'xlen', 'hget', 'hset', 'hdel', 'incr', 'incrby', 'decrby', 'get', 'exists', 'xadd', 'xrange', 'xtrim', 'xdel', 'zadd', 'zrange', 'zrem', 'pexpire', 'publish', 'del'];
     const calls = [...stats.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].filter(([, name]) => name !== 'config' && name !== 'info' && !insideScript.includes(name!));
     expect(Object.fromEntries(calls.map(([, name, count]) => [name, Number(count)]))).toEqual({ evalsha: 10 });
     for (const stop of stops) stop();
     await expect.poll(subscribers).toBe(0);
+  });
+
+  it('keeps its byte counts true to what the streams hold, through trims, the total budget, drops and expired keys', async () => {
+    const a = await processHub({ maxEvents: 6, maxBytes: 400, maxTotalBytes: 1_500 });
+    const b = await processHub({ maxEvents: 4, maxBytes: 300, maxTotalBytes: 1_000 });
+    const admin = await connectRedis(server!.url, quiet);
+    connections.push(admin);
+    const redis = admin.client;
+    // mulberry32: the same sequence every run.
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n);
+    };
+    const check = async () => {
+      const bytes: Record<string, number> = {};
+      const oldest: Record<string, number> = {};
+      for (const key of await redis.keys('hs:hub:*:s')) {
+        const entries = (await redis.xrange(key, '-', '+')) as [string, string[]][];
+        if (entries.length === 0) continue;
+        const channel = key.slice('hs:hub:'.length, -':s'.length);
+        bytes[channel] = entries.reduce((sum, [, fields]) => sum + Buffer.byteLength(fields[7]!), 0);
+        oldest[channel] = Number(entries[0]![1][9]);
+      }
+      const counted = Object.fromEntries(Object.entries(await redis.hgetall('hs:hub:~bytes')).map(([channel, n]) => [channel, Number(n)]));
+      const scores = await redis.zrange('hs:hub:~oldest', '0', '-1', 'WITHSCORES');
+      const ranked: Record<string, number> = {};
+      for (let i = 0; i < scores.length; i += 2) ranked[scores[i]!] = Number(scores[i + 1]);
+      expect(Object.keys(ranked).sort()).toEqual(Object.keys(counted).sort());
+      expect(Number((await redis.get('hs:hub:~total')) ?? 0)).toBe(Object.values(counted).reduce((sum, n) => sum + n, 0));
+      // Channels whose keys expired still count until found (below); every other count is exact.
+      const live = (record: Record<string, number>) => Object.fromEntries(Object.entries(record).filter(([channel]) => channel in bytes));
+      expect(live(counted)).toEqual(bytes);
+      expect(live(ranked)).toEqual(oldest);
+      return Object.keys(counted).filter((channel) => !(channel in bytes)).length;
+    };
+    const totals: number[] = [];
+    const lingering: number[] = [];
+    for (let step = 0; step < 400; step += 1) {
+      const channel = `room:R${random(8)}`;
+      const roll = random(100);
+      if (roll < 4) await (random(2) ? a : b).drop(channel);
+      else if (roll < 6) await redis.del(`hs:hub:${channel}:m`, `hs:hub:${channel}:s`); // as if its TTL ran out
+      else await (random(2) ? a : b).publish(channel, { type: 'n', data: 'x'.repeat(random(180)) });
+      totals.push(Number((await redis.get('hs:hub:~total')) ?? 0));
+      if (step % 50 === 49) lingering.push(await check());
+    }
+    // The budget was reached many times, and never passed (b's smaller budget applies to b's publishes).
+    expect(totals.filter((total) => total > 1_000).length).toBeGreaterThan(100);
+    expect(lingering.some((count) => count > 0)).toBe(true);
+    expect(Math.max(...totals)).toBeLessThanOrEqual(1_500);
+    // Under budget, a channel whose keys expired stops counting once its events are the oldest anywhere
+    // (one such channel is found per publish).
+    await redis.flushall();
+    const roomy = await processHub();
+    await roomy.publish('room:OLD', { type: 'n', data: 'x'.repeat(100) });
+    await roomy.publish('room:NEW', { type: 'n', data: 'y' });
+    await redis.del('hs:hub:room:OLD:m', 'hs:hub:room:OLD:s');
+    await roomy.publish('room:NEW', { type: 'n', data: 'y' });
+    expect(await check()).toBe(0);
+    expect(Number(await redis.get('hs:hub:~total'))).toBe(6);
   });
 
   it('subscribes to many channels at once before its subscriber connection is up (one shared wait, no listener leak)', async () => {
