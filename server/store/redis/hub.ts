@@ -169,7 +169,7 @@ interface Local {
   name: string;
   /** The Redis pub/sub channel. */
   key: string;
-  /** Each listener with what to call if it misses events. */
+  /** Each listener with what to call when it will get no more events (some were lost, or the channel was dropped). */
   listeners: Map<HubListener, (() => void) | undefined>;
   /** Settles when Redis has confirmed the SUBSCRIBE (rejects with the 503 problem when it could not). */
   subscribed: Promise<void>;
