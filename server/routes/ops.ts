@@ -22,7 +22,8 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Redis } from 'ioredis';
-import { HttpProblem } from '../http/problem';
+import { deliberately } from '../http/deliberate-answers';
+import { HttpProblem, PROBLEM_CONTENT_TYPE } from '../http/problem';
 import { clientOf } from '../services/client-address';
 
 /** Longest wait for Redis's PING before /readyz says Redis is not ready: well under a probe's own timeout. */
@@ -115,10 +116,14 @@ export default fp<OpsOptions>(
     app.addHook('onRequest', (request, reply, done) => {
       if (!closing) return done();
       reply.header('connection', 'close');
+      // An answer given on purpose: one info line, not an error with a stack.
       done(
-        new HttpProblem('service-unavailable', `This server process is shutting down. Send the request again in ${SHUTDOWN_RETRY_AFTER_S} s (the Retry-After header says so too): by then another process, or this one restarted, answers it.`, {
-          headers: { 'retry-after': String(SHUTDOWN_RETRY_AFTER_S) },
-        }),
+        deliberately(
+          new HttpProblem('service-unavailable', `This server process is shutting down. Send the request again in ${SHUTDOWN_RETRY_AFTER_S} s (the Retry-After header says so too): by then another process, or this one restarted, answers it.`, {
+            headers: { 'retry-after': String(SHUTDOWN_RETRY_AFTER_S) },
+          }),
+          'shutting down',
+        ),
       );
     });
 
@@ -131,7 +136,7 @@ export default fp<OpsOptions>(
       buckets: LATENCY_BUCKETS,
       registers: [registry],
     });
-    // route → method → status → observe: no label object or key string is built per request.
+    // route → method → status → observe: the labels object is built once per series, not per request.
     const series = new Map<string, Map<string, Map<number, (seconds: number) => void>>>();
     const observerFor = (route: string, method: string, status: number) => {
       let byMethod = series.get(route);
@@ -256,15 +261,17 @@ export default fp<OpsOptions>(
       }
       return { ready: Object.values(parts).every((part) => part.ready), parts };
     };
-    const answerReadiness = async (_request: FastifyRequest, reply: FastifyReply) => {
+    const answerReadiness = async (request: FastifyRequest, reply: FastifyReply) => {
       reply.header('cache-control', 'no-store');
       const { ready, parts } = await readiness();
       if (ready) return reply.send({ status: 'ok', ...parts });
       const problems = Object.entries(parts).flatMap(([name, part]) => (part.ready ? [] : [`${name}: ${part.problem}`]));
-      throw new HttpProblem('service-unavailable', `Not ready, so a load balancer should send learners elsewhere. ${problems.join(' ')}`, {
-        headers: { 'retry-after': String(READY_RETRY_AFTER_S) },
+      const problem = new HttpProblem('service-unavailable', `Not ready, so a load balancer should send learners elsewhere. ${problems.join(' ')}`, {
         extra: { notReady: Object.keys(parts).filter((name) => !parts[name]!.ready), ...parts },
       });
+      // Answered here rather than thrown: a probe every second while Redis is down must not write a log line
+      // each time (Redis and DATA_DIR log once when they fail and once when they recover).
+      return reply.code(problem.status).header('retry-after', String(READY_RETRY_AFTER_S)).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.toJSON(request.url), null, 2));
     };
     // Ready: every part a learner's request needs works (Redis, lessons, DATA_DIR); 503 names what does not.
     app.get('/readyz', answerReadiness);

@@ -102,9 +102,27 @@ describe.skipIf(skip !== undefined)('readiness with REDIS_URL', () => {
   }, 20_000);
 });
 
+describe('what the probes write to the log', () => {
+  it('a failing readiness probe writes nothing (Redis and DATA_DIR log their own failure once), and no probe writes a line', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const server = await startServer({ logger: true, logLevel: 'info', logStream: { write: (line) => void lines.push(JSON.parse(line) as { level: number; msg: string }) } });
+    const health = vi.spyOn(server.app.persistence, 'health').mockReturnValue({ ok: false, storage: 'data-dir', dataDir: '/srv/sandbox', problem: 'DATA_DIR /srv/sandbox: the disk is full.' });
+    try {
+      for (let i = 0; i < 5; i++) expect((await call(server, '/readyz')).status).toBe(503);
+      await call(server, '/healthz');
+      await call(server, '/metrics');
+      expect(lines.filter((line) => !line.msg.startsWith('Server listening'))).toEqual([]);
+    } finally {
+      health.mockRestore();
+      await server.close();
+    }
+  });
+});
+
 describe('while the server shuts down', () => {
   it('a request arriving on an open connection gets 503 with Retry-After and Connection: close, and the one in progress finishes', async () => {
-    const app = await buildApp();
+    const lines: { level: number; msg: string }[] = [];
+    const app = await buildApp({ logger: true, logLevel: 'info', logStream: { write: (line) => void lines.push(JSON.parse(line) as { level: number; msg: string }) } });
     let arrived!: () => void;
     const inProgress = new Promise<void>((resolve) => (arrived = resolve));
     let release!: () => void;
@@ -144,5 +162,8 @@ describe('while the server shuts down', () => {
     expect(second).toMatch(/\r\nconnection: close\r\n/i);
     expect(second).toContain('application/problem+json');
     expect(second).toContain('shutting down');
+    // An answer given on purpose: one info line, no error.
+    expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 30, status: 503, reason: 'shutting down' }));
   }, 20_000);
 });
