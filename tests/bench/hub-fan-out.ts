@@ -1,17 +1,23 @@
-// Broadcast fan-out through the Redis hub (REDIS_URL), as two server processes see it: a redis-server of
-// its own on a free loopback port, two child processes each holding a RedisHub with half the subscribers
-// on one room channel, and a third hub here that publishes broadcast-sized events. Each event is timed from
-// the publish call to the moment the last subscriber in either process has it (both processes read the same
-// system clock). This is the hub alone — Redis, its pub/sub and each process's hand-out to its listeners —
-// not the HTTP streams: rooms themselves still live in one process, so students of one room cannot yet be
-// split over two servers end to end.
+// Broadcast fan-out through the Redis hub (REDIS_URL) to event streams split over two server processes: a
+// redis-server of its own on a free loopback port, two child processes that each serve Server-Sent Events
+// from one hub channel (the server's own EventStream and pipeChannel over a RedisHub), half the subscribers
+// connected to each, and a third hub here that publishes broadcast-sized events. Each event is timed from
+// the publish call to the last subscriber reading it. Rooms themselves are not in it (they still live in one
+// process, so students of one room cannot yet be split over two servers): no join, no key check, no
+// audience filter — what is measured is the hub, Redis pub/sub and the streams.
+// Loopback only: every server here listens on 127.0.0.1.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Agent, request } from 'undici';
 import { PROJECT_ROOT } from '../../server/client-build';
+import { EventStream } from '../../server/classroom/sse';
+import { pipeChannel } from '../../server/classroom/subscribe';
 import { connectRedis } from '../../server/store/redis/connection';
 import { RedisHub } from '../../server/store/redis/hub';
 import { REDIS_SERVER, startRedis } from '../helpers/redis';
+import { SseParser } from '../server/classroom/sse-client';
 import { transcript } from '../server/classroom/helpers';
 
 export interface HubFanOutResult {
@@ -23,38 +29,42 @@ export interface HubFanOutResult {
   maxMs: number;
 }
 
-interface ListenerSpec {
+interface ServerSpec {
   url: string;
   channel: string;
-  listeners: number;
 }
 
 const CHANNEL = 'room:BNCH';
 const quiet = { warn: () => {}, info: () => {} };
-const clock = () => performance.timeOrigin + performance.now();
 const round = (ms: number) => Math.round(ms * 100) / 100;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-/** One "server process": `listeners` subscribers; prints `ready`, then `<id> <time>` when all have an event. */
-async function listen(spec: ListenerSpec): Promise<void> {
+/** One "server process": every GET is an event stream of the channel. Prints its port, ends with stdin. */
+async function serve(spec: ServerSpec): Promise<void> {
   const shared = await connectRedis(spec.url, quiet);
   const hub = new RedisHub(shared.client, { log: quiet });
-  const counts = new Map<string, number>();
-  for (let i = 0; i < spec.listeners; i += 1) {
-    hub.subscribe(spec.channel, (event) => {
-      const count = (counts.get(event.id) ?? 0) + 1;
-      counts.set(event.id, count);
-      if (count === spec.listeners) {
-        counts.delete(event.id);
-        process.stdout.write(`${event.id} ${clock()}\n`);
-      }
-    });
-  }
-  await hub.lastId(spec.channel);
-  process.stdout.write('ready\n');
+  const streams = new Set<EventStream>();
+  const server = createServer((req, res) => {
+    const stream = new EventStream(res, spec.channel, { maxBuffered: 8 * 1_048_576 });
+    streams.add(stream);
+    stream.onClose(() => streams.delete(stream));
+    stream.open();
+    pipeChannel(hub, spec.channel, stream, { lastEventId: undefined, canSee: () => true, snapshot: () => ({ type: 'state', json: [Buffer.from('{}')] }) }).catch(() => stream.close());
+  });
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`));
   process.stdin.resume();
   process.stdin.on('end', () => {
+    for (const stream of streams) stream.close();
+    server.close();
     void hub.close().then(() => shared.close()).then(() => process.exit(0));
+  });
+}
+
+function startServer(spec: ServerSpec): Promise<{ child: ChildProcess; origin: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'tests/bench/hub-fan-out.ts'), JSON.stringify(spec)], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`a hub server process exited (${code}) before it listened`)));
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, origin: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` }));
   });
 }
 
@@ -62,45 +72,57 @@ async function listen(spec: ListenerSpec): Promise<void> {
 export async function runHubFanOut(subscribers: number, broadcasts: number, processes = 2): Promise<HubFanOutResult | undefined> {
   if (!REDIS_SERVER) return undefined;
   const redis = await startRedis();
-  const children: ChildProcess[] = [];
+  const servers: ChildProcess[] = [];
   const shared = await connectRedis(redis.url, quiet);
   const hub = new RedisHub(shared.client, { log: quiet });
+  const agent = new Agent({ connections: subscribers + 10, pipelining: 0 });
+  const bodies: { destroy(): void }[] = [];
   try {
-    const heard = new Map<string, number[]>();
-    let onHeard: (() => void) | undefined;
-    const ready: Promise<void>[] = [];
+    const origins: string[] = [];
     for (let p = 0; p < processes; p += 1) {
-      const spec: ListenerSpec = { url: redis.url, channel: CHANNEL, listeners: Math.floor(subscribers / processes) + (p < subscribers % processes ? 1 : 0) };
-      const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'tests/bench/hub-fan-out.ts'), JSON.stringify(spec)], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-      children.push(child);
-      const lines = createInterface({ input: child.stdout! });
-      ready.push(
-        new Promise((resolve, reject) => {
-          child.once('exit', (code) => reject(new Error(`a hub listener process exited (${code}) before it was ready`)));
-          lines.on('line', (line) => {
-            if (line === 'ready') return resolve();
-            const [id, at] = line.split(' ');
-            heard.set(id!, [...(heard.get(id!) ?? []), Number(at)]);
-            onHeard?.();
+      const started = await startServer({ url: redis.url, channel: CHANNEL });
+      servers.push(started.child);
+      origins.push(started.origin);
+    }
+    let target = '';
+    let reached = 0;
+    let onAll: (() => void) | undefined;
+    const connected: Promise<void>[] = [];
+    for (let i = 0; i < subscribers; i += 1) {
+      const response = await request(`${origins[i % processes]}/events`, { dispatcher: agent, headers: { accept: 'text/event-stream' } });
+      if (response.statusCode !== 200) throw new Error(`stream ${i + 1} answered ${response.statusCode}`);
+      bodies.push(response.body);
+      connected.push(
+        new Promise<void>((resolve) => {
+          const parser = new SseParser((event) => {
+            if (event.event === 'state') resolve();
+            else if (event.id === target && (reached += 1) === subscribers) onAll?.();
           });
+          response.body.on('data', (chunk: Buffer) => parser.push(chunk.toString('utf8')));
         }),
       );
     }
-    await Promise.all(ready);
+    await Promise.all(connected);
+    // Only this process publishes, so the ids to wait for are known before each publish.
+    const before = Number(await hub.lastId(CHANNEL));
     const times: number[] = [];
     for (let n = 1; n <= broadcasts; n += 1) {
-      const started = clock();
+      reached = 0;
+      target = String(before + n);
+      const all = new Promise<void>((resolve) => (onAll = resolve));
+      const started = performance.now();
       const event = await hub.publish(CHANNEL, { type: 'broadcast', data: { transcript: transcript(`b${n}`), n } });
-      const everywhere = () => (heard.get(event.id)?.length ?? 0) === processes;
-      if (!everywhere()) await new Promise<void>((resolve) => (onHeard = () => everywhere() && resolve()));
-      times.push(Math.max(...heard.get(event.id)!) - started);
-      heard.delete(event.id);
+      if (event.id !== target) throw new Error(`another publisher on ${CHANNEL}: expected id ${target}, got ${event.id}`);
+      await all;
+      times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);
     return { subscribers, processes, broadcasts, p50Ms: round(percentile(times, 50)), p99Ms: round(percentile(times, 99)), maxMs: round(times.at(-1) ?? 0) };
   } finally {
-    for (const child of children) child.stdin?.end();
-    await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined)));
+    for (const body of bodies) body.destroy();
+    await agent.destroy();
+    for (const child of servers) child.stdin?.end();
+    await Promise.all(servers.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined)));
     await hub.close();
     await shared.close();
     await redis.close();
@@ -108,7 +130,7 @@ export async function runHubFanOut(subscribers: number, broadcasts: number, proc
 }
 
 if (process.argv[2]?.startsWith('{')) {
-  listen(JSON.parse(process.argv[2]) as ListenerSpec).catch((error: unknown) => {
+  serve(JSON.parse(process.argv[2]) as ServerSpec).catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });
