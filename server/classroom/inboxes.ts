@@ -9,6 +9,7 @@ import type { Hub } from './hub';
 import { digestKey, INBOX_ID, keyMatches, newInboxId, newKey } from './ids';
 import { INBOX_SAFETY_HEADERS, type ResponseCheck } from './inbox-response';
 import { requireKey } from './keys';
+import { ExpiringRegistry } from './registry';
 import { CAPACITY_RETRY_AFTER_S, CAPTURE_BYTES_TOTAL, INBOX_HISTORY_BYTES } from './limits';
 import type { CapturedRequest, InboxLink, InboxResponse, InboxSummary } from '../protocol/classroom-types';
 import type { StreamRegistry } from './sse';
@@ -109,7 +110,8 @@ function loadInbox(raw: SavedInbox): Inbox {
 }
 
 export class InboxService {
-  readonly #inboxes = new Map<string, Inbox>();
+  /** The inboxes by id: at most INBOX_MAX, a quarter of them per address, unused ones deleted (registry.ts). */
+  readonly #inboxes: ExpiringRegistry<Inbox>;
   readonly #options: InboxServiceOptions;
   #totalBytes = 0;
   /** Receives every change worth keeping through a crash (persistence journals it before answering). */
@@ -117,6 +119,34 @@ export class InboxService {
 
   constructor(options: InboxServiceOptions) {
     this.#options = options;
+    this.#inboxes = new ExpiringRegistry<Inbox>({
+      max: options.max,
+      idleMs: options.idleMs,
+      now: options.now,
+      keyOf: (inbox) => inbox.id,
+      lastActivityOf: (inbox) => inbox.lastActivity,
+      // Only stand-alone inboxes count against an address's share: a quarter of INBOX_MAX, a lecture hall's
+      // worth at the default.
+      ownerOf: (inbox) => inbox.creator,
+      openStreams: (inbox) => options.streams.count(inboxChannel(inbox.id)),
+      // A room's inboxes go with their room.
+      expires: (inbox) => inbox.room === null,
+      expire: (inbox) => void this.remove(inbox, 'expired'),
+      full: () =>
+        new HttpProblem(
+          'capacity-reached',
+          `This server already holds ${options.max} inboxes, as many as it may. Unused inboxes expire after ${this.limits.idleMinutes} minutes; try again later.`,
+          { headers: { 'retry-after': String(CAPACITY_RETRY_AFTER_S) }, extra: { limit: options.max } },
+        ),
+      shareUsed: (held) =>
+        new HttpProblem(
+          'too-many-requests',
+          `Your network address already holds ${held} inboxes, the most one address may hold (a quarter of this server's ${options.max}). Delete inboxes you no longer need (DELETE /app/inboxes/<id> with the key), or wait until unused ones expire after ${this.limits.idleMinutes} minutes.`,
+          { headers: { 'retry-after': '60' }, extra: { limit: this.#inboxes.perOwnerMax } },
+        ),
+      onAdded: (inbox) => this.#record({ op: 'create', inbox: saveInbox(inbox) }),
+      onRemoved: (inbox) => this.#record({ op: 'remove', id: inbox.id }),
+    });
   }
 
   get size(): number {
@@ -125,7 +155,7 @@ export class InboxService {
 
   /** Every inbox, as plain JSON (Buffers as base64, dates as ISO strings), for a snapshot. */
   exportState(): unknown[] {
-    return [...this.#inboxes.values()].map(saveInbox);
+    return this.#inboxes.values().map(saveInbox);
   }
 
   importState(saved: unknown[]): void {
@@ -138,7 +168,7 @@ export class InboxService {
       this.#add(loadInbox(record.inbox));
       return;
     }
-    const inbox = this.#inboxes.get(record.id);
+    const inbox = this.#inboxes.peek(record.id);
     if (!inbox) return;
     if (record.op === 'response') {
       inbox.response = record.response;
@@ -146,7 +176,8 @@ export class InboxService {
     } else if (record.op === 'clear') {
       this.#empty(inbox);
     } else {
-      this.#forget(inbox);
+      this.#inboxes.forget(inbox.id);
+      this.#totalBytes -= inbox.bytes;
     }
   }
 
@@ -154,14 +185,10 @@ export class InboxService {
     this.onRecord?.(record);
   }
 
+  /** Puts back an inbox as a snapshot or the journal kept it. */
   #add(inbox: Inbox): void {
-    this.#inboxes.set(inbox.id, inbox);
+    this.#inboxes.restore(inbox);
     this.#totalBytes += inbox.bytes;
-  }
-
-  #forget(inbox: Inbox): void {
-    this.#inboxes.delete(inbox.id);
-    this.#totalBytes -= inbox.bytes;
   }
 
   #empty(inbox: Inbox): void {
@@ -179,35 +206,10 @@ export class InboxService {
     return this.#options.now().getTime();
   }
 
-  /** A new inbox and its key (the key is not kept, only its digest). Throws 503 when at capacity. */
-  /**
-   * The most stand-alone inboxes one address may hold: a quarter of INBOX_MAX (a lecture hall's worth at the
-   * default), so one machine cannot take every inbox and lock out the other classes.
-   */
-  get perCreatorMax(): number {
-    return Math.max(1, Math.floor(this.#options.max / 4));
-  }
-
+  /** A new inbox and its key (the key is not kept, only its digest). 503 when the server holds INBOX_MAX;
+   *  429 when `creator` (the address that asks for a stand-alone inbox) holds its share. */
   create(kind: InboxKind, room: string | null = null, creator?: string): { inbox: Inbox; key: string } {
-    if (this.#inboxes.size >= this.#options.max) this.sweep();
-    if (this.#inboxes.size >= this.#options.max) {
-      throw new HttpProblem(
-        'capacity-reached',
-        `This server already holds ${this.#options.max} inboxes, as many as it may. Unused inboxes expire after ${this.limits.idleMinutes} minutes; try again later.`,
-        { headers: { 'retry-after': String(CAPACITY_RETRY_AFTER_S) }, extra: { limit: this.#options.max } },
-      );
-    }
-    if (creator !== undefined) {
-      let held = 0;
-      for (const inbox of this.#inboxes.values()) if (inbox.creator === creator) held += 1;
-      if (held >= this.perCreatorMax) {
-        throw new HttpProblem(
-          'too-many-requests',
-          `Your network address already holds ${held} inboxes, the most one address may hold (a quarter of this server's ${this.#options.max}). Delete inboxes you no longer need (DELETE /app/inboxes/<id> with the key), or wait until unused ones expire after ${this.limits.idleMinutes} minutes.`,
-          { headers: { 'retry-after': '60' }, extra: { limit: this.perCreatorMax } },
-        );
-      }
-    }
+    this.#inboxes.admit(creator);
     let id = newInboxId();
     while (this.#inboxes.has(id)) id = newInboxId();
     const key = newKey();
@@ -228,8 +230,7 @@ export class InboxService {
       tokensAt: now,
       ...(creator === undefined ? {} : { creator }),
     };
-    this.#add(inbox);
-    this.#record({ op: 'create', inbox: saveInbox(inbox) });
+    this.#inboxes.add(inbox);
     return { inbox, key };
   }
 
@@ -244,23 +245,9 @@ export class InboxService {
     };
   }
 
-  #expired(inbox: Inbox, now: number): boolean {
-    return (
-      inbox.room === null &&
-      now - inbox.lastActivity > this.#options.idleMs &&
-      this.#options.streams.count(inboxChannel(inbox.id)) === 0
-    );
-  }
-
   /** The inbox, or undefined when there is none (or it just expired). */
   get(id: string): Inbox | undefined {
-    if (!INBOX_ID.test(id)) return undefined;
-    const inbox = this.#inboxes.get(id);
-    if (inbox && this.#expired(inbox, this.#nowMs())) {
-      void this.remove(inbox, 'expired');
-      return undefined;
-    }
-    return inbox;
+    return INBOX_ID.test(id) ? this.#inboxes.get(id) : undefined;
   }
 
   notFound(id: string): HttpProblem {
@@ -394,9 +381,8 @@ export class InboxService {
 
   /** Deletes an inbox at once (synchronously); then its stream hears why and ends. */
   async remove(inbox: Inbox, reason: 'deleted' | 'expired' | 'room-closed'): Promise<void> {
-    if (this.#inboxes.get(inbox.id) !== inbox) return;
-    this.#forget(inbox);
-    this.#record({ op: 'remove', id: inbox.id });
+    if (!this.#inboxes.remove(inbox)) return;
+    this.#totalBytes -= inbox.bytes;
     const channel = inboxChannel(inbox.id);
     await this.#options.hub.publish(channel, { type: 'inbox-closed', data: { reason } });
     this.#options.streams.closeTag(channel);
@@ -406,9 +392,6 @@ export class InboxService {
   /** Removes idle inboxes (not room inboxes: they go with their room). They are gone when this returns;
    *  their streams hear about it a moment later. */
   sweep(): void {
-    const now = this.#nowMs();
-    for (const inbox of [...this.#inboxes.values()]) {
-      if (this.#expired(inbox, now)) void this.remove(inbox, 'expired');
-    }
+    this.#inboxes.sweep();
   }
 }

@@ -11,6 +11,7 @@ import { digestKey, keyMatches, newJoinSecret, newKey, newRoomCode, newRoomSandb
 import { nameSkeleton } from './display-name';
 import { inboxChannel, type InboxService } from './inboxes';
 import { requireKey } from './keys';
+import { ExpiringRegistry } from './registry';
 import { CAPACITY_RETRY_AFTER_S, RECENT_BROADCASTS, RECENT_BYTES, RECENT_CAPTURES, ROOM_CAPTURE_PREVIEW_BYTES } from './limits';
 import { redactDraft, redactTranscript, redactUrl } from '../protocol/redact';
 import type {
@@ -205,7 +206,8 @@ function loadRoom(raw: SavedRoom): Room | undefined {
 }
 
 export class RoomService {
-  readonly #rooms = new Map<string, Room>();
+  /** The rooms by code: at most ROOM_MAX, a quarter of them per address, idle ones closed (registry.ts). */
+  readonly #rooms: ExpiringRegistry<Room>;
   /** Stops relaying each room's inboxes (by room code). */
   readonly #unfollow = new Map<string, (() => void)[]>();
   /** Receives every change worth keeping through a crash (persistence journals it before answering). */
@@ -213,7 +215,7 @@ export class RoomService {
 
   /** Every room as plain JSON (Buffers as base64, dates as ISO strings, no live connections), for a snapshot. */
   exportState(): unknown[] {
-    return [...this.#rooms.values()].map(saveRoom);
+    return this.#rooms.values().map(saveRoom);
   }
 
   importState(saved: unknown[]): void {
@@ -230,7 +232,7 @@ export class RoomService {
       if (room) this.#add(room);
       return;
     }
-    const room = this.#rooms.get(record.code);
+    const room = this.#rooms.peek(record.code);
     if (!room) return;
     if (record.op === 'join') {
       const student = loadStudent(room.code, record.student);
@@ -245,7 +247,8 @@ export class RoomService {
       room.goal = record.goal;
       room.goalSeq = record.goalSeq;
     } else {
-      this.#forget(room);
+      this.#rooms.forget(room.code);
+      this.#unfollowAll(room);
     }
   }
 
@@ -253,14 +256,14 @@ export class RoomService {
     this.onRecord?.(record);
   }
 
+  /** Puts back a room as a snapshot or the journal kept it, relaying its inboxes again. */
   #add(room: Room): void {
-    this.#rooms.set(room.code, room);
+    this.#rooms.restore(room);
     for (const inboxId of [room.inboxId, ...[...room.students.values()].map((student) => student.inboxId)]) this.#follow(room, inboxId);
   }
 
-  /** Takes a room off the list and stops relaying its inboxes. */
-  #forget(room: Room): void {
-    this.#rooms.delete(room.code);
+  /** Stops relaying a room's inboxes (it closed). */
+  #unfollowAll(room: Room): void {
     for (const stop of this.#unfollow.get(room.code) ?? []) stop();
     this.#unfollow.delete(room.code);
   }
@@ -269,6 +272,35 @@ export class RoomService {
 
   constructor(options: RoomServiceOptions) {
     this.#options = options;
+    this.#rooms = new ExpiringRegistry<Room>({
+      max: options.max,
+      idleMs: options.idleMs,
+      now: options.now,
+      keyOf: (room) => room.code,
+      lastActivityOf: (room) => room.lastActivity,
+      ownerOf: (room) => room.creator,
+      openStreams: (room) => options.streams.count(roomChannel(room.code)),
+      expire: (room) => void this.close(room, 'expired'),
+      full: () =>
+        new HttpProblem(
+          'capacity-reached',
+          `This server already holds ${options.max} rooms, as many as it may. Close a room you no longer need (DELETE /app/rooms/<code>), or try again later: idle rooms close after ${this.idleMinutes} minutes.`,
+          { headers: { 'retry-after': String(CAPACITY_RETRY_AFTER_S) }, extra: { limit: options.max } },
+        ),
+      // A quarter of ROOM_MAX is 50 at the default: more than a school's instructors behind one address
+      // start in a day.
+      shareUsed: (held) =>
+        new HttpProblem(
+          'too-many-requests',
+          `Your network address already holds ${held} rooms, the most one address may hold (a quarter of this server's ${options.max}). Close rooms you no longer need (DELETE /app/rooms/<code> with the instructor key), or wait until idle ones close after ${this.idleMinutes} minutes.`,
+          { headers: { 'retry-after': String(CAPACITY_RETRY_AFTER_S) }, extra: { limit: this.#rooms.perOwnerMax } },
+        ),
+      onAdded: (room) => this.#record({ op: 'create', room: saveRoom(room) }),
+      onRemoved: (room) => {
+        this.#unfollowAll(room);
+        this.#record({ op: 'close', code: room.code });
+      },
+    });
   }
 
   /** Relays the captures of one of the room's inboxes to the room: the inbox publishes each capture on its
@@ -298,35 +330,10 @@ export class RoomService {
     return this.#options.hub.publish(roomChannel(room.code), { type, data, audience });
   }
 
-  /**
-   * The most rooms one address may hold: a quarter of ROOM_MAX (50 at the default, more than a school's
-   * instructors behind one address start in a day), so one machine cannot take every room and lock out the
-   * instructors elsewhere.
-   */
-  get perAddressMax(): number {
-    return Math.max(1, Math.floor(this.#options.max / 4));
-  }
-
   /** A new room for the instructor at `creator` (an address). 503 when the server is full; 429 when that
    *  address already holds its share. */
   create(title: string, creator: string): { room: Room; created: RoomCreated } {
-    if (this.#rooms.size >= this.#options.max) this.sweep();
-    if (this.#rooms.size >= this.#options.max) {
-      throw new HttpProblem(
-        'capacity-reached',
-        `This server already holds ${this.#options.max} rooms, as many as it may. Close a room you no longer need (DELETE /app/rooms/<code>), or try again later: idle rooms close after ${this.idleMinutes} minutes.`,
-        { headers: { 'retry-after': String(CAPACITY_RETRY_AFTER_S) }, extra: { limit: this.#options.max } },
-      );
-    }
-    let held = 0;
-    for (const room of this.#rooms.values()) if (room.creator === creator) held += 1;
-    if (held >= this.perAddressMax) {
-      throw new HttpProblem(
-        'too-many-requests',
-        `Your network address already holds ${held} rooms, the most one address may hold (a quarter of this server's ${this.#options.max}). Close rooms you no longer need (DELETE /app/rooms/<code> with the instructor key), or wait until idle ones close after ${this.idleMinutes} minutes.`,
-        { headers: { 'retry-after': String(CAPACITY_RETRY_AFTER_S) }, extra: { limit: this.perAddressMax } },
-      );
-    }
+    this.#rooms.admit(creator);
     let code = newRoomCode();
     while (this.#rooms.has(code)) code = newRoomCode();
     const { inbox, key: inboxKey } = this.#options.inboxes.create('room', code);
@@ -352,8 +359,8 @@ export class RoomService {
       goalSeq: 0,
       instructorConnections: 0,
     };
-    this.#add(room);
-    this.#record({ op: 'create', room: saveRoom(room) });
+    this.#rooms.add(room);
+    this.#follow(room, inbox.id);
     return {
       room,
       created: {
@@ -369,20 +376,10 @@ export class RoomService {
     };
   }
 
-  #expired(room: Room, now: number): boolean {
-    return now - room.lastActivity > this.#options.idleMs && this.#options.streams.count(roomChannel(room.code)) === 0;
-  }
-
-  /** The room with this code (typed in any case), or undefined. */
+  /** The room with this code (typed in any case), or undefined (also when it was idle too long: it closes). */
   get(code: string): Room | undefined {
     const normalized = normalizeRoomCode(code);
-    if (!ROOM_CODE.test(normalized)) return undefined;
-    const room = this.#rooms.get(normalized);
-    if (room && this.#expired(room, this.#nowMs())) {
-      void this.close(room, 'expired');
-      return undefined;
-    }
-    return room;
+    return ROOM_CODE.test(normalized) ? this.#rooms.get(normalized) : undefined;
   }
 
   /** The 404 for a code that names no room, saying what a code looks like. */
@@ -400,7 +397,7 @@ export class RoomService {
 
   /** The faults of a room, for the toy API's hook. */
   faultsOf(code: string): FaultSettings | undefined {
-    return this.#rooms.get(code)?.faults;
+    return this.#rooms.peek(code)?.faults;
   }
 
   /** Who holds this key in this room, compared in constant time; undefined when nobody. */
@@ -619,13 +616,13 @@ export class RoomService {
     const { student } = member;
     student.connections += delta;
     student.lastSeen = now;
-    if (this.#rooms.get(room.code) !== room) return;
+    if (this.#rooms.peek(room.code) !== room) return;
     await this.#publish(room, 'presence', { studentId: student.id, connected: student.connections > 0, connections: student.connections }, 'instructor');
   }
 
   /** Room inbox captures go to everyone in the room; a student inbox's to that student only. */
   async #relayCapture(room: Room, inboxId: string, capture: CapturedRequest): Promise<void> {
-    if (this.#rooms.get(room.code) !== room) return;
+    if (this.#rooms.peek(room.code) !== room) return;
     const request = { ...capture, body: previewBodyView(capture.body, ROOM_CAPTURE_PREVIEW_BYTES) };
     if (inboxId === room.inboxId) {
       // Everyone in the room sees it (the projector too); the inbox masked the sender's credentials
@@ -640,9 +637,7 @@ export class RoomService {
 
   /** Ends a room at once: its streams hear why and end, its inboxes and its channel go. */
   async close(room: Room, reason: 'closed' | 'expired'): Promise<void> {
-    if (this.#rooms.get(room.code) !== room) return;
-    this.#forget(room);
-    this.#record({ op: 'close', code: room.code });
+    if (!this.#rooms.remove(room)) return;
     const inboxIds = [room.inboxId, ...[...room.students.values()].map((student) => student.inboxId)];
     const channel = roomChannel(room.code);
     await this.#publish(room, 'room-closed', { reason });
@@ -656,7 +651,6 @@ export class RoomService {
 
   /** Closes idle rooms: nobody connected for the idle time. */
   sweep(): void {
-    const now = this.#nowMs();
-    for (const room of [...this.#rooms.values()]) if (this.#expired(room, now)) void this.close(room, 'expired');
+    this.#rooms.sweep();
   }
 }

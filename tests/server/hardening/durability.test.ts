@@ -371,13 +371,16 @@ describe('data at rest', () => {
     const parent = mkdtempSync(join(tmpdir(), 'sandbox-perm-'));
     const dataDir = join(parent, 'data');
     mkdirSync(dataDir, { mode: 0o777 });
-    const server = await startServer({ dataDir, snapshotIntervalMs: 100 });
+    // No timed snapshot: one that came between the answer and the read below would empty the journal.
+    const server = await startServer({ dataDir, snapshotIntervalMs: 3_600_000 });
     const secret = await token(server, 'rest');
     await call(server, '/api/books', { method: 'POST', headers: { 'x-sandbox': 'rest', authorization: `Bearer ${secret}` }, json: { title: 'At rest', author: 'A', year: 2026 } });
-    // The journal has the change before the answer; the snapshot after the interval.
+    // The journal has the change before the answer; the snapshot when it is next written.
     const journal = readFileSync(join(dataDir, 'journal.jsonl'), 'utf8');
     expect(journal).toContain('At rest');
+    await server.app.persistence.save(true);
     await untilFile(dataDir, 'snapshot.json');
+    expect(readFileSync(join(dataDir, 'snapshot.json'), 'utf8')).toContain('At rest');
     for (const name of ['snapshot.json', 'journal.jsonl', 'server.lock']) {
       expect(existsSync(join(dataDir, name))).toBe(true);
       expect((statSync(join(dataDir, name)).mode & 0o077).toString(8), name).toBe('0');
