@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { Tabs } from '../../components/ui/tabs';
 import { BodyView } from './body-view';
 import { CookiesView } from './cookies-view';
@@ -7,12 +7,15 @@ import type { OnSent } from '../../lib/sent-exchange';
 import { useDiagnosis, useExchangeStore } from '../../stores/exchange-store';
 import { HeadersTable } from './headers-table';
 import { SequenceDiagram } from './sequence-diagram';
-import { ServerTraceView } from './server-trace-view';
 import { StatusAnnotation } from './status-annotation';
-import { TimingChart } from './timing-chart';
 import { TypedVsSent } from './typed-vs-sent-view';
 import { useResponseViewStore, type ResponseView } from './view-store';
 import { WireView } from './wire-view';
+
+// Tabs a learner opens now and then load when first opened, which keeps the first page load small.
+const ServerTraceView = lazy(() => import('./server-trace-view').then((module) => ({ default: module.ServerTraceView })));
+const TimingChart = lazy(() => import('./timing-chart').then((module) => ({ default: module.TimingChart })));
+const loading = <p className="muted">Loading…</p>;
 
 function emptyBodyReason(status: number, method: string): string {
   if (method === 'HEAD') return 'No body: a HEAD response carries the headers a GET would get, and never a body.';
@@ -177,10 +180,16 @@ export function ResponsePanel({ onSent, onFix, onOpenLesson }: { onSent: OnSent;
               )}
             </div>
           ))}
-        {view === 'timing' && <TimingChart timings={exchange.timings} />}
+        {view === 'timing' && (
+          <Suspense fallback={loading}>
+            <TimingChart timings={exchange.timings} />
+          </Suspense>
+        )}
         {view === 'server' &&
           (exchange.trace ? (
-            <ServerTraceView trace={exchange.trace} />
+            <Suspense fallback={loading}>
+              <ServerTraceView trace={exchange.trace} />
+            </Suspense>
           ) : (
             <p className="muted">The server X-ray shows what the toy API did with a request under /api/ sent from here; this one was not traced.</p>
           ))}
