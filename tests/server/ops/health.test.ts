@@ -13,7 +13,7 @@ describe('liveness and readiness (memory)', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer();
-  });
+  }, 60_000);
   afterAll(() => server.close());
 
   it('GET /healthz is 200 and never cached', async () => {

@@ -19,7 +19,7 @@ describe('GET /metrics', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer(TEST_SETTINGS);
-  });
+  }, 60_000);
   afterAll(() => server.close());
 
   it('counts requests by route pattern and status, with unmatched URLs as one `unknown` route', async () => {
@@ -90,7 +90,7 @@ describe('GET /metrics behind a trusted proxy, with METRICS_TOKEN', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer({ trustProxy: ['loopback'], metricsToken: token });
-  });
+  }, 60_000);
   afterAll(() => server.close());
 
   it.each([

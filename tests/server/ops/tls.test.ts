@@ -58,7 +58,7 @@ describe.skipIf(skip !== undefined)('HTTPS served directly', () => {
     files = makeCertificate(dir, 'server');
     other = makeCertificate(dir, 'other');
     writeFileSync(join(dir, 'garbage.pem'), 'not a certificate\n');
-  });
+  }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   describe('files that cannot serve HTTPS stop the start, naming the file and the fix', () => {
@@ -112,11 +112,11 @@ describe.skipIf(skip !== undefined)('HTTPS served directly', () => {
       port = (app.server.address() as { port: number }).port;
       origin = `https://127.0.0.1:${port}`;
       agent = new Agent({ connect: { ca }, connections: 1 });
-    });
+    }, 60_000);
     afterAll(async () => {
       await agent?.close();
       await app?.close();
-    });
+    }, 60_000);
 
     const call = async (path: string, options: { method?: string; headers?: Record<string, string>; json?: unknown } = {}) => {
       const response = await request(`${origin}${path}`, {
