@@ -30,10 +30,16 @@ const sendRoutes: FastifyPluginAsyncTypebox<SendRoutesOptions> = async (app, opt
   const allowOrigins = new Set(options.allowOrigins);
   const deps = { lookup: options.lookup ?? defaultLookup, dial: options.dial ?? defaultDial };
   const queue = new SendQueue(options.queue);
+  let listening: ReturnType<typeof app.server.address> | undefined;
+  app.addHook('onClose', (_instance, done) => {
+    listening = undefined;
+    done();
+  });
 
   // A learner's request goes out, and the exact exchange comes back.
   app.post('/app/send', { config: { accepts: JSON_ONLY, rateLimit: 'send' }, schema: { body: SendRequestSchema, response: { 200: TranscriptSchema } } }, async (request, reply) => {
-    const address = app.server.address();
+    // Where this server listens does not change while it does: asked of the socket once (a system call each time).
+    const address = (listening ??= app.server.address() ?? undefined);
     if (!address || typeof address === 'string') throw new Error('the server is not listening on TCP');
     const ownHost = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
     const port = address.port;
