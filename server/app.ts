@@ -11,7 +11,7 @@ import { ResourceRegistry } from './http/resource-registry';
 import { handleClientError } from './http/client-errors';
 import { limitConnectionsPerClient } from './http/connection-limit';
 import { readTlsFiles, warnOfExpiry } from './http/tls';
-import { clientOf, parseProxyTrust } from './services/client-address';
+import { CLIENT_VIEW, clientOf, parseProxyTrust } from './services/client-address';
 import { logErrorAnswer } from './http/deliberate-answers';
 import { frameworkErrorProblem, installRequestChecks } from './http/request-checks';
 import type { LogStream } from './http/log-output';
@@ -225,6 +225,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
 
   if (tls) warnOfExpiry(app.log, tls, config.tlsCert!, (options.now ?? (() => new Date()))());
   app.decorate('proxyTrust', parseProxyTrust(config.trustProxy));
+  app.decorateRequest(CLIENT_VIEW as never, null as never);
   limitConnectionsPerClient(app, config.maxConnectionsPerClient);
   installRequestChecks(app);
   if (options.logger) logSlowRequests(app, config.slowRequestMs);

@@ -259,12 +259,15 @@ export function relaySocket(socket: Socket, serverPort: number, address: string)
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
-/** Requests asked about more than once (rate limits, then a route) resolve once. */
-const resolved = new WeakMap<FastifyRequest, ClientView>();
+/** Requests asked about more than once (rate limits, then a route) resolve once: the answer is kept on the
+ *  request (app.ts declares the field on every request, so requests keep one shape; a field is cheaper than
+ *  a WeakMap entry per request). */
+export const CLIENT_VIEW = Symbol('client view');
+type WithView = FastifyRequest & { [CLIENT_VIEW]?: ClientView | null };
 
 /** Where the request came from and where it was sent (see the top of this file). */
 export function clientOf(request: FastifyRequest): ClientView {
-  const known = resolved.get(request);
+  const known = (request as WithView)[CLIENT_VIEW];
   if (known) return known;
   const socket = request.raw.socket as Socket | undefined;
   const peer = socket?.remoteAddress ?? 'unknown';
@@ -274,7 +277,7 @@ export function clientOf(request: FastifyRequest): ClientView {
   const learner = LOOPBACK.test(peer) && relayed.size > 0 ? relayed.get(relayKey(socket?.remotePort, socket?.localPort)) : undefined;
   if (learner) view = { address: learner, proto: encrypted ? 'https' : 'http', host, forwarded: false };
   else view = resolveClient({ address: peer, encrypted, host }, request.headers, request.server.proxyTrust ?? NO_PROXY);
-  resolved.set(request, view);
+  (request as WithView)[CLIENT_VIEW] = view;
   return view;
 }
 

@@ -37,9 +37,15 @@ export interface RequestSandbox {
 
 export class SandboxService {
   readonly store: SandboxStore;
-  /** Each request opens its sandbox once (the auth hook and the handler share it). */
-  readonly #resolving = new WeakMap<FastifyRequest, Promise<RequestSandbox>>();
-  readonly #resolved = new WeakMap<FastifyRequest, RequestSandbox>();
+  /** Each request opens its sandbox once (the auth hook and the handler share it), kept on the request
+   *  itself: a field is cheaper than a WeakMap entry per request, for the allocator and the collector. */
+  readonly #resolving = Symbol('sandbox being opened');
+  readonly #resolved = Symbol('sandbox opened');
+
+  /** The request fields this service keeps its per-request state in. */
+  get requestKeys(): readonly symbol[] {
+    return [this.#resolving, this.#resolved];
+  }
 
   constructor(readonly options: SandboxServiceOptions) {
     this.store =
@@ -76,10 +82,11 @@ export class SandboxService {
 
   /** The sandbox this request works in (resolved once per request). */
   forRequest(request: FastifyRequest): Promise<RequestSandbox> {
-    let resolving = this.#resolving.get(request);
+    const held = request as unknown as Record<symbol, Promise<RequestSandbox> | undefined>;
+    let resolving = held[this.#resolving];
     if (!resolving) {
       resolving = this.#resolve(request);
-      this.#resolving.set(request, resolving);
+      held[this.#resolving] = resolving;
     }
     return resolving;
   }
@@ -94,13 +101,13 @@ export class SandboxService {
       );
     }
     const resolved = { id, shared: id === DEMO_SANDBOX, data: await this.store.open(id) };
-    this.#resolved.set(request, resolved);
+    (request as unknown as Record<symbol, RequestSandbox>)[this.#resolved] = resolved;
     return resolved;
   }
 
   /** The sandbox this request already resolved, if any (for response headers). */
   peek(request: FastifyRequest): RequestSandbox | undefined {
-    return this.#resolved.get(request);
+    return (request as unknown as Record<symbol, RequestSandbox | undefined>)[this.#resolved] ?? undefined;
   }
 
   async info(sandbox: RequestSandbox): Promise<SandboxInfo> {
@@ -133,6 +140,8 @@ export default fp<SandboxServiceOptions>(
   async (app, options) => {
     const service = new SandboxService(options);
     app.decorate('sandboxes', service);
+    // Every request has the two fields from the start, so requests keep one shape.
+    for (const key of service.requestKeys) app.decorateRequest(key as never, null as never);
     const store = service.store;
     if (store instanceof MemorySandboxStore) {
       app.persistence.register({
