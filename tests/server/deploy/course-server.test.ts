@@ -349,35 +349,55 @@ describe.skipIf(skip !== undefined)('course server: Redis, two sandbox processes
     expect(firstSeenAt).toBeLessThan(Date.parse(ticks[1]!.at));
   });
 
-  it('a body past BODY_LIMIT reaches the sandbox, which answers 413 with its problem', async () => {
+  it("a body past BODY_LIMIT is refused by nginx with 413 and the sandbox's problem type; one just under it goes through", async () => {
     const tooBig = await call('/anything', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(1_048_577) });
-    expect(tooBig.status).toBe(413);
+    expect(tooBig.status, `${tooBig.text}\nnginx:\n${nginx!.output()}`).toBe(413);
     expect(tooBig.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(tooBig.json.detail).toBeTruthy();
+    expect(tooBig.json).toMatchObject({ type: '/problems/payload-too-large', status: 413, detail: expect.stringContaining('1048576 bytes') });
+    // A body under the limit goes through to the sandbox (the echo reads up to 100 KiB of it).
+    const under = await call('/anything', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(50_000) });
+    expect(under.status).toBe(200);
+  });
+
+  it('bodies the sandbox refuses before reading them do not take a process out of the list', async () => {
+    // Over the echo's 100 KiB, under nginx's limit: the sandbox answers 413 and closes the connection while
+    // nginx may still be sending the body, which nginx sees as an error of that process.
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await call('/anything', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(300_000) })).status);
+    console.info(`300 kB bodies to /anything through nginx: ${statuses.join(' ')}`);
+    expect(statuses.every((status) => status === 413 || status === 502)).toBe(true);
+    // Both processes still get their share right after.
+    const before = await served('/get', 'GET', 200);
+    for (let i = 0; i < 6; i++) expect((await call('/get')).status).toBe(200);
+    const counted = delta(before, await served('/get', 'GET', 200));
+    expect(counted[0]).toBeGreaterThanOrEqual(2);
+    expect(counted[1]).toBeGreaterThanOrEqual(2);
   });
 
   it('Redis stopped: what needs it answers 503 with Retry-After through nginx and /readyz says so; Redis back: both recover', async () => {
     const marks = sandboxes.map((sandbox) => sandbox.output().length);
     await redis!.stop();
-    const before = await served('/api/books', 'GET', 503);
-    for (let i = 0; i < 4; i++) {
-      const read = await call('/api/books', { headers: { 'x-sandbox': 'course-maya' } });
-      expect(read.status, read.text).toBe(503);
-      expect(read.headers['retry-after']).toBe('5');
-      expect(read.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(read.json.detail).toMatch(/Redis/);
-      const ready = await call('/readyz');
-      expect(ready.status).toBe(503);
-      expect(ready.headers['retry-after']).toBeTruthy();
-      expect(ready.json.notReady).toContain('redis');
-      // What needs no Redis still works: neither process crashed.
-      expect((await call('/get')).status).toBe(200);
+    try {
+      const before = await served('/api/books', 'GET', 503);
+      for (let i = 0; i < 4; i++) {
+        const read = await call('/api/books', { headers: { 'x-sandbox': 'course-maya' } });
+        expect(read.status, read.text).toBe(503);
+        expect(read.headers['retry-after']).toBe('5');
+        expect(read.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(read.json.detail).toMatch(/Redis/);
+        const ready = await call('/readyz');
+        expect(ready.status).toBe(503);
+        expect(ready.headers['retry-after']).toBeTruthy();
+        expect(ready.json.notReady).toContain('redis');
+        // What needs no Redis still works: neither process crashed.
+        expect((await call('/get')).status).toBe(200);
+      }
+      const refused = delta(before, await served('/api/books', 'GET', 503));
+      expect(refused[0]).toBeGreaterThanOrEqual(1);
+      expect(refused[1]).toBeGreaterThanOrEqual(1);
+    } finally {
+      await redis!.start();
     }
-    const refused = delta(before, await served('/api/books', 'GET', 503));
-    expect(refused[0]).toBeGreaterThanOrEqual(1);
-    expect(refused[1]).toBeGreaterThanOrEqual(1);
-
-    await redis!.start();
     await Promise.all(sandboxes.map((sandbox, index) => sandbox.printed(/Redis reachable again/, marks[index])));
     for (let i = 0; i < 4; i++) {
       expect((await call('/readyz')).status).toBe(200);
