@@ -85,13 +85,13 @@ function timeRedisCommands(client: Redis, histogram: Histogram<'command'>): void
   }) as Redis['sendCommand'];
 }
 
-/** Resolves with Redis's answer to PING, or rejects after `ms`. */
-async function pingWithin(client: Redis, ms: number): Promise<void> {
+/** Resolves as `promise` does, or rejects after `ms`. */
+async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      client.ping(),
-      new Promise((_resolve, reject) => {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_resolve, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
       }),
     ]);
@@ -253,8 +253,16 @@ export default fp<OpsOptions>(
       if (redis) {
         const started = performance.now();
         try {
-          await pingWithin(redis.client, READY_PING_TIMEOUT_MS);
-          parts.redis = { ready: true, at: redis.where, pingMs: Math.round((performance.now() - started) * 10) / 10 };
+          await withinMs(redis.client.ping(), READY_PING_TIMEOUT_MS);
+          const pingMs = Math.round((performance.now() - started) * 10) / 10;
+          // The hub's subscriber connection carries live classroom events to this process's streams; one that
+          // is reconnecting (it follows the command connection within a second) is given as long as the PING.
+          const hub = app.classroom.hub as { live?: boolean; whenLive?: () => Promise<void> };
+          if (hub.live === false && hub.whenLive) await withinMs(hub.whenLive(), READY_PING_TIMEOUT_MS).catch(() => undefined);
+          parts.redis =
+            hub.live === false
+              ? { ready: false, at: redis.where, pingMs, problem: `Redis at ${redis.where} answers, but this process's subscriber connection, which carries live classroom events to its event streams, is down; it reconnects by itself.` }
+              : { ready: true, at: redis.where, pingMs };
         } catch (error) {
           parts.redis = { ready: false, at: redis.where, problem: `Redis at ${redis.where} did not answer PING (${(error as Error).message}): requests that need it get 503 until it does.` };
         }

@@ -245,6 +245,16 @@ export class RedisHub implements Hub {
     });
   }
 
+  /** Whether live events reach this process: its subscriber connection is up (GET /readyz asks). */
+  get live(): boolean {
+    return this.#sub.status === 'ready';
+  }
+
+  /** Resolves once the subscriber connection is up (at once when it is); rejects after WAIT_MS. */
+  whenLive(): Promise<void> {
+    return this.#whenReady();
+  }
+
   #meta(name: string): string {
     return `${this.#prefix}${name}:m`;
   }

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../../server/app';
+import type { RedisHub } from '../../../server/store/redis/hub';
 import { call, startServer, type TestServer } from '../../helpers/server';
 import { redisSkipReason, startRedis, type RedisServer } from '../../helpers/redis';
 
@@ -87,6 +88,20 @@ describe.skipIf(skip !== undefined)('readiness with REDIS_URL', () => {
     if (client.status !== 'ready') await once(client, 'ready');
     expect((await call(server, '/readyz')).status).toBe(200);
   }, 30_000);
+
+  it("is not ready while Redis answers but the subscriber connection of live classroom events is down", async () => {
+    const hub = server.app.classroom.hub as RedisHub;
+    const live = vi.spyOn(hub, 'live', 'get').mockReturnValue(false);
+    try {
+      const response = await call(server, '/readyz');
+      expect(response.status).toBe(503);
+      expect(response.json.notReady).toEqual(['redis']);
+      expect(response.json.detail).toContain('subscriber connection, which carries live classroom events');
+    } finally {
+      live.mockRestore();
+    }
+    expect((await call(server, '/readyz')).status).toBe(200);
+  });
 
   it('says Redis is not ready within a second when Redis hangs without closing (SIGSTOP)', async () => {
     redis.pause();
