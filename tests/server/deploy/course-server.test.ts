@@ -417,36 +417,41 @@ describe.skipIf(skip !== undefined)('course server: Redis, two sandbox processes
     const readStatuses: number[] = [];
     let killed = false;
     let writesAfterKill = 0;
+    let failedAfterKill = 0;
     const victim = sandboxes[0]!;
 
-    const writer = (async () => {
-      for (let i = 0; i < 30; i++) {
-        const title = `Crash test ${i}`;
+    // Two writers and a reader at once, so that requests are in flight on the process when it dies.
+    const writer = async (name: string) => {
+      for (let i = 0; i < 20; i++) {
+        const title = `Crash test ${name}${i}`;
         const after = killed;
         const created = await call('/api/books', { method: 'POST', headers: auth, json: { title, author: 'Ada', year: 2026 } });
         if (created.status === 201) acknowledged.push({ location: created.headers.location as string, title });
         else failedWrites.push(created.status);
+        if (after && created.status !== 201) failedAfterKill += 1;
         if (after) writesAfterKill += 1;
-        if (acknowledged.length === 10 && !killed) {
-          process.kill(-victim.child.pid!, 'SIGKILL');
+        if (acknowledged.length >= 10 && !killed) {
           killed = true;
+          process.kill(-victim.child.pid!, 'SIGKILL');
         }
       }
-    })();
-    const reader = (async () => {
+    };
+    const reader = async () => {
       for (let i = 0; i < 40; i++) readStatuses.push((await call('/api/books?per_page=5', { headers: sandbox })).status);
-    })();
-    await Promise.all([writer, reader]);
+    };
+    await Promise.all([writer('a'), writer('b'), reader()]);
     expect(await victim.exited).toBeNull();
     expect(victim.child.signalCode).toBe('SIGKILL');
+    console.info(`kill -9 mid-run: ${acknowledged.length} writes acknowledged, ${failedWrites.length} not (${failedWrites.join(' ')}), ${writesAfterKill} started after the kill (${failedAfterKill} of them not acknowledged); reads: ${readStatuses.filter((status) => status === 200).length} of ${readStatuses.length} 200`);
 
     // Every read succeeded: nginx sent the ones the dead process did not answer to the other.
     expect(readStatuses.every((status) => status === 200), `reads: ${readStatuses.join(' ')}`).toBe(true);
-    // A write the killed process had received but not answered is not sent twice (it is a POST): at most that
-    // one fails, with 502. The writes after the kill all succeed.
-    expect(failedWrites.length, `failed writes: ${failedWrites.join(' ')}`).toBeLessThanOrEqual(1);
+    // A write nginx had already sent to the killed process (on a kept-alive connection it held) is not sent
+    // twice, as nginx cannot know whether it was done: those (at most one per writer) get 502. The others
+    // went to the process that is left.
+    expect(failedWrites.length, `failed writes: ${failedWrites.join(' ')}`).toBeLessThanOrEqual(2);
     expect(failedWrites.every((status) => status === 502)).toBe(true);
-    expect(writesAfterKill).toBeGreaterThanOrEqual(19);
+    expect(writesAfterKill).toBeGreaterThanOrEqual(20);
     // Every acknowledged write is there, read through nginx from the process that is left.
     for (const book of acknowledged) {
       const read = await call(book.location, { headers: sandbox });
