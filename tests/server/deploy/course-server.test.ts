@@ -140,7 +140,8 @@ interface Answer {
   json: any;
 }
 
-describe.skipIf(skip !== undefined)('course server: Redis, two sandbox processes, nginx with TLS in front', () => {
+// Every step goes through nginx and real processes on a shared 2-core machine: generous time for each.
+describe.skipIf(skip !== undefined)('course server: Redis, two sandbox processes, nginx with TLS in front', { timeout: 60_000 }, () => {
   let dir: string;
   let redis: RedisServer | undefined;
   const sandboxes: Started[] = [];
@@ -464,4 +465,18 @@ describe.skipIf(skip !== undefined)('course server: Redis, two sandbox processes
     // The process that is left served them all the while, and still does.
     expect((await call('/readyz')).status).toBe(200);
   }, 180_000);
+});
+
+describe('the README\'s course-server commands', () => {
+  it('fill in exactly the placeholders each file in server/deploy has', () => {
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Course server'), readme.indexOf('\n## ', readme.indexOf('## Course server') + 3));
+    const commands = [...section.replace(/\\\n\s*/g, ' ').matchAll(/envsubst '([^']+)'\s+<\s+(server\/deploy\/\S+)/g)];
+    expect(commands.map((command) => command[2]).sort()).toEqual(['server/deploy/course-server.env.example', 'server/deploy/nginx.conf']);
+    for (const [, names, file] of commands) {
+      const inFile = new Set([...readFileSync(join(PROJECT_ROOT, file!), 'utf8').matchAll(/\$\{([A-Z][A-Z0-9_]*)\}/g)].map((match) => match[1]));
+      const inCommand = new Set([...names!.matchAll(/\$\{([A-Z][A-Z0-9_]*)\}/g)].map((match) => match[1]));
+      expect([...inCommand].sort(), file).toEqual([...inFile].sort());
+    }
+  });
 });
