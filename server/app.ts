@@ -356,12 +356,12 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   });
   await app.register(exportJobs, { durationMs: config.exportJobMs, now: options.now });
   // With REDIS_URL the classroom's events go through Redis too (pub/sub live, a stream per channel for
-  // replay), so a browser may reconnect to any process; rooms and inboxes themselves are still per process.
+  // replay), so a browser may reconnect to any process; rooms are kept in Redis too, inboxes per process.
   const hub = redis
     ? new RedisHub(redis.client, { now: options.now, idleMs: 2 * Math.max(config.roomIdleMinutes, config.inboxIdleMinutes) * 60_000, log: app.log })
     : undefined;
   if (hub) app.addHook('onClose', () => hub.close());
-  await app.register(classroom, { settings: config, now: options.now, hub });
+  await app.register(classroom, { settings: config, now: options.now, hub, redis: redis?.client });
 
   await app.register(toyApiRoutes, { prefix: '/api' });
   await app.register(traceRoutes);

@@ -78,8 +78,9 @@ function switchProblem(code: string, status: 429 | 503, retryAfterSeconds: numbe
 export interface FaultHookOptions {
   /** The sandbox id the request names (header, query or cookie), if any. */
   sandboxOf: (request: FastifyRequest) => string | undefined;
-  /** The current switches of a room, or undefined when there is no such room. */
-  faultsOf: (code: string) => FaultSettings | undefined;
+  /** The current switches of a room, or undefined when there is no such room (a promise when the rooms
+   *  are shared in Redis). */
+  faultsOf: (code: string) => FaultSettings | undefined | Promise<FaultSettings | undefined>;
   /** Aborted when the app closes, so no request waits out its added latency during shutdown. */
   signal: AbortSignal;
 }
@@ -90,12 +91,16 @@ export function createFaultHook(options: FaultHookOptions) {
   return function applyRoomFaults(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
     const sandbox = options.sandboxOf(request);
     const code = sandbox === undefined ? undefined : roomCodeOfSandbox(sandbox);
-    const faults = code === undefined ? undefined : options.faultsOf(code);
-    if (code === undefined || !faults || !anyFaultOn(faults)) {
-      done();
-      return;
-    }
-    applyFaults(request, reply, code, faults).then(() => done(), done);
+    const found = code === undefined ? undefined : options.faultsOf(code);
+    const go = (faults: FaultSettings | undefined): void => {
+      if (code === undefined || !faults || !anyFaultOn(faults)) {
+        done();
+        return;
+      }
+      applyFaults(request, reply, code, faults).then(() => done(), done);
+    };
+    if (found instanceof Promise) found.then(go, done);
+    else go(found);
   };
 
   async function applyFaults(request: FastifyRequest, reply: FastifyReply, code: string, faults: FaultSettings): Promise<void> {
@@ -119,7 +124,7 @@ export function createFaultHook(options: FaultHookOptions) {
       }
     }
     // Read the switches again: the instructor may have flipped one while this request waited.
-    const now = options.faultsOf(code) ?? FAULTS_OFF;
+    const now = (await options.faultsOf(code)) ?? FAULTS_OFF;
     const action = faultAction(now);
     if (action?.kind === 'drop') {
       request.log.info({ method: request.method, route: request.routeOptions.url, reason: `room ${code} fault switch drop` }, `dropped the connection on purpose: room ${code} fault switch`);

@@ -11,8 +11,8 @@ import { digestKey, keyMatches, newJoinSecret, newKey, newRoomCode, newRoomSandb
 import { nameSkeleton } from './display-name';
 import { inboxChannel, type InboxService } from './inboxes';
 import { requireKey } from './keys';
-import { ExpiringRegistry } from './registry';
-import { CAPACITY_RETRY_AFTER_S, RECENT_BROADCASTS, RECENT_BYTES, RECENT_CAPTURES, ROOM_CAPTURE_PREVIEW_BYTES } from './limits';
+import { CAPACITY_RETRY_AFTER_S, ROOM_CAPTURE_PREVIEW_BYTES } from './limits';
+import { MemoryRoomStore, type RoomStore, type RoomStoreHooks } from './room-store';
 import { redactDraft, redactTranscript, redactUrl } from '../protocol/redact';
 import type {
   Broadcast,
@@ -42,9 +42,11 @@ export interface RoomServiceOptions {
   max: number;
   studentMax: number;
   idleMs: number;
+  /** Where rooms are kept: in memory by default; makeStore builds another (Redis) from the service's hooks. */
+  makeStore?: (hooks: RoomStoreHooks) => RoomStore;
 }
 
-interface Student {
+export interface Student {
   id: string;
   name: string;
   keyDigest: Buffer;
@@ -107,10 +109,6 @@ type RoomEventName = keyof RoomEvents;
 /** One kept entry of a room's recent lists: its JSON, in pieces that share the bytes the hub holds. */
 export type KeptJson = readonly Buffer[];
 
-function keptSize(item: KeptJson): number {
-  return item.reduce((sum, piece) => sum + piece.length, 0);
-}
-
 /** A broadcast as the `state` event lists it: the event's JSON with its eventId added, sharing the bytes. */
 function keptBroadcast(json: Buffer, eventId: string): KeptJson {
   return [json.subarray(0, json.length - 1), Buffer.from(`,"eventId":${JSON.stringify(eventId)}}`)];
@@ -120,24 +118,12 @@ function parseKept<T>(item: KeptJson): T {
   return JSON.parse(Buffer.concat(item).toString('utf8')) as T;
 }
 
-/** The newest `max` entries, and no more than RECENT_BYTES of them as really held (a few huge transcripts
- *  cannot fill every state event): the oldest go first. */
-function keepRecent(list: KeptJson[], max: number): KeptJson[] {
-  let kept = list.slice(-max);
-  let bytes = kept.reduce((sum, item) => sum + keptSize(item), 0);
-  while (kept.length > 1 && bytes > RECENT_BYTES) {
-    bytes -= keptSize(kept[0]!);
-    kept = kept.slice(1);
-  }
-  return kept;
-}
-
 /** A student as a snapshot or journal record keeps it (Buffers as base64, dates as ISO strings, no live
  *  connections). Records written before goals and data sharing existed lack those fields. */
-type SavedStudent = Omit<Student, 'keyDigest' | 'joinedAt' | 'goal' | 'sharesData' | 'sandbox'> & { keyDigest: string; joinedAt: string; goal?: GoalReport | null; sharesData?: boolean };
+export type SavedStudent = Omit<Student, 'keyDigest' | 'joinedAt' | 'goal' | 'sharesData' | 'sandbox'> & { keyDigest: string; joinedAt: string; goal?: GoalReport | null; sharesData?: boolean };
 /** A room as a snapshot or journal record keeps it. Snapshots written before goals and recent lists existed
  *  lack those fields: they start empty. */
-type SavedRoom = Omit<Room, 'keyDigest' | 'joinSecretDigest' | 'createdAt' | 'students' | 'broadcasts' | 'broadcastSeq' | 'captures' | 'goal' | 'goalSeq'> &
+export type SavedRoom = Omit<Room, 'keyDigest' | 'joinSecretDigest' | 'createdAt' | 'students' | 'broadcasts' | 'broadcastSeq' | 'captures' | 'goal' | 'goalSeq'> &
   Partial<Pick<Room, 'broadcastSeq' | 'goal' | 'goalSeq'>> & { keyDigest: string; joinSecretDigest?: string; createdAt: string; students: SavedStudent[]; broadcasts?: Broadcast[]; captures?: CapturedRequest[] };
 
 /** What a student shares with the instructor (their roster entry's own state). */
@@ -156,12 +142,12 @@ export type RoomRecord =
   | { op: 'goal'; code: string; goal: PushedGoal; goalSeq: number }
   | { op: 'close'; code: string };
 
-function saveStudent(student: Student): SavedStudent {
+export function saveStudent(student: Student): SavedStudent {
   const { sandbox: _sandbox, ...rest } = student;
   return { ...rest, keyDigest: student.keyDigest.toString('base64'), joinedAt: student.joinedAt.toISOString(), connections: 0 };
 }
 
-function loadStudent(code: string, saved: SavedStudent): Student {
+export function loadStudent(code: string, saved: SavedStudent): Student {
   return {
     ...saved,
     goal: saved.goal ?? null,
@@ -173,7 +159,7 @@ function loadStudent(code: string, saved: SavedStudent): Student {
   };
 }
 
-function saveRoom(room: Room): SavedRoom {
+export function saveRoom(room: Room): SavedRoom {
   return {
     ...room,
     broadcasts: room.broadcasts.map((item) => parseKept<Broadcast>(item)),
@@ -188,7 +174,7 @@ function saveRoom(room: Room): SavedRoom {
 
 /** The room a snapshot or record keeps, or undefined for rooms saved before codes had 8 letters and a join
  *  secret: those cannot be joined safely and are left out (their inboxes expire on their own). */
-function loadRoom(raw: SavedRoom): Room | undefined {
+export function loadRoom(raw: SavedRoom): Room | undefined {
   if (!ROOM_CODE.test(raw.code) || raw.joinSecretDigest === undefined) return undefined;
   return {
     ...raw,
@@ -206,16 +192,27 @@ function loadRoom(raw: SavedRoom): Room | undefined {
 }
 
 export class RoomService {
-  /** The rooms by code: at most ROOM_MAX, a quarter of them per address, idle ones closed (registry.ts). */
-  readonly #rooms: ExpiringRegistry<Room>;
-  /** Stops relaying each room's inboxes (by room code). */
+  /** Where the rooms are kept (registry in memory, or Redis). */
+  readonly #store: RoomStore;
+  /** The memory store, for snapshots and the journal (undefined when rooms are in Redis). */
+  readonly #memory: MemoryRoomStore | undefined;
+  /** What this process does for each room it made inboxes for: stops relaying them (by room code). */
   readonly #unfollow = new Map<string, (() => void)[]>();
+  /** Inboxes this process made for each room (by room code): they go when the room closes. */
+  readonly #localInboxes = new Map<string, Set<string>>();
+  /** Rooms with event streams open here: a shared store keeps them alive (heartbeat). */
+  readonly #watched = new Set<string>();
   /** Receives every change worth keeping through a crash (persistence journals it before answering). */
   onRecord: ((record: RoomRecord) => void) | undefined;
 
+  /** Whether the rooms are shared with other processes (Redis): then they are not snapshotted here. */
+  get shared(): boolean {
+    return this.#store.shared;
+  }
+
   /** Every room as plain JSON (Buffers as base64, dates as ISO strings, no live connections), for a snapshot. */
   exportState(): unknown[] {
-    return this.#rooms.values().map(saveRoom);
+    return this.#memory?.registry.values().map(saveRoom) ?? [];
   }
 
   importState(saved: unknown[]): void {
@@ -227,17 +224,19 @@ export class RoomService {
 
   /** Applies a journalled change again (at start, after the snapshot). */
   applyRecord(record: RoomRecord): void {
+    const registry = this.#memory?.registry;
+    if (!registry) return;
     if (record.op === 'create') {
       const room = loadRoom(record.room);
       if (room) this.#add(room);
       return;
     }
-    const room = this.#rooms.peek(record.code);
+    const room = registry.peek(record.code);
     if (!room) return;
     if (record.op === 'join') {
       const student = loadStudent(room.code, record.student);
       room.students.set(student.id, student);
-      this.#follow(room, student.inboxId);
+      this.#follow(room.code, student.inboxId);
     } else if (record.op === 'shared') {
       const student = room.students.get(record.id);
       if (student) Object.assign(student, { ...record.state, goal: record.state.goal ?? null, sharesData: record.state.sharesData ?? false });
@@ -247,40 +246,40 @@ export class RoomService {
       room.goal = record.goal;
       room.goalSeq = record.goalSeq;
     } else {
-      this.#rooms.forget(room.code);
-      this.#unfollowAll(room);
+      registry.forget(room.code);
+      this.#unfollowAll(room.code);
     }
   }
 
   #record(record: RoomRecord): void {
-    this.onRecord?.(record);
+    if (!this.#store.shared) this.onRecord?.(record);
   }
 
   /** Puts back a room as a snapshot or the journal kept it, relaying its inboxes again. */
   #add(room: Room): void {
-    this.#rooms.restore(room);
-    for (const inboxId of [room.inboxId, ...[...room.students.values()].map((student) => student.inboxId)]) this.#follow(room, inboxId);
+    if (!this.#memory) return;
+    this.#memory.registry.restore(room);
+    for (const inboxId of [room.inboxId, ...[...room.students.values()].map((student) => student.inboxId)]) this.#follow(room.code, inboxId);
   }
 
   /** Stops relaying a room's inboxes (it closed). */
-  #unfollowAll(room: Room): void {
-    for (const stop of this.#unfollow.get(room.code) ?? []) stop();
-    this.#unfollow.delete(room.code);
+  #unfollowAll(code: string): void {
+    for (const stop of this.#unfollow.get(code) ?? []) stop();
+    this.#unfollow.delete(code);
+    this.#localInboxes.delete(code);
   }
 
   readonly #options: RoomServiceOptions;
 
   constructor(options: RoomServiceOptions) {
     this.#options = options;
-    this.#rooms = new ExpiringRegistry<Room>({
+    const perOwnerMax = Math.max(1, Math.floor(options.max / 4));
+    const hooks: RoomStoreHooks = {
       max: options.max,
       idleMs: options.idleMs,
       now: options.now,
-      keyOf: (room) => room.code,
-      lastActivityOf: (room) => room.lastActivity,
-      ownerOf: (room) => room.creator,
-      openStreams: (room) => options.streams.count(roomChannel(room.code)),
-      expire: (room) => void this.close(room, 'expired'),
+      openStreams: (code) => options.streams.count(roomChannel(code)),
+      expire: (room) => void this.close(room, 'expired').catch(() => undefined),
       full: () =>
         new HttpProblem(
           'capacity-reached',
@@ -293,29 +292,64 @@ export class RoomService {
         new HttpProblem(
           'too-many-requests',
           `Your network address already holds ${held} rooms, the most one address may hold (a quarter of this server's ${options.max}). Close rooms you no longer need (DELETE /app/rooms/<code> with the instructor key), or wait until idle ones close after ${this.idleMinutes} minutes.`,
-          { headers: { 'retry-after': String(CAPACITY_RETRY_AFTER_S) }, extra: { limit: this.#rooms.perOwnerMax } },
+          { headers: { 'retry-after': String(CAPACITY_RETRY_AFTER_S) }, extra: { limit: perOwnerMax } },
         ),
       onAdded: (room) => this.#record({ op: 'create', room: saveRoom(room) }),
       onRemoved: (room) => {
-        this.#unfollowAll(room);
+        this.#unfollowAll(room.code);
         this.#record({ op: 'close', code: room.code });
       },
-    });
+    };
+    this.#store = options.makeStore?.(hooks) ?? new MemoryRoomStore(hooks);
+    this.#memory = this.#store instanceof MemoryRoomStore ? this.#store : undefined;
   }
 
-  /** Relays the captures of one of the room's inboxes to the room: the inbox publishes each capture on its
-   *  hub channel, and the room listens there (until the inbox's channel is dropped with the inbox). */
-  #follow(room: Room, inboxId: string): void {
+  /** Relays the captures of one of the room's inboxes (made by this process) to the room: the inbox
+   *  publishes each capture on its hub channel, and the room listens there (until the inbox's channel is
+   *  dropped with the inbox). With shared rooms, this process also listens for the room's end, so that the
+   *  inboxes it made go with the room wherever it is closed. */
+  #follow(code: string, inboxId: string): void {
     const stop = this.#options.hub.subscribe(inboxChannel(inboxId), (event, data) => {
-      if (event.type === 'capture') void this.#relayCapture(room, inboxId, (data as InboxEvents['capture']).request);
+      if (event.type === 'capture') void this.#relayCapture(code, inboxId, (data as InboxEvents['capture']).request).catch(() => undefined);
     });
-    const stops = this.#unfollow.get(room.code);
-    if (stops) stops.push(stop);
-    else this.#unfollow.set(room.code, [stop]);
+    let stops = this.#unfollow.get(code);
+    if (!stops) {
+      stops = [];
+      this.#unfollow.set(code, stops);
+      if (this.#store.shared) {
+        stops.push(
+          this.#options.hub.subscribe(roomChannel(code), (event) => {
+            if (event.type === 'room-closed') void this.#endHere(code);
+          }),
+        );
+      }
+    }
+    stops.push(stop);
+    let inboxes = this.#localInboxes.get(code);
+    if (!inboxes) this.#localInboxes.set(code, (inboxes = new Set()));
+    inboxes.add(inboxId);
   }
 
+  /** What this process holds for a room that ended (here or on another process): its streams, its inboxes. */
+  async #endHere(code: string): Promise<void> {
+    const inboxIds = [...(this.#localInboxes.get(code) ?? [])];
+    this.#unfollowAll(code);
+    this.#watched.delete(code);
+    this.#options.streams.closeTag(roomChannel(code));
+    for (const id of inboxIds) {
+      const inbox = this.#options.inboxes.get(id);
+      if (inbox) await this.#options.inboxes.remove(inbox, 'room-closed');
+    }
+  }
+
+  /** Rooms held in this process's memory (0 when they are in Redis: see count()). */
   get size(): number {
-    return this.#rooms.size;
+    return this.#memory?.registry.size ?? 0;
+  }
+
+  /** Rooms held (with Redis: by every process). */
+  count(): Promise<number> {
+    return this.#store.count();
   }
 
   get idleMinutes(): number {
@@ -332,20 +366,19 @@ export class RoomService {
 
   /** A new room for the instructor at `creator` (an address). 503 when the server is full; 429 when that
    *  address already holds its share. */
-  create(title: string, creator: string): { room: Room; created: RoomCreated } {
-    this.#rooms.admit(creator);
-    let code = newRoomCode();
-    while (this.#rooms.has(code)) code = newRoomCode();
-    const { inbox, key: inboxKey } = this.#options.inboxes.create('room', code);
+  async create(title: string, creator: string): Promise<{ room: Room; created: RoomCreated }> {
+    await this.#store.admit(creator);
+    const drawn = newRoomCode();
+    const { inbox, key: inboxKey } = this.#options.inboxes.create('room', drawn);
     const instructorKey = newKey();
     const joinSecret = newJoinSecret();
     const now = this.#nowMs();
     const room: Room = {
-      code,
+      code: drawn,
       title,
       keyDigest: digestKey(instructorKey),
       joinSecretDigest: digestKey(joinSecret),
-      sandbox: roomSandboxId(code, newRoomSandboxSecret()),
+      sandbox: '',
       creator,
       createdAt: new Date(now),
       lastActivity: now,
@@ -359,8 +392,19 @@ export class RoomService {
       goalSeq: 0,
       instructorConnections: 0,
     };
-    this.#rooms.add(room);
-    this.#follow(room, inbox.id);
+    try {
+      for (;;) {
+        room.sandbox = roomSandboxId(room.code, newRoomSandboxSecret());
+        inbox.room = room.code;
+        if (await this.#store.add(room)) break;
+        room.code = newRoomCode();
+      }
+    } catch (error) {
+      await this.#options.inboxes.remove(inbox, 'room-closed');
+      throw error;
+    }
+    const { code } = room;
+    this.#follow(code, inbox.id);
     return {
       room,
       created: {
@@ -377,9 +421,9 @@ export class RoomService {
   }
 
   /** The room with this code (typed in any case), or undefined (also when it was idle too long: it closes). */
-  get(code: string): Room | undefined {
+  async get(code: string): Promise<Room | undefined> {
     const normalized = normalizeRoomCode(code);
-    return ROOM_CODE.test(normalized) ? this.#rooms.get(normalized) : undefined;
+    return ROOM_CODE.test(normalized) ? this.#store.get(normalized) : undefined;
   }
 
   /** The 404 for a code that names no room, saying what a code looks like. */
@@ -395,9 +439,9 @@ export class RoomService {
     return keyMatches(secret, room.joinSecretDigest);
   }
 
-  /** The faults of a room, for the toy API's hook. */
-  faultsOf(code: string): FaultSettings | undefined {
-    return this.#rooms.peek(code)?.faults;
+  /** The faults of a room, for the toy API's hook (synchronous when rooms are in memory). */
+  faultsOf(code: string): FaultSettings | undefined | Promise<FaultSettings | undefined> {
+    return this.#store.faultsOf(code);
   }
 
   /** Who holds this key in this room, compared in constant time; undefined when nobody. */
@@ -414,7 +458,7 @@ export class RoomService {
    * Who holds `key` in the room: 401 without a key, 403 for a wrong key, 403 when a student key asks for an
    * instructor's action. Counts as activity in the room.
    */
-  authorize(room: Room, key: string | undefined, need: 'member' | 'instructor', action: string): { room: Room; member: Member } {
+  async authorize(room: Room, key: string | undefined, need: 'member' | 'instructor', action: string): Promise<{ room: Room; member: Member }> {
     const where = `Instructors received their key when they made room ${room.code}; students receive theirs when they join it.`;
     const member = requireKey(key, { what: `room ${room.code}`, where, realm: 'room', notThis: 'A join code is not a key.' }, (k) => this.identify(room, k));
     if (need === 'instructor' && member.role !== 'instructor') {
@@ -423,12 +467,13 @@ export class RoomService {
     const now = this.#nowMs();
     room.lastActivity = now;
     if (member.role === 'student') member.student.lastSeen = now;
+    await this.#store.touch(room, member.role === 'student' ? member.student : undefined);
     return { room, member };
   }
 
   /** The student who holds `key` in the room (403 for the instructor's key). */
-  authorizeStudent(room: Room, key: string | undefined, action: string): { room: Room; student: Student } {
-    const { member } = this.authorize(room, key, 'member', action);
+  async authorizeStudent(room: Room, key: string | undefined, action: string): Promise<{ room: Room; student: Student }> {
+    const { member } = await this.authorize(room, key, 'member', action);
     if (member.role !== 'student') {
       throw new HttpProblem('forbidden', `Only a student may ${action}; this is the instructor's key. Join the room as a student to try it.`);
     }
@@ -471,32 +516,36 @@ export class RoomService {
     return [...room.students.values()].map((student) => this.rosterEntry(student));
   }
 
+  #roomFull(room: Room): HttpProblem {
+    return new HttpProblem(
+      'room-full',
+      `Room ${room.code} already has ${this.#options.studentMax} students, as many as it may. Ask your instructor to open a second room.`,
+      { extra: { limit: this.#options.studentMax } },
+    );
+  }
+
+  // Two students whose names look alike would pass for each other on the roster (case, accents,
+  // Cyrillic а for Latin a, full-width letters): the second one chooses another.
+  #nameTaken(room: Room, name: string, twin: string): HttpProblem {
+    return new HttpProblem(
+      'conflict',
+      `Someone in room ${room.code} already goes by ${JSON.stringify(twin)}, and ${JSON.stringify(name)} would look the same on the roster. Add something that tells you apart, such as your surname's initial (${JSON.stringify(`${name} K.`)}).`,
+      { errors: [{ field: 'name', location: 'body', message: `looks like ${JSON.stringify(twin)}, who is already in the room` }] },
+    );
+  }
+
   async join(room: Room, name: string): Promise<StudentJoined> {
-    if (room.students.size >= this.#options.studentMax) {
-      throw new HttpProblem(
-        'room-full',
-        `Room ${room.code} already has ${this.#options.studentMax} students, as many as it may. Ask your instructor to open a second room.`,
-        { extra: { limit: this.#options.studentMax } },
-      );
-    }
-    // Two students whose names look alike would pass for each other on the roster (case, accents,
-    // Cyrillic а for Latin a, full-width letters): the second one chooses another.
+    // Checked first as the room was read (so a full room makes no inbox), then again atomically as the
+    // student is added: two joins on two processes cannot both take the last seat or the same name.
+    if (room.students.size >= this.#options.studentMax) throw this.#roomFull(room);
     const skeleton = nameSkeleton(name);
     const twin = [...room.students.values()].find((student) => nameSkeleton(student.name) === skeleton);
-    if (twin) {
-      throw new HttpProblem(
-        'conflict',
-        `Someone in room ${room.code} already goes by ${JSON.stringify(twin.name)}, and ${JSON.stringify(name)} would look the same on the roster. Add something that tells you apart, such as your surname's initial (${JSON.stringify(`${name} K.`)}).`,
-        { errors: [{ field: 'name', location: 'body', message: `looks like ${JSON.stringify(twin.name)}, who is already in the room` }] },
-      );
-    }
-    let id = newStudentId();
-    while (room.students.has(id)) id = newStudentId();
+    if (twin) throw this.#nameTaken(room, name, twin.name);
     const { inbox, key: inboxKey } = this.#options.inboxes.create('student', room.code);
     const studentKey = newKey();
     const now = this.#nowMs();
     const student: Student = {
-      id,
+      id: newStudentId(),
       name,
       keyDigest: digestKey(studentKey),
       joinedAt: new Date(now),
@@ -506,12 +555,28 @@ export class RoomService {
       progress: null,
       goal: null,
       sharesData: false,
-      sandbox: roomSandboxId(room.code, id),
+      sandbox: '',
       inboxId: inbox.id,
     };
-    room.students.set(id, student);
-    this.#follow(room, inbox.id);
     room.lastActivity = now;
+    for (;;) {
+      student.sandbox = roomSandboxId(room.code, student.id);
+      const outcome = await this.#store.addStudent(room, student, this.#options.studentMax).catch(async (error: unknown) => {
+        await this.#options.inboxes.remove(inbox, 'room-closed');
+        throw error;
+      });
+      if (outcome.kind === 'joined') break;
+      if (outcome.kind === 'id-taken') {
+        student.id = newStudentId();
+        continue;
+      }
+      await this.#options.inboxes.remove(inbox, 'room-closed');
+      if (outcome.kind === 'full') throw this.#roomFull(room);
+      if (outcome.kind === 'twin') throw this.#nameTaken(room, name, outcome.name);
+      throw this.notFound(room.code);
+    }
+    const { id } = student;
+    this.#follow(room.code, inbox.id);
     this.#record({ op: 'join', code: room.code, student: saveStudent(student) });
     await this.#publish(room, 'student-joined', { student: this.rosterEntry(student) }, 'instructor');
     return {
@@ -529,10 +594,10 @@ export class RoomService {
    *  anything is kept or sent: whatever the instructor's page posts, no student receives a secret. */
   async broadcast(room: Room, transcript: Transcript, note: string | undefined): Promise<HubEvent> {
     const { transcript: shown, hidden } = redactTranscript(transcript, 'the instructor');
-    room.broadcastSeq += 1;
-    const broadcast: Broadcast = { transcript: shown, hidden, seq: room.broadcastSeq, ...(note === undefined ? {} : { note }) };
+    const seq = await this.#store.nextBroadcastSeq(room);
+    const broadcast: Broadcast = { transcript: shown, hidden, seq, ...(note === undefined ? {} : { note }) };
     const event = await this.#publish(room, 'broadcast', broadcast);
-    room.broadcasts = keepRecent([...room.broadcasts, keptBroadcast(event.json, event.id)], RECENT_BROADCASTS);
+    await this.#store.keep(room, 'broadcasts', keptBroadcast(event.json, event.id));
     return event;
   }
 
@@ -548,10 +613,11 @@ export class RoomService {
     let pushed: TryThis = rest;
     if (goal) {
       // A new goal for the whole room: every student starts at "not tried".
-      room.goalSeq += 1;
-      room.goal = { id: room.goalSeq, ...goal };
-      this.#record({ op: 'goal', code: room.code, goal: room.goal, goalSeq: room.goalSeq });
-      pushed = { ...rest, goal: room.goal };
+      const set = await this.#store.setGoal(room, goal);
+      room.goal = set;
+      room.goalSeq = set.id;
+      this.#record({ op: 'goal', code: room.code, goal: set, goalSeq: set.id });
+      pushed = { ...rest, goal: set };
     }
     return this.#publish(room, 'try-this', pushed, tryThis.studentId === undefined ? 'all' : `student:${tryThis.studentId}`);
   }
@@ -559,8 +625,11 @@ export class RoomService {
   async setFaults(room: Room, faults: FaultSettings): Promise<{ faults: FaultSettings; changed: (keyof FaultSettings)[] }> {
     const changed = changedSwitches(room.faults, faults);
     room.faults = faults;
-    if (changed.length > 0) this.#record({ op: 'faults', code: room.code, faults });
-    if (changed.length > 0) await this.#publish(room, 'faults', { faults, changed });
+    if (changed.length > 0) {
+      await this.#store.saveFaults(room);
+      this.#record({ op: 'faults', code: room.code, faults });
+      await this.#publish(room, 'faults', { faults, changed });
+    }
     return { faults, changed };
   }
 
@@ -584,6 +653,7 @@ export class RoomService {
         student.goal = { goalId, state: reached ? 'reached' : 'not-yet', attempt: { ...attempt, url: redactUrl(attempt.url) }, at: this.#options.now().toISOString() };
       }
     }
+    await this.#store.saveStudent(room, student);
     const { lastExchange, progress, goal, sharesData } = student;
     this.#record({ op: 'shared', code: room.code, id: student.id, state: { lastExchange, progress, goal, sharesData } });
     const entry = this.rosterEntry(student);
@@ -591,43 +661,43 @@ export class RoomService {
     return entry;
   }
 
-  /** The `state` event for one member: sent first on every fresh connection. Its recent broadcasts and
-   *  captures are written as the bytes the room keeps (no copy per stream). */
-  snapshot(room: Room, member: Member, missed: boolean): Buffer[] {
+  /** The `state` event for one member: sent first on every fresh connection, from the room as it is kept
+   *  now. Its recent broadcasts and captures are written as the bytes the room keeps (no copy per stream). */
+  async snapshot(room: Room, member: Member, missed: boolean): Promise<Buffer[]> {
+    const now = (this.#store.shared ? await this.#store.peek(room.code) : undefined) ?? room;
     const plain: Omit<RoomEvents['state'], 'broadcasts' | 'captures'> = {
-      room: this.info(room),
-      faults: room.faults,
+      room: this.info(now),
+      faults: now.faults,
       you: member.role === 'instructor' ? { role: 'instructor' } : { role: 'student', studentId: member.student.id, name: member.student.name },
-      goal: room.goal,
-      ...(member.role === 'instructor' ? { roster: this.roster(room) } : {}),
+      goal: now.goal,
+      ...(member.role === 'instructor' ? { roster: this.roster(now) } : {}),
       missed,
     };
-    return jsonWithLists(plain, { broadcasts: room.broadcasts, captures: room.captures });
+    const { broadcasts, captures } = await this.#store.recent(now);
+    return jsonWithLists(plain, { broadcasts, captures });
   }
 
   /** A member's event stream opened (+1) or closed (-1): the instructor hears about students. */
   async presence(room: Room, member: Member, delta: 1 | -1): Promise<void> {
     const now = this.#nowMs();
     room.lastActivity = now;
-    if (member.role === 'instructor') {
-      room.instructorConnections += delta;
-      return;
-    }
-    const { student } = member;
-    student.connections += delta;
-    student.lastSeen = now;
-    if (this.#rooms.peek(room.code) !== room) return;
-    await this.#publish(room, 'presence', { studentId: student.id, connected: student.connections > 0, connections: student.connections }, 'instructor');
+    if (delta === 1) this.#watched.add(room.code);
+    if (member.role === 'student') member.student.lastSeen = now;
+    const connections = await this.#store.connect(room, member, delta);
+    if (member.role === 'instructor' || connections === undefined) return;
+    await this.#store.touch(room, member.student);
+    await this.#publish(room, 'presence', { studentId: member.student.id, connected: connections > 0, connections }, 'instructor');
   }
 
   /** Room inbox captures go to everyone in the room; a student inbox's to that student only. */
-  async #relayCapture(room: Room, inboxId: string, capture: CapturedRequest): Promise<void> {
-    if (this.#rooms.peek(room.code) !== room) return;
+  async #relayCapture(code: string, inboxId: string, capture: CapturedRequest): Promise<void> {
+    const room = await this.#store.peek(code);
+    if (!room) return;
     const request = { ...capture, body: previewBodyView(capture.body, ROOM_CAPTURE_PREVIEW_BYTES) };
     if (inboxId === room.inboxId) {
       // Everyone in the room sees it (the projector too); the inbox masked the sender's credentials
       // when it kept the capture.
-      room.captures = keepRecent([...room.captures, [Buffer.from(JSON.stringify(request))]], RECENT_CAPTURES);
+      await this.#store.keep(room, 'captures', [Buffer.from(JSON.stringify(request))]);
       await this.#publish(room, 'capture', { inboxId, scope: 'room', request });
       return;
     }
@@ -637,20 +707,36 @@ export class RoomService {
 
   /** Ends a room at once: its streams hear why and end, its inboxes and its channel go. */
   async close(room: Room, reason: 'closed' | 'expired'): Promise<void> {
-    if (!this.#rooms.remove(room)) return;
-    const inboxIds = [room.inboxId, ...[...room.students.values()].map((student) => student.inboxId)];
+    if (!(await this.#store.remove(room))) return;
+    const inboxIds = [room.inboxId, ...[...room.students.values()].map((student) => student.inboxId), ...(this.#localInboxes.get(room.code) ?? [])];
     const channel = roomChannel(room.code);
+    this.#unfollowAll(room.code);
+    this.#watched.delete(room.code);
     await this.#publish(room, 'room-closed', { reason });
     this.#options.streams.closeTag(channel);
     await this.#options.hub.drop(channel);
-    for (const id of inboxIds) {
+    for (const id of new Set(inboxIds)) {
       const inbox = this.#options.inboxes.get(id);
       if (inbox) await this.#options.inboxes.remove(inbox, 'room-closed');
     }
   }
 
-  /** Closes idle rooms: nobody connected for the idle time. */
-  sweep(): void {
-    this.#rooms.sweep();
+  /** Closes idle rooms: nobody connected for the idle time. With shared rooms (which expire by their TTL),
+   *  keeps those with event streams open here alive, and lets go of what this process holds for rooms that
+   *  have expired. */
+  async sweep(): Promise<void> {
+    this.#store.sweep();
+    if (!this.#store.shared) return;
+    for (const code of [...this.#watched]) {
+      if (this.#options.streams.count(roomChannel(code)) === 0) {
+        this.#watched.delete(code);
+        continue;
+      }
+      const room = await this.#store.peek(code);
+      if (room) await this.#store.touch(room);
+    }
+    for (const code of [...this.#localInboxes.keys()]) {
+      if (!(await this.#store.peek(code))) await this.#endHere(code);
+    }
   }
 }

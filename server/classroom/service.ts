@@ -3,6 +3,8 @@
 // API (registered by server/routes/api/index.ts), and on app.close() it ends every event stream first,
 // so neither tests nor a graceful shutdown wait for browsers that never hang up.
 import fp from 'fastify-plugin';
+import type { Redis } from 'ioredis';
+import { RedisRoomStore } from '../store/redis/rooms';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
 import { createFaultHook } from './faults';
@@ -39,6 +41,8 @@ export interface ClassroomOptions {
   now?: () => Date;
   /** Another hub implementation (a shared one for several processes); in-memory by default. */
   hub?: Hub;
+  /** With REDIS_URL: rooms are kept there, shared by every process (else in this process's memory). */
+  redis?: Redis;
 }
 
 export interface Classroom {
@@ -84,6 +88,7 @@ export default fp<ClassroomOptions>(
       max: options.roomMax,
       studentMax: options.roomStudentMax,
       idleMs: options.roomIdleMinutes * 60_000,
+      ...(rest.redis ? { makeStore: (hooks) => new RedisRoomStore(rest.redis!, hooks) } : {}),
     });
     const closing = new AbortController();
     const applyFaults = createFaultHook({
@@ -98,7 +103,8 @@ export default fp<ClassroomOptions>(
     // version is a clock tick: saved at each interval while rooms or inboxes exist.
     let tick = 0;
     const version = () => (rooms.size + inboxes.size > 0 ? ++tick : tick);
-    app.persistence.register({
+    // Rooms in Redis are kept there, not in this process's snapshots.
+    if (!rooms.shared) app.persistence.register({
       name: 'rooms',
       version,
       save: () => rooms.exportState(),
@@ -118,10 +124,13 @@ export default fp<ClassroomOptions>(
       what: 'new inboxes and room joins',
     });
 
+    // Shared rooms expire by their Redis TTL: the sweep refreshes it for rooms with streams open here, often
+    // enough that a room is never lost while someone watches it.
+    const sweepMs = rooms.shared ? Math.max(1_000, Math.min(SWEEP_INTERVAL_MS, Math.floor((options.roomIdleMinutes * 60_000) / 3))) : SWEEP_INTERVAL_MS;
     const sweeper = setInterval(() => {
-      rooms.sweep();
+      rooms.sweep().catch((error: unknown) => app.log.warn({ err: error }, 'room sweep failed (Redis unreachable?)'));
       inboxes.sweep();
-    }, SWEEP_INTERVAL_MS);
+    }, sweepMs);
     sweeper.unref();
 
     app.addHook('preClose', async () => {

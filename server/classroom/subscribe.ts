@@ -16,7 +16,7 @@ export interface PipeOptions {
   /** Whether this client may see the event (audience rules). */
   canSee: (event: HubEvent) => boolean;
   /** The current state, sent on a fresh connection and when the replay buffer no longer covers the gap. */
-  snapshot: (missed: boolean) => Snapshot;
+  snapshot: (missed: boolean) => Snapshot | Promise<Snapshot>;
 }
 
 export async function pipeChannel(hub: Hub, channel: string, stream: EventStream, options: PipeOptions): Promise<void> {
@@ -41,7 +41,7 @@ export async function pipeChannel(hub: Hub, channel: string, stream: EventStream
 
   const sendSnapshot = async (missed: boolean): Promise<void> => {
     const id = await hub.lastId(channel);
-    const snapshot = options.snapshot(missed);
+    const snapshot = await options.snapshot(missed);
     last = id;
     stream.sendJson(id, snapshot.type, snapshot.json);
   };

@@ -39,7 +39,7 @@ export async function namedRoom(rooms: RoomService, request: FastifyRequest<{ Pa
       { headers: error.headers, extra: error.extra },
     );
   }
-  const room = rooms.get(request.params.code);
+  const room = await rooms.get(request.params.code);
   if (!room) throw rooms.notFound(request.params.code);
   await limits.refund(ROOM_CODE_FAILURES_BUCKET, request, CODE_GUESSES);
   return room;
@@ -52,12 +52,12 @@ export async function roomMember(
   need: 'member' | 'instructor',
   action: string,
 ): Promise<{ room: Room; member: Member }> {
-  return rooms.authorize(await namedRoom(rooms, request), requestKey(request), need, action);
+  return await rooms.authorize(await namedRoom(rooms, request), requestKey(request), need, action);
 }
 
 /** The student a route's `:code` and key name (403 for the instructor's key). */
 export async function roomStudent(rooms: RoomService, request: FastifyRequest<{ Params: { code: string } }>, action: string) {
-  return rooms.authorizeStudent(await namedRoom(rooms, request), requestKey(request), action);
+  return await rooms.authorizeStudent(await namedRoom(rooms, request), requestKey(request), action);
 }
 
 /** The inbox a route's `:id` names, when the request carries its key: 404, then 401 or 403. */

@@ -168,10 +168,10 @@ export default fp<OpsOptions>(
     });
     new Gauge({
       name: 'http_sandbox_rooms',
-      help: 'Classroom rooms held by this process.',
+      help: 'Classroom rooms held (with REDIS_URL, by all the processes together).',
       registers: [registry],
-      collect() {
-        this.set(app.classroom.rooms.size);
+      async collect() {
+        this.set(await app.classroom.rooms.count().catch(() => app.classroom.rooms.size));
       },
     });
     new Gauge({

@@ -104,7 +104,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
           errors: [{ field: 'title', location: 'body', message: title.reason }],
         });
       }
-      const { created } = service.create(title.name, RateLimiter.addressOf(request));
+      const { created } = await service.create(title.name, RateLimiter.addressOf(request));
       return reply.code(201).header('location', `/app/rooms/${created.code}`).header('cache-control', 'no-store').send(created);
     },
   );
@@ -137,7 +137,7 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { secret } = request.body;
-      const linked = secret === undefined ? undefined : service.get(request.params.code);
+      const linked = secret === undefined ? undefined : await service.get(request.params.code);
       const room = linked && service.joinSecretMatches(linked, secret!) ? linked : await namedRoom(service, request);
       const checked = checkDisplayName(request.body.name);
       if (!checked.ok) {
@@ -159,14 +159,15 @@ const rooms: FastifyPluginAsyncTypebox = async (app) => {
       const channel = roomChannel(room.code);
       checkStreamsPerMember(member.role === 'student' ? member.student.connections : room.instructorConnections, member.role === 'student' ? 'This student' : 'The instructor');
       const stream = streams.open(reply, channel, STREAMS_PER_ROOM, `room ${room.code}`);
-      void service.presence(room, member, 1);
-      stream.onClose(() => void service.presence(room, member, -1));
+      const presence = (delta: 1 | -1) => service.presence(room, member, delta).catch((error: unknown) => request.log.warn({ err: error }, 'room presence not recorded'));
+      void presence(1);
+      stream.onClose(() => void presence(-1));
       const query = request.query as Record<string, unknown>;
       try {
         await pipeChannel(hub, channel, stream, {
           lastEventId: parseEventId(request.headers['last-event-id']) ?? parseEventId(query.lastEventId),
           canSee: (event) => canSee(member, event.audience),
-          snapshot: (missed) => ({ type: 'state', json: service.snapshot(room, member, missed) }),
+          snapshot: async (missed) => ({ type: 'state', json: await service.snapshot(room, member, missed) }),
         });
       } catch (error) {
         request.log.error({ err: error }, 'room event stream failed');
