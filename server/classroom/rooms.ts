@@ -335,7 +335,7 @@ export class RoomService {
     const inboxIds = [...(this.#localInboxes.get(code) ?? [])];
     this.#unfollowAll(code);
     this.#watched.delete(code);
-    this.#options.streams.closeTag(roomChannel(code));
+    // Its event streams here end as the hub drops the channel (after they have had `room-closed`).
     for (const id of inboxIds) {
       const inbox = this.#options.inboxes.get(id);
       if (inbox) await this.#options.inboxes.remove(inbox, 'room-closed');

@@ -11,6 +11,12 @@ import { RedisBucketStore } from '../../../server/store/redis/buckets';
 import { seedData } from '../../../server/store/seed';
 import { CollectionFullError, type SandboxStore } from '../../../server/store/types';
 import { redisSkipReason, startRedis, type RedisServer } from '../../helpers/redis';
+import { HttpProblem } from '../../../server/http/problem';
+import { MemoryRoomStore, type RoomStore, type RoomStoreHooks } from '../../../server/classroom/room-store';
+import { RedisRoomStore } from '../../../server/store/redis/rooms';
+import type { Room, Student } from '../../../server/classroom/rooms';
+import { FAULTS_OFF } from '../../../server/classroom/faults';
+import { digestKey } from '../../../server/classroom/ids';
 
 interface StoreOptions {
   maxSandboxes?: number;
@@ -25,6 +31,7 @@ interface Backend {
   sandboxes(options?: StoreOptions): SandboxStore;
   grants(now: () => number): GrantStore;
   buckets(): BucketStore;
+  rooms(hooks: RoomStoreHooks): RoomStore;
 }
 
 const defaults = (options: StoreOptions) => ({ seed: seedData, maxSandboxes: 10, itemLimit: 100, idleMs: 60_000, pinned: ['demo'], ...options });
@@ -34,6 +41,7 @@ const memory: Backend = {
   sandboxes: (options = {}) => new MemorySandboxStore(defaults(options)),
   grants: (now) => new MemoryGrantStore(now),
   buckets: () => new MemoryBucketStore(),
+  rooms: (hooks) => new MemoryRoomStore(hooks),
 };
 
 let server: RedisServer | undefined;
@@ -44,7 +52,49 @@ const redis: Backend = {
   sandboxes: (options = {}) => new RedisSandboxStore(client!, defaults(options)),
   grants: (now) => new RedisGrantStore(client!, now),
   buckets: () => new RedisBucketStore(client!),
+  rooms: (hooks) => new RedisRoomStore(client!, hooks),
 };
+
+const roomHooks = (overrides: Partial<RoomStoreHooks> = {}): RoomStoreHooks => ({
+  max: 8,
+  idleMs: 60_000,
+  now: () => new Date(),
+  full: () => new HttpProblem('capacity-reached', 'full'),
+  shareUsed: (held) => new HttpProblem('too-many-requests', `holds ${held}`),
+  openStreams: () => 0,
+  expire: () => undefined,
+  ...overrides,
+});
+
+let rooms = 0;
+function newRoom(creator = '10.0.0.1', code = `ROOM${String.fromCharCode(65 + (rooms % 26))}${String.fromCharCode(65 + Math.floor(rooms / 26))}XY`): Room {
+  rooms += 1;
+  const now = Date.now();
+  return {
+    code,
+    title: 'HTTP 101',
+    keyDigest: digestKey('instructor'),
+    joinSecretDigest: digestKey('secret'),
+    sandbox: `room-${code.toLowerCase()}-s3cr3t`,
+    creator,
+    createdAt: new Date(now),
+    lastActivity: now,
+    students: new Map(),
+    faults: FAULTS_OFF,
+    inboxId: 'inbox1',
+    broadcasts: [],
+    broadcastSeq: 0,
+    captures: [],
+    goal: null,
+    goalSeq: 0,
+    instructorConnections: 0,
+  };
+}
+
+function newStudent(id: string, name: string): Student {
+  const now = Date.now();
+  return { id, name, keyDigest: digestKey(`key-${id}`), joinedAt: new Date(now), lastSeen: now, connections: 0, lastExchange: null, progress: null, goal: null, sharesData: false, sandbox: `room-x-${id}`, inboxId: `inbox-${id}` };
+}
 
 const book = { title: 't', author: 'x', year: 1, status: 'read' as const, categoryId: null, ownerId: 1 };
 
@@ -62,6 +112,104 @@ describe.each([memory, redis])('storage contract: $name', (backend) => {
     if (backend.name !== 'redis' || backend.skip) return;
     client?.disconnect();
     await server?.close();
+  });
+
+  describe.skipIf(backend.skip !== undefined)('rooms', () => {
+    it('keeps a room as it was made, and what members change in it', async () => {
+      const store = backend.rooms(roomHooks());
+      const room = newRoom();
+      expect(await store.add(room)).toBe(true);
+      expect(await store.add({ ...room, students: new Map() })).toBe(false);
+      const kept = (await store.get(room.code))!;
+      expect(kept).toMatchObject({ code: room.code, title: 'HTTP 101', sandbox: room.sandbox, creator: '10.0.0.1', inboxId: 'inbox1', faults: FAULTS_OFF, goal: null });
+      expect(kept.keyDigest.equals(room.keyDigest)).toBe(true);
+      expect(kept.createdAt.toISOString()).toBe(room.createdAt.toISOString());
+      const student = newStudent('s1', 'Bea');
+      expect(await store.addStudent(kept, student, 30)).toEqual({ kind: 'joined' });
+      student.sharesData = true;
+      student.progress = { lessonId: 'l1', step: 2, of: 5 } as never;
+      await store.saveStudent(kept, student);
+      kept.faults = { ...FAULTS_OFF, status429: true };
+      await store.saveFaults(kept);
+      expect(await store.faultsOf(room.code)).toEqual(kept.faults);
+      expect(await store.faultsOf('NOPENOPE')).toBeUndefined();
+      expect((await store.setGoal(kept, { goal: { status: 200 }, description: 'any 200' })).id).toBe(1);
+      expect((await store.setGoal(kept, { goal: { status: 304 }, description: 'a 304' })).id).toBe(2);
+      expect(await store.nextBroadcastSeq(kept)).toBe(1);
+      expect(await store.nextBroadcastSeq(kept)).toBe(2);
+      for (let i = 0; i < 35; i += 1) await store.keep(kept, 'broadcasts', [Buffer.from(JSON.stringify({ n: i }))]);
+      const recent = await store.recent(kept);
+      expect(recent.broadcasts.map((item) => JSON.parse(Buffer.concat(item).toString()).n)).toEqual(Array.from({ length: 30 }, (_, i) => i + 5));
+      expect(recent.captures).toEqual([]);
+      expect(await store.connect(kept, { role: 'student', student: kept.students.get('s1')! }, 1)).toBe(1);
+      expect(await store.connect(kept, { role: 'instructor' }, 1)).toBe(1);
+      const again = (await store.get(room.code))!;
+      expect(again.goal).toMatchObject({ id: 2, goal: { status: 304 } });
+      expect(again.faults.status429).toBe(true);
+      expect(again.students.get('s1')).toMatchObject({ name: 'Bea', sharesData: true, connections: 1, progress: { step: 2 } });
+      expect(again.instructorConnections).toBe(1);
+      expect(await store.count()).toBe(1);
+      expect(await store.remove(again)).toBe(true);
+      expect(await store.remove(kept)).toBe(false);
+      expect(await store.get(room.code)).toBeUndefined();
+      expect(await store.count()).toBe(0);
+    });
+
+    it('takes the last seat and a name skeleton once, however many joins race for them', async () => {
+      // Two processes on one Redis; one process's memory.
+      const store = backend.rooms(roomHooks());
+      const other = backend.name === 'redis' ? backend.rooms(roomHooks()) : store;
+      const room = newRoom();
+      await store.add(room);
+      const here = (await store.get(room.code))!;
+      const there = (await other.get(room.code))!;
+      const outcomes = await Promise.all([store.addStudent(here, newStudent('a', 'Ana'), 1), other.addStudent(there, newStudent('b', 'Ben'), 1)]);
+      expect(outcomes.map((outcome) => outcome.kind).sort()).toEqual(['full', 'joined']);
+      const names = await Promise.all([store.addStudent(here, newStudent('c', 'Zoë'), 5), other.addStudent(there, newStudent('d', 'ZOE'), 5)]);
+      expect(names.map((outcome) => outcome.kind).sort()).toEqual(['joined', 'twin']);
+      expect(names.find((outcome) => outcome.kind === 'twin')).toMatchObject({ name: expect.stringMatching(/^Z(oë|OE)$/) });
+      expect((await store.get(room.code))!.students.size).toBe(2);
+    });
+
+    it('holds at most ROOM_MAX rooms, a quarter of them per address, counted across stores', async () => {
+      const store = backend.rooms(roomHooks({ max: 8 }));
+      const other = backend.name === 'redis' ? backend.rooms(roomHooks({ max: 8 })) : store;
+      expect(await store.add(newRoom('10.0.0.9'))).toBe(true);
+      expect(await other.add(newRoom('10.0.0.9'))).toBe(true);
+      const refused = await other.add(newRoom('10.0.0.9')).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(HttpProblem);
+      expect((refused as HttpProblem).status).toBe(429);
+      expect((refused as HttpProblem).message).toBe('holds 2');
+      for (let i = 0; i < 6; i += 1) await (i % 2 ? store : other).add(newRoom(`10.0.1.${i}`));
+      const full = await store.add(newRoom('10.0.2.1')).catch((error: unknown) => error);
+      expect((full as HttpProblem).status).toBe(503);
+    });
+
+    it('ends a room idle for ROOM_IDLE_MINUTES', async () => {
+      let clock = Date.now();
+      const expired: string[] = [];
+      const store = backend.rooms(roomHooks({ idleMs: 60_000, now: () => new Date(clock), expire: (room) => void expired.push(room.code) }));
+      const room = newRoom();
+      await store.add(room);
+      if (backend.name === 'redis') {
+        // Redis expires the room by TTL; activity sets it again.
+        const ttl = await client!.pttl(`hs:room:${room.code}`);
+        expect(ttl).toBeGreaterThan(50_000);
+        expect(ttl).toBeLessThanOrEqual(60_000);
+        await client!.pexpire(`hs:room:${room.code}`, 1_000);
+        await store.touch((await store.get(room.code))!);
+        expect(await client!.pttl(`hs:room:${room.code}`)).toBeGreaterThan(50_000);
+        await client!.del(`hs:room:${room.code}`);
+        expect(await store.get(room.code)).toBeUndefined();
+        // A room expired by TTL no longer counts towards ROOM_MAX.
+        expect(await store.add(newRoom())).toBe(true);
+        expect(await client!.hlen('hs:rooms')).toBe(1);
+        return;
+      }
+      clock += 61_000;
+      store.sweep();
+      expect(expired).toEqual([room.code]);
+    });
   });
 
   describe.skipIf(backend.skip !== undefined)('sandboxes', () => {

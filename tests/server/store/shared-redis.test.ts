@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startServer, type TestServer } from '../../helpers/server';
 import { redisSkipReason, startRedis, type RedisServer } from '../../helpers/redis';
 import { SseStream } from '../classroom/sse-client';
-import { broadcast, createRoom, joinRoom, openRoom } from '../classroom/helpers';
+import { bearer, broadcast, createRoom, joinRoom, openRoom } from '../classroom/helpers';
 import { RedisHub } from '../../../server/store/redis/hub';
 import type { HubEvent } from '../../../server/classroom/hub';
 import type { InboxLink } from '../../../server/protocol/classroom-types';
@@ -148,6 +148,69 @@ describe.skipIf(skip !== undefined)('two server processes sharing one Redis', ()
     expect(capture).toMatchObject({ scope: 'room', request: { path: '/webhook' } });
     again.close();
     instructor.close();
+  });
+
+  it('shares rooms: made on one, joined and watched on the other, switched, pushed, shared and closed across both', async () => {
+    const room = await createRoom(a);
+    const student = await joinRoom(b, room.code, 'Bea');
+    // By the join secret too, on the other process.
+    const secret = room.joinLink.split('#join=')[1]!;
+    const linked = await call(b, `/app/rooms/${room.code}/join`, { method: 'POST', json: { name: 'Cy', secret } });
+    expect(linked.status).toBe(201);
+    // The same name skeleton is refused whichever process the second join reaches.
+    const twin = await call(a, `/app/rooms/${room.code}/join`, { method: 'POST', json: { name: 'BEA' } });
+    expect(twin.status).toBe(409);
+    expect(twin.json.detail).toMatch(/already goes by "Bea"/);
+    const roster = await call(a, `/app/rooms/${room.code}/roster`, { headers: bearer(room.instructorKey) });
+    expect(roster.status).toBe(200);
+    expect(roster.json.students.map((entry: { name: string }) => entry.name).sort()).toEqual(['Bea', 'Cy']);
+
+    const instructor = await openRoom(a, room.code, room.instructorKey);
+    expect(JSON.parse((await instructor.nextOf('state')).data).roster).toHaveLength(2);
+    const listening = await openRoom(b, room.code, student.studentKey);
+    await listening.nextOf('state');
+    // The instructor hears of the student's stream on the other process.
+    expect(await instructor.json('presence')).toMatchObject({ studentId: student.studentId, connected: true });
+    await broadcast(a, room, 'across');
+    expect((await listening.json('broadcast')).transcript.id).toBe('across');
+
+    // Fault switches flipped on A apply to the student's sandbox requests on B.
+    const flipped = await call(a, `/app/rooms/${room.code}/faults`, { method: 'PUT', headers: bearer(room.instructorKey), json: { status503: true, retryAfterSeconds: 2 } });
+    expect(flipped.status).toBe(200);
+    expect((await listening.json('faults')).changed).toEqual(['status503']);
+    const faulted = await call(b, '/api/books', { headers: { 'x-sandbox': student.sandbox } });
+    expect(faulted.status).toBe(503);
+    expect(faulted.headers['x-sandbox-fault']).toBe('503');
+    expect((await call(b, `/app/rooms/${room.code}/faults`, { headers: bearer(student.studentKey) })).json.status503).toBe(true);
+    await call(b, `/app/rooms/${room.code}/faults`, { method: 'PUT', headers: bearer(room.instructorKey), json: {} });
+    expect((await call(b, '/api/books', { headers: { 'x-sandbox': student.sandbox } })).status).toBe(200);
+
+    // The goal pushed on A is the room's goal on B; the student's report on B shows on A's roster.
+    const pushed = await call(a, `/app/rooms/${room.code}/push`, { method: 'POST', headers: bearer(room.instructorKey), json: { draft: { method: 'GET', url: '/api/books' }, goal: { goal: { status: 200 } } } });
+    expect(pushed.status).toBe(200);
+    const goal = (await listening.json('try-this')).goal;
+    expect(goal.id).toBe(1);
+    const fresh = await openRoom(b, room.code, student.studentKey);
+    const state = JSON.parse((await fresh.nextOf('state')).data);
+    expect(state.goal.id).toBe(1);
+    expect(state.broadcasts.map((item: { transcript: { id: string } }) => item.transcript.id)).toEqual(['across']);
+    fresh.close();
+    const reported = await call(b, `/app/rooms/${room.code}/progress`, { method: 'POST', headers: bearer(student.studentKey), json: { shareData: true, goal: { goalId: 1, reached: true, attempt: { method: 'GET', url: '/api/books', status: 200 } } } });
+    expect(reported.status).toBe(200);
+    expect((await instructor.json('progress')).student).toMatchObject({ name: 'Bea', goal: { state: 'reached' }, sharedSandbox: student.sandbox });
+    const after = await call(a, `/app/rooms/${room.code}/roster`, { headers: bearer(room.instructorKey) });
+    expect(after.json.students.find((entry: { name: string }) => entry.name === 'Bea')).toMatchObject({ goal: { state: 'reached' }, connected: true });
+
+    // Closing on A ends the student's stream on B and the room on both.
+    expect((await call(a, `/app/rooms/${room.code}`, { method: 'DELETE', headers: bearer(room.instructorKey) })).status).toBe(204);
+    expect(await listening.json('room-closed')).toEqual({ reason: 'closed' });
+    await listening.ended;
+    await instructor.ended;
+    expect((await call(b, `/app/rooms/${room.code}`)).status).toBe(404);
+    expect((await call(b, `/app/rooms/${room.code}/join`, { method: 'POST', json: { name: 'Late', secret } })).status).toBe(404);
+    expect(await a.app.sharedRedis!.client.keys(`hs:room:${room.code}*`)).toEqual([]);
+    // The student's inbox, made on B, went with the room.
+    await expect.poll(() => b.app.classroom.inboxes.get(student.inbox.id), { timeout: 10_000 }).toBeUndefined();
   });
 
   it('answers 503 within the command timeout when Redis hangs without closing its connection, then serves again', async () => {
