@@ -209,7 +209,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     // Report unknown query parameters and fields instead of silently dropping them.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
     exposeHeadRoutes: true,
-    // During shutdown new requests get a problem with Retry-After (server/routes/ops.ts), not Fastify's bare 503.
+    // During shutdown new requests get a problem with Retry-After (server/http/shutdown-answer.ts), not Fastify's bare 503.
     return503OnClosing: false,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     requestTimeout: config.requestTimeoutMs,

@@ -4,34 +4,26 @@
 //
 // - /healthz is 200 whenever the process serves HTTP at all: a liveness probe restarts a process only when
 //   it stops answering, never because Redis or the disk is in trouble (restarting would not fix those).
-// - /readyz is 200 when every part a learner's request needs works: Redis answers a PING within
-//   READY_PING_TIMEOUT_MS (when REDIS_URL is set), the lessons are loaded, and changes can be saved to
-//   DATA_DIR (when set). Otherwise 503 with a problem naming each part that is not ready (RFC 9110 §15.6.4).
+// - /readyz is 200 when every part a learner's request needs works (server/services/readiness.ts: Redis,
+//   the lessons, DATA_DIR). Otherwise 503 with a problem naming each part that is not ready (RFC 9110 §15.6.4).
 // - /metrics counts requests by route *pattern* (/api/books/:id, never the URL a client typed, so the number
 //   of series stays bounded; anything no route matched is one `unknown` route) and status, with their
 //   latency, plus live event streams, sandboxes, rooms, inboxes, Redis round trips and the process's own
 //   figures. Cost: one onResponse hook and one histogram observation per request (README: "Operating a
 //   course server" gives the measured cost). It shows operational figures and no secrets, yet a stranger has
 //   no business reading them: it is served to this machine (loopback) only, or with METRICS_TOKEN.
-// - While the server shuts down (SIGTERM), a request still arriving on an open connection is answered 503
-//   with Retry-After and `Connection: close` (RFC 9112 §9.6), so a client or load balancer tries another
-//   process; the ones already running finish.
+// - While the server shuts down (SIGTERM), a request still arriving is answered 503 with Retry-After
+//   (server/http/shutdown-answer.ts).
 // None of these routes has a rate limit: a probe every second from the load balancer is expected.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Redis } from 'ioredis';
-import { deliberately } from '../http/deliberate-answers';
+import { answerDuringShutdown } from '../http/shutdown-answer';
 import { HttpProblem, PROBLEM_CONTENT_TYPE } from '../http/problem';
 import { clientOf } from '../services/client-address';
-
-/** Longest wait for Redis's PING before /readyz says Redis is not ready: well under a probe's own timeout. */
-export const READY_PING_TIMEOUT_MS = 1_000;
-/** Retry-After when not ready: a probe every few seconds sees the recovery soon after it happens. */
-export const READY_RETRY_AFTER_S = 5;
-/** Retry-After on answers during shutdown: by then a restarted process or another one takes requests. */
-export const SHUTDOWN_RETRY_AFTER_S = 2;
+import { checkReadiness, READY_RETRY_AFTER_S } from '../services/readiness';
 
 /** Route label of requests no route matched (404s, 405s): one series, whatever URL was asked for. */
 const UNKNOWN_ROUTE = 'unknown';
@@ -47,14 +39,6 @@ export interface OpsOptions {
   metricsToken?: string;
   /** How many lessons are loaded (0 until they are). */
   lessonCount: () => number;
-}
-
-/** One part of the server as readiness sees it. */
-interface PartReadiness {
-  ready: boolean;
-  /** Why it is not ready, in words an operator can act on. */
-  problem?: string;
-  [detail: string]: unknown;
 }
 
 /** The process's own figures (CPU, memory, event loop, GC) are collected once per process, however many
@@ -85,21 +69,6 @@ function timeRedisCommands(client: Redis, histogram: Histogram<'command'>): void
   }) as Redis['sendCommand'];
 }
 
-/** Resolves as `promise` does, or rejects after `ms`. */
-async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Same length digests, so comparing them takes the same time whatever the token sent. */
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -108,24 +77,8 @@ const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'];
 
 export default fp<OpsOptions>(
   async (app, options) => {
-    // ---- Shutdown: new requests are told to come back (Fastify's own answer has no Retry-After). ----
-    let closing = false;
-    app.addHook('preClose', async () => {
-      closing = true;
-    });
-    app.addHook('onRequest', (request, reply, done) => {
-      if (!closing) return done();
-      reply.header('connection', 'close');
-      // An answer given on purpose: one info line, not an error with a stack.
-      done(
-        deliberately(
-          new HttpProblem('service-unavailable', `This server process is shutting down. Send the request again in ${SHUTDOWN_RETRY_AFTER_S} s (the Retry-After header says so too): by then another process, or this one restarted, answers it.`, {
-            headers: { 'retry-after': String(SHUTDOWN_RETRY_AFTER_S) },
-          }),
-          'shutting down',
-        ),
-      );
-    });
+    // ---- Shutdown: new requests are told to come back (server/http/shutdown-answer.ts). ----
+    answerDuringShutdown(app);
 
     // ---- Metrics ----
     const registry = new Registry();
@@ -243,32 +196,8 @@ export default fp<OpsOptions>(
     // Alive: the process answers HTTP. Nothing else is checked (see the top of this file).
     app.get('/healthz', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'alive' }));
 
-    const readiness = async (): Promise<{ ready: boolean; parts: Record<string, PartReadiness> }> => {
-      const parts: Record<string, PartReadiness> = {};
-      const lessons = options.lessonCount();
-      parts.lessons = lessons > 0 ? { ready: true, count: lessons } : { ready: false, problem: 'The lessons are not loaded yet.' };
-      const { ok, ...storage } = app.persistence.health();
-      parts.storage = { ready: ok, ...storage };
-      const redis = app.sharedRedis;
-      if (redis) {
-        const started = performance.now();
-        try {
-          await withinMs(redis.client.ping(), READY_PING_TIMEOUT_MS);
-          const pingMs = Math.round((performance.now() - started) * 10) / 10;
-          // The hub's subscriber connection carries live classroom events to this process's streams; one that
-          // is reconnecting (it follows the command connection within a second) is given as long as the PING.
-          const hub = app.classroom.hub as { live?: boolean; whenLive?: () => Promise<void> };
-          if (hub.live === false && hub.whenLive) await withinMs(hub.whenLive(), READY_PING_TIMEOUT_MS).catch(() => undefined);
-          parts.redis =
-            hub.live === false
-              ? { ready: false, at: redis.where, pingMs, problem: `Redis at ${redis.where} answers, but this process's subscriber connection, which carries live classroom events to its event streams, is down; it reconnects by itself.` }
-              : { ready: true, at: redis.where, pingMs };
-        } catch (error) {
-          parts.redis = { ready: false, at: redis.where, problem: `Redis at ${redis.where} did not answer PING (${(error as Error).message}): requests that need it get 503 until it does.` };
-        }
-      }
-      return { ready: Object.values(parts).every((part) => part.ready), parts };
-    };
+    const readiness = () =>
+      checkReadiness({ lessonCount: options.lessonCount, persistence: app.persistence, sharedRedis: app.sharedRedis, hub: app.classroom.hub });
     const answerReadiness = async (request: FastifyRequest, reply: FastifyReply) => {
       reply.header('cache-control', 'no-store');
       const { ready, parts } = await readiness();
