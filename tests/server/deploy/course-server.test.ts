@@ -243,6 +243,39 @@ describe.skipIf(skip !== undefined)('course server: Redis, two sandbox processes
     );
   const delta = (before: number[], after: number[]) => after.map((value, index) => value - before[index]!);
 
+  /** A room's event stream through nginx, read as a browser's EventSource would. */
+  const openRoomStream = async (code: string, key: string, lastEventId?: string) => {
+    const streamAgent = new Agent({ connect: { ca }, connections: 1 });
+    const response = await request(`${origin}/app/rooms/${code}/events`, {
+      dispatcher: streamAgent,
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${key}`, ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }) },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/event-stream/);
+    const queue: SseEvent[] = [];
+    const parser = new SseParser((event) => queue.push(event));
+    const chunks = response.body[Symbol.asyncIterator]();
+    return {
+      /** The next event of this type, as soon as it arrives (events before it are read past); throws when
+       *  the stream ends or is cut first. */
+      next: async (type: string): Promise<SseEvent> => {
+        for (;;) {
+          const index = queue.findIndex((event) => event.event === type);
+          if (index >= 0) return queue.splice(0, index + 1).at(-1)!;
+          const { value, done } = await chunks.next();
+          if (done) throw new Error(`the stream ended before a ${type} event`);
+          parser.push((value as Buffer).toString());
+        }
+      },
+      close: async () => {
+        response.body.destroy();
+        await streamAgent.destroy();
+      },
+      lastEventId: () => parser.lastEventId,
+      retry: () => parser.retry,
+    };
+  };
+
   it('requests through nginx land on both processes', async () => {
     const before = await served('/get', 'GET', 200);
     for (let i = 0; i < 10; i++) expect((await call(`/get?i=${i}`)).status).toBe(200);
@@ -427,36 +460,7 @@ describe.skipIf(skip !== undefined)('course server: Redis, two sandbox processes
     expect(joins[0]).toBeGreaterThanOrEqual(1);
     expect(joins[1]).toBeGreaterThanOrEqual(1);
 
-    const open = async (key: string, lastEventId?: string) => {
-      const streamAgent = new Agent({ connect: { ca }, connections: 1 });
-      const response = await request(`${origin}/app/rooms/${room.code}/events`, {
-        dispatcher: streamAgent,
-        headers: { accept: 'text/event-stream', authorization: `Bearer ${key}`, ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }) },
-      });
-      expect(response.statusCode).toBe(200);
-      expect(response.headers['content-type']).toMatch(/^text\/event-stream/);
-      const queue: SseEvent[] = [];
-      const parser = new SseParser((event) => queue.push(event));
-      const chunks = response.body[Symbol.asyncIterator]();
-      return {
-        /** The next event of this type, as soon as it arrives (events before it are read past); throws when
-         *  the stream ends or is cut first. */
-        next: async (type: string): Promise<SseEvent> => {
-          for (;;) {
-            const index = queue.findIndex((event) => event.event === type);
-            if (index >= 0) return queue.splice(0, index + 1).at(-1)!;
-            const { value, done } = await chunks.next();
-            if (done) throw new Error(`the stream ended before a ${type} event`);
-            parser.push((value as Buffer).toString());
-          }
-        },
-        close: async () => {
-          response.body.destroy();
-          await streamAgent.destroy();
-        },
-        lastEventId: () => parser.lastEventId,
-      };
-    };
+    const open = (key: string, lastEventId?: string) => openRoomStream(room.code, key, lastEventId);
     type Stream = Awaited<ReturnType<typeof open>>;
     const streams: Stream[] = [];
     for (const student of students) {
@@ -518,6 +522,65 @@ describe.skipIf(skip !== undefined)('course server: Redis, two sandbox processes
     const counted = delta(before, await served('/get', 'GET', 200));
     expect(counted[0]).toBeGreaterThanOrEqual(2);
     expect(counted[1]).toBeGreaterThanOrEqual(2);
+  }, 180_000);
+
+  it('SIGTERM of one process (a restart): its room streams are told to retry, reconnect through nginx to the other and miss no broadcast; it exits 0', async () => {
+    const created = await call('/app/rooms', { method: 'POST', json: { title: 'Restart' } });
+    expect(created.status, created.text).toBe(201);
+    const room = created.json as RoomCreated;
+    const instructor = { authorization: `Bearer ${room.instructorKey}` };
+    const keys: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const joined = await call(`/app/rooms/${room.code}/join`, { method: 'POST', json: { name: `Student ${i}` } });
+      expect(joined.status, joined.text).toBe(201);
+      keys.push((joined.json as StudentJoined).studentKey);
+    }
+    const streams = [];
+    for (const key of keys) {
+      const stream = await openRoomStream(room.code, key);
+      await stream.next('state');
+      streams.push(stream);
+    }
+    const readStatuses: string[] = [];
+    try {
+      const victim = sandboxes[0]!;
+      process.kill(-victim.child.pid!, 'SIGTERM');
+      // Reads through nginx while the process shuts down.
+      const reads = (async () => {
+        for (let i = 0; i < 10; i++) {
+          const read = await call('/api/books?per_page=5', { headers: { 'x-sandbox': 'course-restart' } });
+          readStatuses.push(read.status === 503 ? `503 (Retry-After ${read.headers['retry-after']})` : String(read.status));
+        }
+      })();
+      expect(await victim.exited).toBe(0);
+      await reads;
+      const sent = await call(`/app/rooms/${room.code}/broadcast`, { method: 'POST', headers: instructor, json: { transcript: transcript('after the restart') } });
+      expect(sent.status, sent.text).toBe(200);
+      let reconnected = 0;
+      for (const [index, key] of keys.entries()) {
+        let event: SseEvent;
+        try {
+          event = await streams[index]!.next('broadcast');
+        } catch {
+          // The stream was ended on purpose, with the SSE retry field telling the browser when to come back.
+          expect(streams[index]!.retry()).toBeGreaterThanOrEqual(1000);
+          const lastEventId = streams[index]!.lastEventId();
+          await streams[index]!.close();
+          streams[index] = await openRoomStream(room.code, key, lastEventId);
+          reconnected += 1;
+          event = await streams[index]!.next('broadcast');
+        }
+        expect(JSON.parse(event.data)).toMatchObject({ transcript: { id: 'after the restart' } });
+      }
+      console.info(`SIGTERM: ${reconnected} of ${keys.length} room streams told to retry and reconnected, none missed a broadcast; reads during the shutdown: ${readStatuses.join(', ')}`);
+      expect(reconnected).toBeGreaterThanOrEqual(1);
+      expect(readStatuses.every((status) => status === '200' || status.startsWith('503 (Retry-After 2)')), readStatuses.join(', ')).toBe(true);
+    } finally {
+      await Promise.all(streams.map((stream) => stream.close()));
+    }
+    const port = new URL(direct[0]!).port;
+    sandboxes[0] = start('sandbox A, after SIGTERM', process.execPath, ['--max-semi-space-size=4', 'dist/server/main.js'], { ...sandboxEnv, PORT: port });
+    expect((await sandboxes[0].printed(/running on (http:\/\/127\.0\.0\.1:\d+)/))[1]).toBe(direct[0]);
   }, 180_000);
 
   it('kill -9 of one process mid-run: requests keep succeeding through the other, and no acknowledged write is lost', async () => {
