@@ -122,7 +122,7 @@ export const SETTINGS = {
   logFormat: oneOf('LOG_FORMAT', 'auto', ['pretty', 'json', 'auto'], '`pretty` (one readable line per event), `json` (JSON lines, for log collectors), `auto` (pretty when the output is a terminal).'),
   slowRequestMs: whole('SLOW_REQUEST_MS', 1_000, [0, 600_000], 'A request slower than this, in ms, is logged at warn (0: never); deliberate waits do not count.'),
   // Learners' state lives in one process's memory; see CROSS_CHECKS for why more is refused.
-  workers: whole('WORKERS', 1, [1, 64], 'Server processes. Above 1 is refused while inboxes live in one process (even with `REDIS_URL`, which shares sandboxes, sessions, rate limits and classroom rooms and events).'),
+  workers: whole('WORKERS', 1, [1, 64], 'Server processes. Above 1 is refused while Idempotency-Key answers and export jobs live in one process (even with `REDIS_URL`, which shares sandboxes, sessions, rate limits, classroom rooms, inboxes and events).'),
   bodyLimit: whole('BODY_LIMIT', 1_048_576, [1_024, 104_857_600], 'Largest request body accepted, in bytes. Larger → 413.'),
   sandboxMax: whole('SANDBOX_MAX', 5_000, [2, 1_000_000], 'Most private sandboxes held at once; beyond it, sandboxes opened once and never written go first, then the least recently used.'),
   sandboxIdleMinutes: whole('SANDBOX_IDLE_MINUTES', 120, [1, 10_080], 'A private sandbox unused this many minutes may be dropped.'),
@@ -175,7 +175,7 @@ export const SETTINGS = {
   allowOrigins: list('SANDBOX_ALLOW_ORIGINS', httpOrigin, 'an http(s) origin', 'https://api.example.org,http://10.0.0.5:8080', 'Other origins learners may send requests to. A listed name must resolve to public addresses (checked on every connection); list an address (`http://10.0.0.5:8080`) or `localhost` to reach the local network. Link-local (cloud metadata), unspecified, multicast and reserved addresses are never dialled, even when listed.'),
   lessonsDir: text('LESSONS_DIR', undefined, 'folder', 'Folder of the lessons (`walkthroughs/*.md` and `schema/`), for instructors\' own lessons; checked at start. Unset: `lessons/`.'),
   dataDir: text('DATA_DIR', undefined, 'folder', 'Folder for learners\' data: a journal of every change (flushed before it is acknowledged) and snapshots. Unset: memory only. With it, a restart or a crash loses no acknowledged write. Locked to one server; created `0700`.'),
-  redisUrl: { ...text('REDIS_URL', undefined, '`redis://` or `rediss://` URL', 'Redis 7 that keeps sandboxes, sessions and tokens, rate-limit buckets, classroom rooms and classroom events (live and for replay), shared by every server process that names it (`DATA_DIR` then keeps only inboxes). Unset: all in this process\'s memory. While Redis is unreachable, requests that need it get 503 with `Retry-After`.'), parse: redisUrl },
+  redisUrl: { ...text('REDIS_URL', undefined, '`redis://` or `rediss://` URL', 'Redis 7 that keeps sandboxes, sessions and tokens, rate-limit buckets, classroom rooms, inboxes and classroom events (live and for replay), shared by every server process that names it (`DATA_DIR` then keeps none of these). Unset: all in this process\'s memory. While Redis is unreachable, requests that need it get 503 with `Retry-After`.'), parse: redisUrl },
   snapshotIntervalMs: whole('SNAPSHOT_INTERVAL_MS', 5_000, [100, 3_600_000], 'How often, in ms, the whole state is written to `DATA_DIR` and the journal emptied (room broadcasts, inbox captures and activity times are saved only then; also at shutdown).'),
   // Operating a course server (issue 17): HTTPS without a proxy, and who may read /metrics.
   tlsCert: text('TLS_CERT', undefined, 'PEM file', 'Certificate chain (PEM) to serve HTTPS directly, without a proxy in front; needs `TLS_KEY`. Checked at start. Unset: plain HTTP.'),
@@ -216,19 +216,19 @@ export const DEFAULT_CONFIG: Config = Object.fromEntries(
 ) as Config;
 
 /** What still lives in one process's memory with REDIS_URL set (issue 17 moves these next). */
-const ONE_PROCESS_STATE = 'inboxes and their captures, Idempotency-Key answers and book export jobs';
+const ONE_PROCESS_STATE = 'Idempotency-Key answers and book export jobs';
 
 /** Why WORKERS above 1 is refused: what a second process would not see. */
 const WORKERS_REFUSED = (workers: number, redis: boolean) =>
   redis
-    ? `WORKERS=${workers} is refused: with REDIS_URL, sandboxes, log-in sessions and tokens, rate limits, classroom rooms and classroom events are shared ` +
+    ? `WORKERS=${workers} is refused: with REDIS_URL, sandboxes, log-in sessions and tokens, rate limits, classroom rooms, inboxes and classroom events are shared ` +
       `between processes, but ${ONE_PROCESS_STATE} still live in the memory of one process. A second process would ` +
-      'not know an inbox made on the first, so requests to it and its captures would go missing at random depending on which ' +
+      'not know an export job started on the first, nor an Idempotency-Key answer given there, so a retried request could be done twice depending on which ' +
       'process took the connection. Use WORKERS=1 (the default) until they move to Redis too.'
     : `WORKERS=${workers} is refused: this server keeps learners' state in the memory of one process — private ` +
-      `sandboxes, log-in sessions and tokens, rate limits, classroom rooms and events, ${ONE_PROCESS_STATE}. A second process would not know a ` +
+      `sandboxes, log-in sessions and tokens, rate limits, classroom rooms, inboxes and events, ${ONE_PROCESS_STATE}. A second process would not know a ` +
       'session, sandbox or room made on the first, so requests would fail at random depending on which process took ' +
-      'the connection. REDIS_URL shares sandboxes, sessions, rate limits, classroom rooms and events; the rest still needs WORKERS=1 (the default).';
+      'the connection. REDIS_URL shares sandboxes, sessions, rate limits, classroom rooms, inboxes and events; the rest still needs WORKERS=1 (the default).';
 
 /** Rules between settings, checked after every row is read: each returns why the configuration is refused. */
 const CROSS_CHECKS: ((config: Config) => string | undefined)[] = [

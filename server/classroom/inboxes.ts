@@ -9,8 +9,8 @@ import type { Hub } from './hub';
 import { digestKey, INBOX_ID, keyMatches, newInboxId, newKey } from './ids';
 import { INBOX_SAFETY_HEADERS, type ResponseCheck } from './inbox-response';
 import { requireKey } from './keys';
-import { ExpiringRegistry } from './registry';
-import { CAPACITY_RETRY_AFTER_S, CAPTURE_BYTES_TOTAL, INBOX_HISTORY_BYTES } from './limits';
+import { CAPACITY_RETRY_AFTER_S } from './limits';
+import { MemoryInboxStore, type InboxStore, type InboxStoreHooks } from './inbox-store';
 import type { CapturedRequest, InboxLink, InboxResponse, InboxSummary } from '../protocol/classroom-types';
 import type { StreamRegistry } from './sse';
 
@@ -23,6 +23,8 @@ export interface InboxServiceOptions {
   history: number;
   bodyLimit: number;
   capturesPerMinute: number;
+  /** Where inboxes are kept: in memory by default; makeStore builds another (Redis) from the hooks. */
+  makeStore?: (hooks: InboxStoreHooks) => InboxStore;
 }
 
 export type InboxKind = InboxSummary['kind'];
@@ -70,7 +72,7 @@ export interface InboxAnswer {
 
 /** An inbox as a snapshot or journal record keeps it (Buffers as base64, dates as ISO strings, captures as
  *  objects). Snapshots written before captures were kept as bytes hold {capture, size} items. */
-type SavedInbox = Omit<Inbox, 'keyDigest' | 'createdAt' | 'responseBody' | 'requests' | 'bytes'> & {
+export type SavedInbox = Omit<Inbox, 'keyDigest' | 'createdAt' | 'responseBody' | 'requests' | 'bytes'> & {
   keyDigest: string;
   createdAt: string;
   responseBody: string | null;
@@ -87,7 +89,7 @@ export type InboxRecord =
   | { op: 'clear'; id: string }
   | { op: 'remove'; id: string };
 
-function saveInbox(inbox: Inbox): SavedInbox {
+export function saveInbox(inbox: Inbox): SavedInbox {
   return {
     ...inbox,
     requests: inbox.requests.map((json) => JSON.parse(json.toString('utf8')) as CapturedRequest),
@@ -97,7 +99,7 @@ function saveInbox(inbox: Inbox): SavedInbox {
   };
 }
 
-function loadInbox(raw: SavedInbox): Inbox {
+export function loadInbox(raw: SavedInbox): Inbox {
   const requests = raw.requests.map((item) => Buffer.from(JSON.stringify('capture' in item ? item.capture : item)));
   return {
     ...raw,
@@ -110,28 +112,26 @@ function loadInbox(raw: SavedInbox): Inbox {
 }
 
 export class InboxService {
-  /** The inboxes by id: at most INBOX_MAX, a quarter of them per address, unused ones deleted (registry.ts). */
-  readonly #inboxes: ExpiringRegistry<Inbox>;
+  /** Where the inboxes are kept (registry in memory, or Redis). */
+  readonly #store: InboxStore;
+  readonly #memory: MemoryInboxStore | undefined;
   readonly #options: InboxServiceOptions;
-  #totalBytes = 0;
   /** Receives every change worth keeping through a crash (persistence journals it before answering). */
   onRecord: ((record: InboxRecord) => void) | undefined;
+  /** Inboxes with event streams open here (shared store: their TTL is refreshed at each sweep). */
+  readonly #watched = new Set<string>();
+  /** Told of every capture kept, wherever it arrived (the room service relays room inboxes' captures). */
+  onCaptured: ((inbox: Inbox, capture: CapturedRequest) => Promise<void>) | undefined;
 
   constructor(options: InboxServiceOptions) {
     this.#options = options;
-    this.#inboxes = new ExpiringRegistry<Inbox>({
+    const perOwnerMax = Math.max(1, Math.floor(options.max / 4));
+    const hooks: InboxStoreHooks = {
       max: options.max,
       idleMs: options.idleMs,
       now: options.now,
-      keyOf: (inbox) => inbox.id,
-      lastActivityOf: (inbox) => inbox.lastActivity,
-      // Only stand-alone inboxes count against an address's share: a quarter of INBOX_MAX, a lecture hall's
-      // worth at the default.
-      ownerOf: (inbox) => inbox.creator,
-      openStreams: (inbox) => options.streams.count(inboxChannel(inbox.id)),
-      // A room's inboxes go with their room.
-      expires: (inbox) => inbox.room === null,
-      expire: (inbox) => void this.remove(inbox, 'expired'),
+      openStreams: (id) => options.streams.count(inboxChannel(id)),
+      expire: (inbox) => void this.remove(inbox, 'expired').catch(() => undefined),
       full: () =>
         new HttpProblem(
           'capacity-reached',
@@ -142,59 +142,60 @@ export class InboxService {
         new HttpProblem(
           'too-many-requests',
           `Your network address already holds ${held} inboxes, the most one address may hold (a quarter of this server's ${options.max}). Delete inboxes you no longer need (DELETE /app/inboxes/<id> with the key), or wait until unused ones expire after ${this.limits.idleMinutes} minutes.`,
-          { headers: { 'retry-after': '60' }, extra: { limit: this.#inboxes.perOwnerMax } },
+          { headers: { 'retry-after': '60' }, extra: { limit: perOwnerMax } },
         ),
       onAdded: (inbox) => this.#record({ op: 'create', inbox: saveInbox(inbox) }),
       onRemoved: (inbox) => this.#record({ op: 'remove', id: inbox.id }),
-    });
+    };
+    this.#store = options.makeStore?.(hooks) ?? new MemoryInboxStore(hooks);
+    this.#memory = this.#store instanceof MemoryInboxStore ? this.#store : undefined;
   }
 
+  /** Whether the inboxes are shared with other processes (Redis): then they are not snapshotted here. */
+  get shared(): boolean {
+    return this.#store.shared;
+  }
+
+  /** Inboxes held in this process's memory (0 when they are in Redis: see count()). */
   get size(): number {
-    return this.#inboxes.size;
+    return this.#memory?.registry.size ?? 0;
+  }
+
+  count(): Promise<number> {
+    return this.#store.count();
   }
 
   /** Every inbox, as plain JSON (Buffers as base64, dates as ISO strings), for a snapshot. */
   exportState(): unknown[] {
-    return this.#inboxes.values().map(saveInbox);
+    return this.#memory?.registry.values().map(saveInbox) ?? [];
   }
 
   importState(saved: unknown[]): void {
-    for (const raw of saved as SavedInbox[]) this.#add(loadInbox(raw));
+    for (const raw of saved as SavedInbox[]) this.#memory?.restore(loadInbox(raw));
   }
 
   /** Applies a journalled change again (at start, after the snapshot). */
   applyRecord(record: InboxRecord): void {
+    const memory = this.#memory;
+    if (!memory) return;
     if (record.op === 'create') {
-      this.#add(loadInbox(record.inbox));
+      memory.restore(loadInbox(record.inbox));
       return;
     }
-    const inbox = this.#inboxes.peek(record.id);
+    const inbox = memory.registry.peek(record.id);
     if (!inbox) return;
     if (record.op === 'response') {
       inbox.response = record.response;
       inbox.responseBody = record.body === null ? null : Buffer.from(record.body, 'base64');
     } else if (record.op === 'clear') {
-      this.#empty(inbox);
+      memory.emptyNow(inbox);
     } else {
-      this.#inboxes.forget(inbox.id);
-      this.#totalBytes -= inbox.bytes;
+      memory.forget(inbox.id);
     }
   }
 
   #record(record: InboxRecord): void {
-    this.onRecord?.(record);
-  }
-
-  /** Puts back an inbox as a snapshot or the journal kept it. */
-  #add(inbox: Inbox): void {
-    this.#inboxes.restore(inbox);
-    this.#totalBytes += inbox.bytes;
-  }
-
-  #empty(inbox: Inbox): void {
-    this.#totalBytes -= inbox.bytes;
-    inbox.requests = [];
-    inbox.bytes = 0;
+    if (!this.#store.shared) this.onRecord?.(record);
   }
 
   get limits(): InboxSummary['limits'] {
@@ -208,14 +209,12 @@ export class InboxService {
 
   /** A new inbox and its key (the key is not kept, only its digest). 503 when the server holds INBOX_MAX;
    *  429 when `creator` (the address that asks for a stand-alone inbox) holds its share. */
-  create(kind: InboxKind, room: string | null = null, creator?: string): { inbox: Inbox; key: string } {
-    this.#inboxes.admit(creator);
-    let id = newInboxId();
-    while (this.#inboxes.has(id)) id = newInboxId();
+  async create(kind: InboxKind, room: string | null = null, creator?: string): Promise<{ inbox: Inbox; key: string }> {
+    await this.#store.admit(creator);
     const key = newKey();
     const now = this.#nowMs();
     const inbox: Inbox = {
-      id,
+      id: newInboxId(),
       keyDigest: digestKey(key),
       kind,
       room,
@@ -230,7 +229,7 @@ export class InboxService {
       tokensAt: now,
       ...(creator === undefined ? {} : { creator }),
     };
-    this.#inboxes.add(inbox);
+    while (!(await this.#store.add(inbox))) inbox.id = newInboxId();
     return { inbox, key };
   }
 
@@ -246,8 +245,8 @@ export class InboxService {
   }
 
   /** The inbox, or undefined when there is none (or it just expired). */
-  get(id: string): Inbox | undefined {
-    return INBOX_ID.test(id) ? this.#inboxes.get(id) : undefined;
+  async get(id: string): Promise<Inbox | undefined> {
+    return INBOX_ID.test(id) ? this.#store.get(id) : undefined;
   }
 
   notFound(id: string): HttpProblem {
@@ -258,66 +257,53 @@ export class InboxService {
   }
 
   /** The inbox with this id, or a 404 that says what an id looks like. */
-  getOr404(id: string): Inbox {
-    const inbox = this.get(id);
+  async getOr404(id: string): Promise<Inbox> {
+    const inbox = await this.get(id);
     if (!inbox) throw this.notFound(id);
     return inbox;
   }
 
   /** The inbox, if `key` is its key: 401 without a key, 403 for a wrong one. Counts as activity. */
-  authorize(inbox: Inbox, key: string | undefined): Inbox {
+  async authorize(inbox: Inbox, key: string | undefined): Promise<Inbox> {
     const where = 'The key was given once, when the inbox was made (in the room for room and student inboxes).';
     requireKey(key, { what: `inbox ${inbox.id}`, where, realm: 'inbox', notThis: "A room key or another inbox's key will not work." }, (k) => (keyMatches(k, inbox.keyDigest) ? inbox : undefined));
     inbox.lastActivity = this.#nowMs();
+    await this.#store.touch(inbox);
     return inbox;
   }
 
-  /** Takes one capture from the inbox's rate limit, or throws 429 with Retry-After. */
-  #takeToken(inbox: Inbox): void {
-    const now = this.#nowMs();
+  /** Keeps a request that arrived, publishes it, and returns it. */
+  async capture(inbox: Inbox, arrived: ArrivedRequest): Promise<CapturedRequest> {
     const perMinute = this.#options.capturesPerMinute;
-    const refillPerMs = perMinute / 60_000;
-    inbox.tokens = Math.min(perMinute, inbox.tokens + (now - inbox.tokensAt) * refillPerMs);
-    inbox.tokensAt = now;
-    if (inbox.tokens < 1) {
-      const retryAfter = Math.max(1, Math.ceil((1 - inbox.tokens) / refillPerMs / 1000));
+    const turn = await this.#store.take(inbox, perMinute, this.#nowMs());
+    if (turn.kind === 'gone') throw this.notFound(inbox.id);
+    if (turn.kind === 'rate') {
+      const refillPerMs = perMinute / 60_000;
+      const retryAfter = Math.max(1, Math.ceil((1 - turn.tokens) / refillPerMs / 1000));
       throw new HttpProblem(
         'too-many-requests',
         `Inbox ${inbox.id} captures at most ${perMinute} requests a minute, and this one was not captured. Wait ${retryAfter} s (the Retry-After header says so too), and slow down the loop that sends them.`,
         { headers: { 'retry-after': String(retryAfter) }, extra: { limit: perMinute, retryAfter } },
       );
     }
-    inbox.tokens -= 1;
-  }
-
-  /** Keeps a request that arrived, publishes it, and returns it. */
-  async capture(inbox: Inbox, arrived: ArrivedRequest): Promise<CapturedRequest> {
-    this.#takeToken(inbox);
-    const arrivedAs = captureRequest(inbox.id, inbox.captured + 1, arrived);
+    const arrivedAs = captureRequest(inbox.id, turn.seq, arrived);
     // A room's inbox is shown to the whole class (and the projector): senders' credentials are masked
     // before the capture is kept, so no way of reading it — stream, list, view page — reveals them.
     const capture = inbox.kind === 'room' ? redactCapture(arrivedAs) : arrivedAs;
     const json = Buffer.from(JSON.stringify(capture));
-    const size = json.length;
-    if (this.#totalBytes + size > CAPTURE_BYTES_TOTAL) {
+    inbox.lastActivity = this.#nowMs();
+    const kept = await this.#store.keep(inbox, json, this.#options.history, turn.seq);
+    if (kept === 'gone') throw this.notFound(inbox.id);
+    if (kept === 'full') {
       throw new HttpProblem(
         'capacity-reached',
         'The inboxes on this server hold as much captured data as they may, so this request was not captured. Try again in a minute, when older inboxes have expired.',
         { headers: { 'retry-after': String(CAPACITY_RETRY_AFTER_S) } },
       );
     }
-    inbox.captured += 1;
-    inbox.lastActivity = this.#nowMs();
-    inbox.requests.push(json);
-    inbox.bytes += size;
-    this.#totalBytes += size;
-    while (inbox.requests.length > this.#options.history || (inbox.bytes > INBOX_HISTORY_BYTES && inbox.requests.length > 1)) {
-      const dropped = inbox.requests.shift()!;
-      inbox.bytes -= dropped.length;
-      this.#totalBytes -= dropped.length;
-    }
-    // The inbox's owner and, for room and student inboxes, the room (which follows this channel) hear it.
+    // The inbox's owner hears it; for room and student inboxes, the room too (relayed where it arrived).
     await this.#options.hub.publish(inboxChannel(inbox.id), { type: 'capture', data: { request: capture } });
+    await this.onCaptured?.(inbox, capture);
     return capture;
   }
 
@@ -340,6 +326,7 @@ export class InboxService {
   async setResponse(inbox: Inbox, checked: Extract<ResponseCheck, { ok: true }>): Promise<InboxResponse> {
     inbox.response = checked.response;
     inbox.responseBody = checked.bodyBytes;
+    await this.#store.saveResponse(inbox);
     this.#record({ op: 'response', id: inbox.id, response: inbox.response, body: inbox.responseBody ? inbox.responseBody.toString('base64') : null });
     await this.#options.hub.publish(inboxChannel(inbox.id), { type: 'response-changed', data: { response: inbox.response } });
     return inbox.response;
@@ -348,18 +335,19 @@ export class InboxService {
   async resetResponse(inbox: Inbox): Promise<InboxResponse> {
     inbox.response = DEFAULT_INBOX_RESPONSE;
     inbox.responseBody = null;
+    await this.#store.saveResponse(inbox);
     this.#record({ op: 'response', id: inbox.id, response: inbox.response, body: null });
     await this.#options.hub.publish(inboxChannel(inbox.id), { type: 'response-changed', data: { response: inbox.response } });
     return inbox.response;
   }
 
   /** The kept captures, oldest first, as their JSON bytes (written to a response as they are). */
-  requests(inbox: Inbox): readonly Buffer[] {
-    return inbox.requests;
+  requests(inbox: Inbox): Promise<readonly Buffer[]> {
+    return this.#store.requests(inbox);
   }
 
   async clear(inbox: Inbox): Promise<void> {
-    this.#empty(inbox);
+    await this.#store.clear(inbox);
     this.#record({ op: 'clear', id: inbox.id });
     await this.#options.hub.publish(inboxChannel(inbox.id), { type: 'inbox-cleared', data: {} });
   }
@@ -379,10 +367,9 @@ export class InboxService {
     };
   }
 
-  /** Deletes an inbox at once (synchronously); then its stream hears why and ends. */
+  /** Deletes an inbox at once; then its stream hears why and ends. */
   async remove(inbox: Inbox, reason: 'deleted' | 'expired' | 'room-closed'): Promise<void> {
-    if (!this.#inboxes.remove(inbox)) return;
-    this.#totalBytes -= inbox.bytes;
+    if (!(await this.#store.remove(inbox))) return;
     const channel = inboxChannel(inbox.id);
     await this.#options.hub.publish(channel, { type: 'inbox-closed', data: { reason } });
     this.#options.streams.closeTag(channel);
@@ -390,8 +377,22 @@ export class InboxService {
   }
 
   /** Removes idle inboxes (not room inboxes: they go with their room). They are gone when this returns;
-   *  their streams hear about it a moment later. */
-  sweep(): void {
-    this.#inboxes.sweep();
+   *  their streams hear about it a moment later. With Redis, inboxes expire by their TTL. */
+  async sweep(): Promise<void> {
+    await this.#store.sweep();
+    if (!this.#store.shared) return;
+    for (const id of [...this.#watched]) {
+      if (this.#options.streams.count(inboxChannel(id)) === 0) {
+        this.#watched.delete(id);
+        continue;
+      }
+      const inbox = await this.#store.peek(id);
+      if (inbox) await this.#store.touch(inbox);
+    }
+  }
+
+  /** An event stream opened on the inbox here: a shared store keeps it alive while one is open. */
+  watching(inbox: Inbox): void {
+    if (this.#store.shared) this.#watched.add(inbox.id);
   }
 }

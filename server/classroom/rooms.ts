@@ -9,7 +9,7 @@ import { changedSwitches, FAULTS_OFF, roomSandboxId } from './faults';
 import type { Audience, Hub, HubEvent } from './hub';
 import { digestKey, keyMatches, newJoinSecret, newKey, newRoomCode, newRoomSandboxSecret, newStudentId, normalizeRoomCode, ROOM_CODE } from './ids';
 import { nameSkeleton } from './display-name';
-import { inboxChannel, type InboxService } from './inboxes';
+import type { InboxService } from './inboxes';
 import { requireKey } from './keys';
 import { CAPACITY_RETRY_AFTER_S, ROOM_CAPTURE_PREVIEW_BYTES } from './limits';
 import { MemoryRoomStore, type RoomStore, type RoomStoreHooks } from './room-store';
@@ -18,7 +18,6 @@ import type {
   Broadcast,
   CapturedRequest,
   ExchangeSummary,
-  InboxEvents,
   FaultSettings,
   GoalReport,
   LessonProgress,
@@ -302,16 +301,16 @@ export class RoomService {
     };
     this.#store = options.makeStore?.(hooks) ?? new MemoryRoomStore(hooks);
     this.#memory = this.#store instanceof MemoryRoomStore ? this.#store : undefined;
+    // A capture of a room or student inbox reaches the room from the process where it arrived.
+    options.inboxes.onCaptured = (inbox, capture) => 
+      // (The capture is kept and answered already: a room that cannot be told does not fail it.)
+      inbox.room === null ? Promise.resolve() : this.#relayCapture(inbox.room, inbox.id, capture).catch(() => undefined);
   }
 
-  /** Relays the captures of one of the room's inboxes (made by this process) to the room: the inbox
-   *  publishes each capture on its hub channel, and the room listens there (until the inbox's channel is
-   *  dropped with the inbox). With shared rooms, this process also listens for the room's end, so that the
-   *  inboxes it made go with the room wherever it is closed. */
+  /** Remembers an inbox this process made for a room, to remove it when the room ends (a room in Redis can
+   *  expire by TTL, and its inboxes do not expire on their own). With shared rooms, this process also listens
+   *  for the room's end, so that the inboxes it made go with the room wherever it is closed. */
   #follow(code: string, inboxId: string): void {
-    const stop = this.#options.hub.subscribe(inboxChannel(inboxId), (event, data) => {
-      if (event.type === 'capture') void this.#relayCapture(code, inboxId, (data as InboxEvents['capture']).request).catch(() => undefined);
-    });
     let stops = this.#unfollow.get(code);
     if (!stops) {
       stops = [];
@@ -324,7 +323,6 @@ export class RoomService {
         );
       }
     }
-    stops.push(stop);
     let inboxes = this.#localInboxes.get(code);
     if (!inboxes) this.#localInboxes.set(code, (inboxes = new Set()));
     inboxes.add(inboxId);
@@ -337,7 +335,7 @@ export class RoomService {
     this.#watched.delete(code);
     // Its event streams here end as the hub drops the channel (after they have had `room-closed`).
     for (const id of inboxIds) {
-      const inbox = this.#options.inboxes.get(id);
+      const inbox = await this.#options.inboxes.get(id);
       if (inbox) await this.#options.inboxes.remove(inbox, 'room-closed');
     }
   }
@@ -369,7 +367,7 @@ export class RoomService {
   async create(title: string, creator: string): Promise<{ room: Room; created: RoomCreated }> {
     await this.#store.admit(creator);
     const drawn = newRoomCode();
-    const { inbox, key: inboxKey } = this.#options.inboxes.create('room', drawn);
+    const { inbox, key: inboxKey } = await this.#options.inboxes.create('room', drawn);
     const instructorKey = newKey();
     const joinSecret = newJoinSecret();
     const now = this.#nowMs();
@@ -541,7 +539,7 @@ export class RoomService {
     const skeleton = nameSkeleton(name);
     const twin = [...room.students.values()].find((student) => nameSkeleton(student.name) === skeleton);
     if (twin) throw this.#nameTaken(room, name, twin.name);
-    const { inbox, key: inboxKey } = this.#options.inboxes.create('student', room.code);
+    const { inbox, key: inboxKey } = await this.#options.inboxes.create('student', room.code);
     const studentKey = newKey();
     const now = this.#nowMs();
     const student: Student = {
@@ -716,7 +714,7 @@ export class RoomService {
     this.#options.streams.closeTag(channel);
     await this.#options.hub.drop(channel);
     for (const id of new Set(inboxIds)) {
-      const inbox = this.#options.inboxes.get(id);
+      const inbox = await this.#options.inboxes.get(id);
       if (inbox) await this.#options.inboxes.remove(inbox, 'room-closed');
     }
   }

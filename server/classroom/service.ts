@@ -5,6 +5,7 @@
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { RedisRoomStore } from '../store/redis/rooms';
+import { RedisInboxStore } from '../store/redis/inboxes';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
 import { createFaultHook } from './faults';
@@ -79,6 +80,7 @@ export default fp<ClassroomOptions>(
       history: options.inboxHistory,
       bodyLimit: options.inboxBodyLimit,
       capturesPerMinute: options.inboxCapturesPerMinute,
+      ...(rest.redis ? { makeStore: (hooks) => new RedisInboxStore(rest.redis!, hooks) } : {}),
     });
     const rooms = new RoomService({
       hub,
@@ -111,7 +113,8 @@ export default fp<ClassroomOptions>(
       restore: (data) => rooms.importState(data as unknown[]),
       journal: { attach: (write) => (rooms.onRecord = write), apply: (record) => rooms.applyRecord(record as unknown as RoomRecord) },
     });
-    app.persistence.register({
+    // Inboxes in Redis are kept there too.
+    if (!inboxes.shared) app.persistence.register({
       name: 'inboxes',
       version,
       save: () => inboxes.exportState(),
@@ -126,10 +129,11 @@ export default fp<ClassroomOptions>(
 
     // Shared rooms expire by their Redis TTL: the sweep refreshes it for rooms with streams open here, often
     // enough that a room is never lost while someone watches it.
-    const sweepMs = rooms.shared ? Math.max(1_000, Math.min(SWEEP_INTERVAL_MS, Math.floor((options.roomIdleMinutes * 60_000) / 3))) : SWEEP_INTERVAL_MS;
+    const idleMs = Math.min(options.roomIdleMinutes, options.inboxIdleMinutes) * 60_000;
+    const sweepMs = rooms.shared ? Math.max(1_000, Math.min(SWEEP_INTERVAL_MS, Math.floor(idleMs / 3))) : SWEEP_INTERVAL_MS;
     const sweeper = setInterval(() => {
       rooms.sweep().catch((error: unknown) => app.log.warn({ err: error }, 'room sweep failed (Redis unreachable?)'));
-      inboxes.sweep();
+      inboxes.sweep().catch((error: unknown) => app.log.warn({ err: error }, 'inbox sweep failed (Redis unreachable?)'));
     }, sweepMs);
     sweeper.unref();
 

@@ -104,7 +104,7 @@ const captureRoutes: FastifyPluginAsync = async (app) => {
   // A learner's request arrives at an inbox: it is captured and answered as the owner configured.
   const capture = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const { id } = request.params as { id: string };
-    const inbox = inboxes.getOr404(id);
+    const inbox = await inboxes.getOr404(id);
     const raw = request.raw;
     const body = await readBody(raw, bodyLimit);
     const captured = await inboxes.capture(inbox, {
@@ -155,7 +155,7 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { config: { rateLimit: CLASSROOM_CREATE_BUCKET }, schema: { response: { 201: InboxCreatedSchema, ...problemResponses } } },
     async (request, reply) => {
       // Each address holds at most its share of the server's inboxes (server/classroom/inboxes.ts).
-      const { inbox, key } = inboxes.create('own', null, RateLimiter.addressOf(request));
+      const { inbox, key } = await inboxes.create('own', null, RateLimiter.addressOf(request));
       return reply
         .code(201)
         .header('location', `/app/inboxes/${inbox.id}`)
@@ -167,14 +167,14 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/app/inboxes/:id',
     { schema: { params: InboxIdParams, response: { 200: InboxSummarySchema, ...problemResponses } } },
-    async (request, reply) => reply.header('cache-control', 'no-store').send(inboxes.summary(ownedInbox(inboxes, request))),
+    async (request, reply) => reply.header('cache-control', 'no-store').send(inboxes.summary(await ownedInbox(inboxes, request))),
   );
 
   app.delete(
     '/app/inboxes/:id',
     { schema: { params: InboxIdParams, response: { 204: NoContent, ...problemResponses } } },
     async (request, reply) => {
-      const inbox = ownedInbox(inboxes, request);
+      const inbox = await ownedInbox(inboxes, request);
       if (inbox.room !== null) {
         throw new HttpProblem('conflict', `Inbox ${inbox.id} belongs to room ${inbox.room} and goes when the room closes. Clear its requests with DELETE /app/inboxes/${inbox.id}/requests instead.`);
       }
@@ -188,10 +188,10 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/app/inboxes/:id/requests',
     { schema: { params: InboxIdParams, response: { 200: InboxRequestsSchema, ...problemResponses } } },
     async (request, reply) => {
-      const inbox = ownedInbox(inboxes, request);
+      const inbox = await ownedInbox(inboxes, request);
       const lastEventId = await hub.lastId(inboxChannel(inbox.id));
       // The captures are kept as JSON bytes: written as they are, not parsed and serialised again.
-      const body = Buffer.concat(jsonWithLists({ lastEventId }, { requests: inboxes.requests(inbox).map((json) => [json]) }));
+      const body = Buffer.concat(jsonWithLists({ lastEventId }, { requests: (await inboxes.requests(inbox)).map((json) => [json]) }));
       // (A Buffer is sent as it is: the 200 schema documents the shape, the captures were checked when kept.)
       return (reply as FastifyReply).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(body);
     },
@@ -201,7 +201,7 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/app/inboxes/:id/requests',
     { schema: { params: InboxIdParams, response: { 204: NoContent, ...problemResponses } } },
     async (request, reply) => {
-      await inboxes.clear(ownedInbox(inboxes, request));
+      await inboxes.clear(await ownedInbox(inboxes, request));
       return reply.code(204).send();
     },
   );
@@ -211,9 +211,10 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/app/inboxes/:id/events',
     { exposeHeadRoute: false, schema: { params: InboxIdParams } },
     async (request, reply) => {
-      const inbox = ownedInbox(inboxes, request);
+      const inbox = await ownedInbox(inboxes, request);
       const channel = inboxChannel(inbox.id);
       const stream = streams.open(reply, channel, STREAMS_PER_INBOX, `inbox ${inbox.id}`);
+      inboxes.watching(inbox);
       const query = request.query as Record<string, unknown>;
       try {
         await pipeChannel(hub, channel, stream, {
@@ -232,7 +233,7 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/app/inboxes/:id/response',
     { schema: { params: InboxIdParams, response: { 200: InboxResponseSchema, ...problemResponses } } },
-    async (request, reply) => reply.header('cache-control', 'no-store').send(ownedInbox(inboxes, request).response),
+    async (request, reply) => reply.header('cache-control', 'no-store').send((await ownedInbox(inboxes, request)).response),
   );
 
   // The owner decides what the inbox answers, to see how a client reacts to it.
@@ -243,7 +244,7 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: InboxIdParams, body: InboxResponseBody, response: { 200: InboxResponseSchema, ...problemResponses } },
     },
     async (request) => {
-      const inbox = ownedInbox(inboxes, request);
+      const inbox = await ownedInbox(inboxes, request);
       const checked = checkInboxResponse(request.body);
       if (!checked.ok) {
         const summary = checked.errors.map((e) => `${e.field} ${e.message}`).join('; ');
@@ -256,7 +257,7 @@ const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/app/inboxes/:id/response',
     { schema: { params: InboxIdParams, response: { 200: InboxResponseSchema, ...problemResponses } } },
-    async (request) => inboxes.resetResponse(ownedInbox(inboxes, request)),
+    async (request) => inboxes.resetResponse(await ownedInbox(inboxes, request)),
   );
 
   await app.register(captureRoutes);

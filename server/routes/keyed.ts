@@ -61,6 +61,6 @@ export async function roomStudent(rooms: RoomService, request: FastifyRequest<{ 
 }
 
 /** The inbox a route's `:id` names, when the request carries its key: 404, then 401 or 403. */
-export function ownedInbox(inboxes: InboxService, request: FastifyRequest<{ Params: { id: string } }>): Inbox {
-  return inboxes.authorize(inboxes.getOr404(request.params.id), requestKey(request));
+export async function ownedInbox(inboxes: InboxService, request: FastifyRequest<{ Params: { id: string } }>): Promise<Inbox> {
+  return inboxes.authorize(await inboxes.getOr404(request.params.id), requestKey(request));
 }

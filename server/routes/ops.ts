@@ -129,10 +129,10 @@ export default fp<OpsOptions>(
     });
     new Gauge({
       name: 'http_sandbox_inboxes',
-      help: 'Request inboxes held by this process (room and student inboxes included).',
+      help: 'Request inboxes held (room and student inboxes included; with REDIS_URL, by all the processes together).',
       registers: [registry],
-      collect() {
-        this.set(app.classroom.inboxes.size);
+      async collect() {
+        this.set(await app.classroom.inboxes.count().catch(() => app.classroom.inboxes.size));
       },
     });
     new Gauge({

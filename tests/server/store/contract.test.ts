@@ -17,6 +17,9 @@ import { RedisRoomStore } from '../../../server/store/redis/rooms';
 import type { Room, Student } from '../../../server/classroom/rooms';
 import { FAULTS_OFF } from '../../../server/classroom/faults';
 import { digestKey } from '../../../server/classroom/ids';
+import { MemoryInboxStore, type InboxStore, type InboxStoreHooks } from '../../../server/classroom/inbox-store';
+import { RedisInboxStore } from '../../../server/store/redis/inboxes';
+import { DEFAULT_INBOX_RESPONSE, type Inbox } from '../../../server/classroom/inboxes';
 
 interface StoreOptions {
   maxSandboxes?: number;
@@ -32,6 +35,7 @@ interface Backend {
   grants(now: () => number): GrantStore;
   buckets(): BucketStore;
   rooms(hooks: RoomStoreHooks): RoomStore;
+  inboxes(hooks: InboxStoreHooks): InboxStore;
 }
 
 const defaults = (options: StoreOptions) => ({ seed: seedData, maxSandboxes: 10, itemLimit: 100, idleMs: 60_000, pinned: ['demo'], ...options });
@@ -42,6 +46,7 @@ const memory: Backend = {
   grants: (now) => new MemoryGrantStore(now),
   buckets: () => new MemoryBucketStore(),
   rooms: (hooks) => new MemoryRoomStore(hooks),
+  inboxes: (hooks) => new MemoryInboxStore(hooks),
 };
 
 let server: RedisServer | undefined;
@@ -53,7 +58,41 @@ const redis: Backend = {
   grants: (now) => new RedisGrantStore(client!, now),
   buckets: () => new RedisBucketStore(client!),
   rooms: (hooks) => new RedisRoomStore(client!, hooks),
+  inboxes: (hooks) => new RedisInboxStore(client!, hooks),
 };
+
+let inboxCount = 0;
+function newInbox(creator?: string, room: string | null = null): Inbox {
+  inboxCount += 1;
+  const now = Date.now();
+  return {
+    id: `inbox${String(inboxCount).padStart(7, '0')}`,
+    keyDigest: digestKey('inbox-key'),
+    kind: room === null ? 'own' : 'room',
+    room,
+    createdAt: new Date(now),
+    lastActivity: now,
+    captured: 0,
+    requests: [],
+    bytes: 0,
+    response: DEFAULT_INBOX_RESPONSE,
+    responseBody: null,
+    tokens: 3,
+    tokensAt: now,
+    ...(creator === undefined ? {} : { creator }),
+  };
+}
+
+const inboxHooks = (overrides: Partial<InboxStoreHooks> = {}): InboxStoreHooks => ({
+  max: 8,
+  idleMs: 60_000,
+  now: () => new Date(),
+  full: () => new HttpProblem('capacity-reached', 'full'),
+  shareUsed: (held) => new HttpProblem('too-many-requests', `holds ${held}`),
+  openStreams: () => 0,
+  expire: () => undefined,
+  ...overrides,
+});
 
 const roomHooks = (overrides: Partial<RoomStoreHooks> = {}): RoomStoreHooks => ({
   max: 8,
@@ -209,6 +248,60 @@ describe.each([memory, redis])('storage contract: $name', (backend) => {
       clock += 61_000;
       store.sweep();
       expect(expired).toEqual([room.code]);
+    });
+  });
+
+  describe.skipIf(backend.skip !== undefined)('inboxes', () => {
+    it('keeps an inbox, its configured answer and its newest captures, numbered once across processes', async () => {
+      const store = backend.inboxes(inboxHooks());
+      const other = backend.name === 'redis' ? backend.inboxes(inboxHooks()) : store;
+      const inbox = newInbox('10.0.0.1');
+      expect(await store.add(inbox)).toBe(true);
+      expect(await store.add(inbox)).toBe(false);
+      const here = (await store.get(inbox.id))!;
+      const there = (await other.get(inbox.id))!;
+      expect(there).toMatchObject({ id: inbox.id, kind: 'own', room: null, creator: '10.0.0.1', captured: 0, response: DEFAULT_INBOX_RESPONSE, responseBody: null });
+      expect(there.keyDigest.equals(inbox.keyDigest)).toBe(true);
+      const now = Date.now();
+      // Two captures arriving on two processes at once get two numbers; the third within the minute is refused.
+      const turns = await Promise.all([store.take(here, 3, now), other.take(there, 3, now)]);
+      expect(turns.map((turn) => turn.kind === 'ok' && turn.seq).sort()).toEqual([1, 2]);
+      for (const [index, turn] of turns.entries()) {
+        if (turn.kind === 'ok') expect(await (index === 0 ? store : other).keep(index === 0 ? here : there, Buffer.from(JSON.stringify({ seq: turn.seq })), 2, turn.seq)).toBe('kept');
+      }
+      const third = await store.take(here, 3, now);
+      expect(third.kind).toBe('ok');
+      if (third.kind === 'ok') await store.keep(here, Buffer.from(JSON.stringify({ seq: third.seq })), 2, third.seq);
+      expect(await store.take(here, 3, now)).toMatchObject({ kind: 'rate' });
+      // The rate limit refills: a minute later, captures are taken again.
+      expect((await other.take(there, 3, now + 60_000)).kind).toBe('ok');
+      // The newest two are kept (INBOX_HISTORY), wherever they are read.
+      const kept = (await other.requests(there)).map((json) => JSON.parse(json.toString()).seq);
+      expect(kept).toEqual([2, 3]);
+      here.response = { status: 418, headers: [['X-Teapot', 'yes']], body: '', bodyEncoding: 'text' };
+      here.responseBody = Buffer.alloc(0);
+      await store.saveResponse(here);
+      const again = (await other.get(inbox.id))!;
+      expect(again.response.status).toBe(418);
+      expect(again.responseBody).toEqual(Buffer.alloc(0));
+      await other.clear(again);
+      expect(await store.requests((await store.get(inbox.id))!)).toEqual([]);
+      expect(await store.remove(here)).toBe(true);
+      expect(await other.remove(again)).toBe(false);
+      expect(await other.get(inbox.id)).toBeUndefined();
+      expect(await store.count()).toBe(0);
+    });
+
+    it('holds at most INBOX_MAX inboxes, a quarter of them per address (room inboxes count for nobody)', async () => {
+      const store = backend.inboxes(inboxHooks({ max: 8 }));
+      const other = backend.name === 'redis' ? backend.inboxes(inboxHooks({ max: 8 })) : store;
+      await store.add(newInbox('10.0.0.9'));
+      await other.add(newInbox('10.0.0.9'));
+      const refused = await other.admit('10.0.0.9').then(() => other.add(newInbox('10.0.0.9'))).catch((error: unknown) => error);
+      expect((refused as HttpProblem).status).toBe(429);
+      for (let i = 0; i < 6; i += 1) await (i % 2 ? store : other).add(newInbox(undefined, 'ROOMABCD'));
+      const full = await store.admit(undefined).then(() => store.add(newInbox(undefined, 'ROOMABCD'))).catch((error: unknown) => error);
+      expect((full as HttpProblem).status).toBe(503);
     });
   });
 

@@ -230,8 +230,56 @@ describe.skipIf(skip !== undefined)('two server processes sharing one Redis', ()
     expect((await call(b, `/app/rooms/${idle.code}`)).status).toBe(404);
     // The process that made the expired room's inbox lets it go at its next sweep.
     await a.app.classroom.rooms.sweep();
-    expect(a.app.classroom.inboxes.get(idle.inbox.id)).toBeUndefined();
+    expect(await a.app.classroom.inboxes.get(idle.inbox.id)).toBeUndefined();
     stream.close();
+  });
+
+  it('shares inboxes: made on one, captured, configured, listed, cleared and deleted on either', async () => {
+    const created = await call(a, '/app/inboxes', { method: 'POST' });
+    expect(created.status).toBe(201);
+    const inbox = created.json as InboxLink;
+    const auth = bearer(inbox.key);
+    const stream = await SseStream.open(a.origin, inbox.eventsUrl, { key: inbox.key });
+    await stream.nextOf('state');
+    const configured = await call(b, `/app/inboxes/${inbox.id}/response`, { method: 'PUT', headers: auth, json: { status: 202, headers: [['X-Kept', 'on A']], body: 'queued' } });
+    expect(configured.status).toBe(200);
+    const sent = await call(a, `${inbox.url}hook`, { method: 'POST', json: { n: 1 } });
+    expect(sent.status).toBe(202);
+    expect(sent.headers['x-kept']).toBe('on A');
+    expect(sent.text).toBe('queued');
+    expect((await call(b, `${inbox.url}hook2`, { method: 'POST' })).status).toBe(202);
+    expect((await stream.json('capture')).request).toMatchObject({ seq: 1, path: '/hook' });
+    expect((await stream.json('capture')).request).toMatchObject({ seq: 2, path: '/hook2' });
+    const listed = await call(b, inbox.requestsUrl, { headers: auth });
+    expect(listed.json.requests.map((request: { path: string }) => request.path)).toEqual(['/hook', '/hook2']);
+    expect((await call(a, inbox.requestsUrl, { method: 'DELETE', headers: auth })).status).toBe(204);
+    expect((await call(b, inbox.requestsUrl, { headers: auth })).json.requests).toEqual([]);
+    expect((await call(b, `/app/inboxes/${inbox.id}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+    await stream.ended;
+    expect((await call(a, `${inbox.url}late`, { method: 'POST' })).status).toBe(404);
+    expect(await a.app.sharedRedis!.client.keys(`hs:inbox:${inbox.id}*`)).toEqual([]);
+  });
+
+  it('relays room and student inbox captures to the room from whichever process they reach', async () => {
+    const room = await createRoom(a);
+    const student = await joinRoom(b, room.code, 'Eve');
+    const instructor = await openRoom(a, room.code, room.instructorKey);
+    await instructor.nextOf('state');
+    const listening = await openRoom(b, room.code, student.studentKey);
+    await listening.nextOf('state');
+    // The student's inbox was made on B; a request to it lands on A.
+    expect((await call(a, `${student.inbox.url}mine`, { method: 'POST' })).status).toBeLessThan(300);
+    expect(await listening.json('capture')).toMatchObject({ scope: 'you', request: { path: '/mine' } });
+    // The room's inbox was made on A; a request to it lands on B, with a secret that stays masked.
+    expect((await call(b, `${room.inbox.url}all`, { method: 'POST', headers: { authorization: 'Bearer hush-123456' } })).status).toBeLessThan(300);
+    const shown = await instructor.json('capture');
+    expect(shown).toMatchObject({ scope: 'room', request: { path: '/all' } });
+    expect(JSON.stringify(shown)).not.toContain('hush-123456');
+    expect((await listening.json('capture')).scope).toBe('room');
+    // Closing the room on B removes every inbox of the room, wherever it was made.
+    expect((await call(b, `/app/rooms/${room.code}`, { method: 'DELETE', headers: bearer(room.instructorKey) })).status).toBe(204);
+    await instructor.ended;
+    for (const url of [student.inbox.url, room.inbox.url]) expect((await call(a, `${url}after`, { method: 'POST' })).status).toBe(404);
   });
 
   it('answers 503 within the command timeout when Redis hangs without closing its connection, then serves again', async () => {
