@@ -3,9 +3,9 @@
 // skips the Redis tests and says so; under CI (process.env.CI) a missing redis-server fails them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { freePort } from './ports';
 
 function findRedisServer(): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter).concat('/usr/bin', '/usr/sbin')) {
@@ -29,17 +29,6 @@ export function redisSkipReason(): string | undefined {
   const reason = 'redis-server is not installed on this machine: the Redis tests are skipped (apt-get install redis-server runs them; under CI they fail instead).';
   console.warn(reason);
   return reason;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export interface RedisServer {

@@ -1,8 +1,10 @@
 // Starts the app on 127.0.0.1 with a free port for a test, and closes it afterwards.
 import type { FastifyInstance } from 'fastify';
-import { connect } from 'node:net';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { afterEach } from 'vitest';
+import { agentFrom } from './agents';
+
+export { agentFrom };
 import { buildApp, type BuildOptions } from '../../server/app';
 
 export interface TestServer {
@@ -67,18 +69,6 @@ export async function login(server: TestServer, username = 'ada', password = use
   if (response.status !== 201) throw new Error(`login failed: ${response.status} ${response.text}`);
   const setCookie = String(response.headers['set-cookie']);
   return setCookie.split(';')[0]!;
-}
-
-/** An agent whose connections leave from another loopback address (127.0.0.2…), as another network's
- *  clients would; close it when the test ends. */
-export function agentFrom(address: string): Agent {
-  return new Agent({
-    connect: (options, callback) => {
-      const socket = connect({ host: options.hostname, port: Number(options.port), localAddress: address });
-      socket.once('connect', () => callback(null, socket));
-      socket.once('error', (error) => callback(error, null));
-    },
-  });
 }
 
 /** Requests from other loopback addresses (127.0.0.2, 127.0.0.3…), as other networks would send them, with

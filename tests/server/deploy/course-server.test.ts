@@ -5,15 +5,16 @@
 // through nginx over HTTPS; which process answered is read from each process's own /metrics.
 // Rooms and inboxes still live in one process, so the classroom is not part of this run (README, "Course
 // server": what does not work across processes yet); the event stream here is the echo's /sse.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect as netConnect, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentFrom } from '../../helpers/agents';
 import { PROJECT_ROOT } from '../../../server/client-build';
+import { freePort } from '../../helpers/ports';
+import { startWatched, type WatchedProcess } from '../../helpers/process';
 import { startRedis, type RedisServer } from '../../helpers/redis';
 import { transcript } from '../classroom/helpers';
 import { SseParser, type SseEvent } from '../classroom/sse-client';
@@ -66,55 +67,11 @@ function readEnvFile(text: string): Record<string, string> {
   return env;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-interface Started {
-  name: string;
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-  /** The first match of `pattern` in the output after `from` characters, as soon as it is printed. */
-  printed: (pattern: RegExp, from?: number) => Promise<RegExpExecArray>;
-}
+type Started = WatchedProcess;
 
 /** Starts a program in its own process group (so the test can stop it and its children together). */
 function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd = PROJECT_ROOT): Started {
-  const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  const listeners = new Set<() => void>();
-  const onData = (chunk: Buffer) => {
-    text += chunk.toString();
-    for (const listener of [...listeners]) listener();
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const printed = (pattern: RegExp, from = 0) =>
-    new Promise<RegExpExecArray>((resolve, reject) => {
-      const check = () => {
-        const match = pattern.exec(text.slice(from));
-        if (!match) return;
-        listeners.delete(check);
-        resolve(match);
-      };
-      listeners.add(check);
-      check();
-      void exited.then((code) => {
-        if (!listeners.has(check)) return;
-        listeners.delete(check);
-        reject(new Error(`${name} exited (${code}) before printing ${pattern}; output:\n${text}`));
-      });
-    });
-  return { name, child, output: () => text, exited, printed };
+  return startWatched(name, command, args, { env, cwd, detached: true });
 }
 
 /** Stops a started program's whole process group and waits for it to exit. */
@@ -288,14 +245,7 @@ describe.skipIf(skip !== undefined)('course server: Redis, two sandbox processes
   it("/ip shows the learner's address, not nginx's, and ignores forwarding headers the learner wrote", async () => {
     expect((await call('/ip')).json.origin).toBe('127.0.0.1');
     // Another machine, as far as anyone can tell: the learner's connection leaves from 127.0.0.2.
-    const elsewhere = new Agent({
-      connect: (options, callback) => {
-        const tcp = netConnect({ host: options.hostname, port: Number(options.port), localAddress: '127.0.0.2' });
-        const socket = tlsConnect({ socket: tcp, host: options.hostname, ca });
-        socket.once('secureConnect', () => callback(null, socket));
-        socket.once('error', (error) => callback(error, null));
-      },
-    });
+    const elsewhere = agentFrom('127.0.0.2', { ca });
     try {
       for (let i = 0; i < 4; i++) {
         const ip = await call('/ip', { via: elsewhere, headers: { 'x-forwarded-for': '203.0.113.9', forwarded: 'for=203.0.113.9;proto=http' } });

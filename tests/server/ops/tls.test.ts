@@ -7,10 +7,10 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentFrom } from '../../helpers/agents';
 import { buildApp } from '../../../server/app';
 import { ConfigError, readConfig } from '../../../server/config';
 import { readTlsFiles } from '../../../server/http/tls';
@@ -162,14 +162,7 @@ describe.skipIf(skip !== undefined)('HTTPS served directly', () => {
 
     it("what the send endpoint sends to this server over TLS counts as the learner's, not the server's own address", async () => {
       // Another machine, as far as the server can tell: the connection leaves from 127.0.0.2.
-      const fromElsewhere = new Agent({
-        connect: (options, callback) => {
-          const tcp = netConnect({ host: options.hostname, port: Number(options.port), localAddress: '127.0.0.2' });
-          const socket = tlsConnect({ socket: tcp, host: options.hostname, ca });
-          socket.once('secureConnect', () => callback(null, socket));
-          socket.once('error', (error) => callback(error, null));
-        },
-      });
+      const fromElsewhere = agentFrom('127.0.0.2', { ca });
       try {
         const response = await request(`${origin}/app/send`, {
           dispatcher: fromElsewhere,
