@@ -24,6 +24,9 @@ export interface RoomStoreHooks {
   openStreams: (code: string) => number;
   /** Ends an idle room (memory; Redis rooms expire by TTL). */
   expire: (room: Room) => void;
+  /** How often a process holding a room's event streams says so (shared store): a process silent for three
+   *  of these is taken for gone, with its streams. */
+  heartbeatMs?: number;
   /** Persistence (memory only): a room made or removed. */
   onAdded?: (room: Room) => void;
   onRemoved?: (room: Room) => void;

@@ -43,6 +43,8 @@ export interface RoomServiceOptions {
   idleMs: number;
   /** Where rooms are kept: in memory by default; makeStore builds another (Redis) from the service's hooks. */
   makeStore?: (hooks: RoomStoreHooks) => RoomStore;
+  /** How often sweep() runs (a shared store's heartbeat). */
+  sweepMs?: number;
 }
 
 export interface Student {
@@ -278,6 +280,7 @@ export class RoomService {
       idleMs: options.idleMs,
       now: options.now,
       openStreams: (code) => options.streams.count(roomChannel(code)),
+      ...(options.sweepMs === undefined ? {} : { heartbeatMs: options.sweepMs }),
       expire: (room) => void this.close(room, 'expired').catch(() => undefined),
       full: () =>
         new HttpProblem(

@@ -71,6 +71,10 @@ export default fp<ClassroomOptions>(
       bufferBudget: options.streamBufferBudgetBytes,
       maxBufferedPerStream: options.streamMaxBufferedBytes,
     });
+    // Shared rooms and inboxes expire by their Redis TTL: the sweep refreshes it for those with streams open
+    // here, often enough that none is lost while someone watches it.
+    const idleMs = Math.min(options.roomIdleMinutes, options.inboxIdleMinutes) * 60_000;
+    const sweepMs = rest.redis ? Math.max(1_000, Math.min(SWEEP_INTERVAL_MS, Math.floor(idleMs / 3))) : SWEEP_INTERVAL_MS;
     const inboxes = new InboxService({
       hub,
       streams,
@@ -90,7 +94,7 @@ export default fp<ClassroomOptions>(
       max: options.roomMax,
       studentMax: options.roomStudentMax,
       idleMs: options.roomIdleMinutes * 60_000,
-      ...(rest.redis ? { makeStore: (hooks) => new RedisRoomStore(rest.redis!, hooks) } : {}),
+      ...(rest.redis ? { makeStore: (hooks) => new RedisRoomStore(rest.redis!, hooks), sweepMs } : {}),
     });
     const closing = new AbortController();
     const applyFaults = createFaultHook({
@@ -127,10 +131,6 @@ export default fp<ClassroomOptions>(
       what: 'new inboxes and room joins',
     });
 
-    // Shared rooms expire by their Redis TTL: the sweep refreshes it for rooms with streams open here, often
-    // enough that a room is never lost while someone watches it.
-    const idleMs = Math.min(options.roomIdleMinutes, options.inboxIdleMinutes) * 60_000;
-    const sweepMs = rooms.shared ? Math.max(1_000, Math.min(SWEEP_INTERVAL_MS, Math.floor(idleMs / 3))) : SWEEP_INTERVAL_MS;
     const sweeper = setInterval(() => {
       rooms.sweep().catch((error: unknown) => app.log.warn({ err: error }, 'room sweep failed (Redis unreachable?)'));
       inboxes.sweep().catch((error: unknown) => app.log.warn({ err: error }, 'inbox sweep failed (Redis unreachable?)'));

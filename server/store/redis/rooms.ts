@@ -1,12 +1,16 @@
 // Classroom rooms in Redis (REDIS_URL): a room made on one server process is joined, watched and closed on
 // any other. P room:<CODE> is one hash: `meta` (what never changes: title, key digests, sandbox, creator,
 // inbox), `last` (activity), `faults`, `goal`, `goalSeq`, `bseq`, `n` (students), per student `s:<id>` (the
-// student as a journal keeps it), `k:<name skeleton>` → id, `seen:<id>`, `c:<id>` (open streams) and `iconn`.
+// student as a journal keeps it), `k:<name skeleton>` → id, `seen:<id>`, and the open event streams counted per
+// process: `c:<id>@<process>` for a student, `i@<process>` for the instructor, with `hb@<process>` the last time
+// that process was heard from (any write it makes, and its sweep while it holds streams). Counts of a process not
+// heard from for `liveMs` are left out: a process killed with streams open leaves no one "connected".
 // P room:<CODE>:b and :c list the recent broadcasts and captures. All three expire together after
 // ROOM_IDLE_MINUTES without activity; a process with event streams open on a room refreshes them (the
 // service's sweep). P rooms maps each code to the address that made it, for ROOM_MAX and the per-address
 // share, checked in the script that adds the room; codes whose room expired are dropped there.
 // Every write is one script that first checks the room still exists, so a closed room is never revived.
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { FAULTS_OFF } from '../../classroom/faults';
 import { keepRecent, recentMax, type JoinOutcome, type RecentList, type RoomStore, type RoomStoreHooks } from '../../classroom/room-store';
@@ -46,9 +50,9 @@ redis.call('HSET', KEYS[4], ARGV[4], ARGV[5])
 return {'ok', total + 1}
 `;
 
-// ARGV: now, ttl, field/value pairs to set (maybe none).
+// ARGV: now, ttl, field/value pairs to set (at least this process's heartbeat).
 const SET = `${TOUCH}
-if #ARGV > 2 then redis.call('HSET', KEYS[1], unpack(ARGV, 3)) end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 touch()
 return 1
 `;
@@ -58,6 +62,26 @@ const INCR = `${TOUCH}
 local value = redis.call('HINCRBY', KEYS[1], ARGV[3], ARGV[4])
 touch()
 return value
+`;
+
+// ARGV: now, ttl, this process's count field, delta, heartbeat field, the fields' prefix (up to '@'), live ms.
+// The member's streams on every process heard from within live ms.
+const CONNECT = `${TOUCH}
+redis.call('HINCRBY', KEYS[1], ARGV[3], ARGV[4])
+redis.call('HSET', KEYS[1], ARGV[5], ARGV[1])
+touch()
+local fields = redis.call('HGETALL', KEYS[1])
+local beats, counts = {}, {}
+for i = 1, #fields, 2 do
+  local name = fields[i]
+  if string.sub(name, 1, 3) == 'hb@' then beats[string.sub(name, 4)] = tonumber(fields[i + 1]) end
+  if string.sub(name, 1, #ARGV[6]) == ARGV[6] then counts[string.sub(name, #ARGV[6] + 1)] = tonumber(fields[i + 1]) end
+end
+local total = 0
+for process, count in pairs(counts) do
+  if beats[process] and tonumber(ARGV[1]) - beats[process] <= tonumber(ARGV[7]) then total = total + count end
+end
+return total
 `;
 
 // ARGV: now, ttl, student max, name skeleton, id, student JSON.
@@ -115,6 +139,9 @@ export class RedisRoomStore implements RoomStore {
   readonly #add: Script;
   readonly #set: Script;
   readonly #incr: Script;
+  readonly #connect: Script;
+  /** This process, in the per-process stream counts. */
+  readonly #process = randomBytes(6).toString('base64url');
   readonly #join: Script;
   readonly #goal: Script;
   readonly #keep: Script;
@@ -128,6 +155,7 @@ export class RedisRoomStore implements RoomStore {
     this.#add = new Script(client, 'hsRoomAdd', 4, ADD);
     this.#set = new Script(client, 'hsRoomSet', 3, SET);
     this.#incr = new Script(client, 'hsRoomIncr', 3, INCR);
+    this.#connect = new Script(client, 'hsRoomConnect', 3, CONNECT);
     this.#join = new Script(client, 'hsRoomJoin', 3, JOIN);
     this.#goal = new Script(client, 'hsRoomGoal', 3, GOAL);
     this.#keep = new Script(client, 'hsRoomKeep', 3, KEEP);
@@ -141,6 +169,11 @@ export class RedisRoomStore implements RoomStore {
 
   get #index(): string {
     return `${this.prefix}rooms`;
+  }
+
+  /** A process not heard from for this long holds no streams any more (three of its heartbeats missed). */
+  get #liveMs(): number {
+    return 3 * (this.hooks.heartbeatMs ?? 60_000);
   }
 
   #head(): [number, number] {
@@ -168,7 +201,7 @@ export class RedisRoomStore implements RoomStore {
     const perOwnerMax = Math.max(1, Math.floor(this.hooks.max / 4));
     const [outcome, held] = (await this.#add.run(
       [...this.#keys(room.code), this.#index],
-      [...this.#head(), `${this.prefix}room:`, room.code, room.creator, this.hooks.max, perOwnerMax, 'meta', JSON.stringify(meta), 'faults', JSON.stringify(room.faults), 'goalSeq', 0, 'bseq', 0, 'n', 0, 'iconn', 0],
+      [...this.#head(), `${this.prefix}room:`, room.code, room.creator, this.hooks.max, perOwnerMax, 'meta', JSON.stringify(meta), 'faults', JSON.stringify(room.faults), 'goalSeq', 0, 'bseq', 0, 'n', 0],
     )) as [string, number];
     if (outcome === 'full') throw this.hooks.full();
     if (outcome === 'share') throw this.hooks.shareUsed(Number(held));
@@ -183,11 +216,22 @@ export class RedisRoomStore implements RoomStore {
     const hash = await viaRedis(this.client.hgetall(this.#keys(code)[0]));
     if (hash.meta === undefined) return undefined;
     const meta = JSON.parse(hash.meta) as RoomMeta;
+    // Open streams: the counts of every process heard from lately.
+    const now = this.hooks.now().getTime();
+    const connections = new Map<string, number>();
+    for (const [field, value] of Object.entries(hash)) {
+      const at = field.lastIndexOf('@');
+      if (at < 0 || field.startsWith('hb@')) continue;
+      const beat = Number(hash[`hb${field.slice(at)}`] ?? Number.NEGATIVE_INFINITY);
+      if (now - beat > this.#liveMs) continue;
+      const who = field.slice(0, at);
+      connections.set(who, (connections.get(who) ?? 0) + Number(value));
+    }
     const students = new Map<string, Student>();
     for (const [field, value] of Object.entries(hash)) {
       if (!field.startsWith('s:')) continue;
       const student = loadStudent(code, JSON.parse(value) as SavedStudent);
-      student.connections = Number(hash[`c:${student.id}`] ?? 0);
+      student.connections = connections.get(`c:${student.id}`) ?? 0;
       student.lastSeen = Number(hash[`seen:${student.id}`] ?? student.lastSeen);
       students.set(student.id, student);
     }
@@ -208,12 +252,12 @@ export class RedisRoomStore implements RoomStore {
       captures: [],
       goal: hash.goal === undefined ? null : (JSON.parse(hash.goal) as PushedGoal),
       goalSeq: Number(hash.goalSeq ?? 0),
-      instructorConnections: Number(hash.iconn ?? 0),
+      instructorConnections: connections.get('i') ?? 0,
     };
   }
 
   async touch(room: Room, student?: Student): Promise<void> {
-    await this.#set.run(this.#keys(room.code), [...this.#head(), ...(student ? [`seen:${student.id}`, student.lastSeen] : [])]);
+    await this.#set.run(this.#keys(room.code), [...this.#head(), `hb@${this.#process}`, this.hooks.now().getTime(), ...(student ? [`seen:${student.id}`, student.lastSeen] : [])]);
   }
 
   async addStudent(room: Room, student: Student, studentMax: number): Promise<JoinOutcome> {
@@ -260,8 +304,8 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async connect(room: Room, member: Member, delta: 1 | -1): Promise<number | undefined> {
-    const field = member.role === 'instructor' ? 'iconn' : `c:${member.student.id}`;
-    const count = (await this.#incr.run(this.#keys(room.code), [...this.#head(), field, delta])) as number | null;
+    const who = member.role === 'instructor' ? 'i' : `c:${member.student.id}`;
+    const count = (await this.#connect.run(this.#keys(room.code), [...this.#head(), `${who}@${this.#process}`, delta, `hb@${this.#process}`, `${who}@`, this.#liveMs])) as number | null;
     if (count === null) return undefined;
     if (member.role === 'instructor') room.instructorConnections = count;
     else member.student.connections = count;

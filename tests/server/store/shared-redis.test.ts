@@ -282,6 +282,28 @@ describe.skipIf(skip !== undefined)('two server processes sharing one Redis', ()
     for (const url of [student.inbox.url, room.inbox.url]) expect((await call(a, `${url}after`, { method: 'POST' })).status).toBe(404);
   });
 
+  it('counts a member’s streams on every live process, and none of a process that stopped being heard from', async () => {
+    const room = await createRoom(a);
+    const student = await joinRoom(b, room.code, 'Gus');
+    const client = a.app.sharedRedis!.client;
+    const key = `hs:room:${room.code}`;
+    // A process killed with two of the student's streams open, last heard from ten minutes ago.
+    await client.hset(key, `c:${student.studentId}@ghost`, 2, 'i@ghost', 1, 'hb@ghost', Date.now() - 600_000);
+    const roster = async () => (await call(a, `/app/rooms/${room.code}/roster`, { headers: bearer(room.instructorKey) })).json.students[0];
+    expect(await roster()).toMatchObject({ connected: false, connections: 0 });
+    const instructor = await openRoom(a, room.code, room.instructorKey);
+    await instructor.nextOf('state');
+    const stream = await openRoom(b, room.code, student.studentKey);
+    await stream.nextOf('state');
+    expect(await instructor.json('presence')).toMatchObject({ studentId: student.studentId, connected: true, connections: 1 });
+    // One heard from just now counts.
+    await client.hset(key, 'hb@ghost', Date.now());
+    expect(await roster()).toMatchObject({ connected: true, connections: 3 });
+    stream.close();
+    expect(await instructor.json('presence')).toMatchObject({ studentId: student.studentId, connections: 2 });
+    instructor.close();
+  });
+
   it('answers 503 within the command timeout when Redis hangs without closing its connection, then serves again', async () => {
     await call(a, '/api/books', { headers: { 'x-sandbox': 'frozen' } });
     redis.pause();
