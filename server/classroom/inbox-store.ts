@@ -47,8 +47,9 @@ export interface InboxStore {
   clear(inbox: Inbox): Promise<void>;
   requests(inbox: Inbox): Promise<readonly Buffer[]>;
   remove(inbox: Inbox): Promise<boolean>;
-  /** Memory: ends idle inboxes. Redis (TTL): takes expired ones off the index and the byte total. */
-  sweep(): void | Promise<void>;
+  /** Memory: ends idle inboxes. Redis (TTL): takes expired ones off the index and the byte total, and names
+   *  room inboxes whose room has gone (to be removed). */
+  sweep(): void | Promise<string[]>;
 }
 
 /** Inboxes in this process's memory: at most INBOX_MAX, a quarter of them per address, unused ones deleted. */

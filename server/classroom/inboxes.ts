@@ -379,8 +379,12 @@ export class InboxService {
   /** Removes idle inboxes (not room inboxes: they go with their room). They are gone when this returns;
    *  their streams hear about it a moment later. With Redis, inboxes expire by their TTL. */
   async sweep(): Promise<void> {
-    await this.#store.sweep();
+    const orphans = await this.#store.sweep();
     if (!this.#store.shared) return;
+    for (const id of orphans ?? []) {
+      const inbox = await this.#store.peek(id);
+      if (inbox) await this.remove(inbox, 'room-closed');
+    }
     for (const id of [...this.#watched]) {
       if (this.#options.streams.count(inboxChannel(id)) === 0) {
         this.#watched.delete(id);

@@ -5,7 +5,8 @@
 // captures (JSON), the newest INBOX_HISTORY of them within INBOX_HISTORY_BYTES. A stand-alone inbox expires
 // after INBOX_IDLE_MINUTES without use (a process with its event stream open refreshes it); room and student
 // inboxes go with their room. P inboxes maps each id to the address that made it ('' for room inboxes), for
-// INBOX_MAX and the per-address share; P inboxes:bytes and P inbox-bytes count what every inbox holds, for
+// INBOX_MAX and the per-address share ('#' and the room code for a room's inboxes, which a sweep removes once
+// their room has gone: it may have expired after the process that made them died); P inboxes:bytes and P inbox-bytes count what every inbox holds, for
 // CAPTURE_BYTES_TOTAL (an inbox that expired is taken off both when the next inbox is made, or at a sweep).
 import type { Redis } from 'ioredis';
 import { CAPTURE_BYTES_TOTAL, INBOX_HISTORY_BYTES } from '../../classroom/limits';
@@ -38,7 +39,7 @@ for i = 1, #index, 2 do
     redis.call('HDEL', KEYS[4], index[i])
   else
     total = total + 1
-    if index[i + 1] ~= '' then held[index[i + 1]] = (held[index[i + 1]] or 0) + 1 end
+    if string.sub(index[i + 1], 1, 1) ~= '#' then held[index[i + 1]] = (held[index[i + 1]] or 0) + 1 end
   end
 end
 `;
@@ -55,9 +56,19 @@ redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
 return {'ok', total + 1}
 `;
 
-// ARGV: now, ttl, prefix.
+// ARGV: now, ttl, prefix, room key prefix, ms a room inbox may wait for its room (being made). The ids of room
+// inboxes whose room is gone (it expired, and the process that made them did not live to remove them).
 const SWEEP = `${FORGET_EXPIRED}
-return total
+local orphans = {}
+index = redis.call('HGETALL', KEYS[3])
+for i = 1, #index, 2 do
+  local owner = index[i + 1]
+  if string.sub(owner, 1, 1) == '#' and redis.call('EXISTS', ARGV[4] .. string.sub(owner, 2)) == 0 then
+    local last = tonumber(redis.call('HGET', ARGV[3] .. index[i], 'last') or '0')
+    if tonumber(ARGV[1]) - last > tonumber(ARGV[5]) then table.insert(orphans, index[i]) end
+  end
+end
+return orphans
 `;
 
 // ARGV: now, ttl, captures per minute. A capture's number, or the tokens left when it is refused.
@@ -120,6 +131,9 @@ redis.call('HDEL', KEYS[4], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
 return removed
 `;
+
+/** How long a room's inbox may exist before its room does (a room's inbox is made first). */
+const ORPHAN_GRACE_MS = 60_000;
 
 interface InboxMeta {
   id: string;
@@ -190,7 +204,8 @@ export class RedisInboxStore implements InboxStore {
       ...this.#head(inbox),
       `${this.prefix}inbox:`,
       inbox.id,
-      inbox.creator ?? '',
+      // The index names who holds the inbox: its creator's address, or '#' and its room.
+      inbox.creator ?? (inbox.room === null ? '' : `#${inbox.room}`),
       this.hooks.max,
       perOwnerMax,
       'meta',
@@ -274,7 +289,7 @@ export class RedisInboxStore implements InboxStore {
   }
 
   /** Inboxes expire by their TTL; this takes the expired ones off the index and the byte total. */
-  async sweep(): Promise<void> {
-    await this.#sweep.run(this.#keys('-'), [this.hooks.now().getTime(), 0, `${this.prefix}inbox:`]);
+  async sweep(): Promise<string[]> {
+    return (await this.#sweep.run(this.#keys('-'), [this.hooks.now().getTime(), 0, `${this.prefix}inbox:`, `${this.prefix}room:`, ORPHAN_GRACE_MS])) as string[];
   }
 }

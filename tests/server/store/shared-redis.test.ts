@@ -231,6 +231,16 @@ describe.skipIf(skip !== undefined)('two server processes sharing one Redis', ()
     // The process that made the expired room's inbox lets it go at its next sweep.
     await a.app.classroom.rooms.sweep();
     expect(await a.app.classroom.inboxes.get(idle.inbox.id)).toBeUndefined();
+    // Should that process be gone, any other's sweep removes a room inbox whose room has gone (once it is a
+    // minute old: a room's inbox is made just before the room).
+    const orphaned = await createRoom(a);
+    await client.del(`hs:room:${orphaned.code}`);
+    await b.app.classroom.inboxes.sweep();
+    expect(await b.app.classroom.inboxes.get(orphaned.inbox.id)).toBeDefined();
+    await client.hset(`hs:inbox:${orphaned.inbox.id}`, 'last', Date.now() - 61_000);
+    await b.app.classroom.inboxes.sweep();
+    expect(await b.app.classroom.inboxes.get(orphaned.inbox.id)).toBeUndefined();
+    expect(await client.hexists('hs:inboxes', orphaned.inbox.id)).toBe(0);
     stream.close();
   });
 
