@@ -5,7 +5,7 @@
 import type { HttpProblem } from '../http/problem';
 import { CAPTURE_BYTES_TOTAL, INBOX_HISTORY_BYTES } from './limits';
 import { ExpiringRegistry } from './registry';
-import type { Inbox } from './inboxes';
+import type { Inbox } from './inbox-types';
 
 export interface InboxStoreHooks {
   max: number;

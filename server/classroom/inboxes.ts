@@ -11,8 +11,11 @@ import { INBOX_SAFETY_HEADERS, type ResponseCheck } from './inbox-response';
 import { requireKey } from './keys';
 import { CAPACITY_RETRY_AFTER_S } from './limits';
 import { MemoryInboxStore, type InboxStore, type InboxStoreHooks } from './inbox-store';
+import type { Inbox, InboxKind } from './inbox-types';
 import type { CapturedRequest, InboxLink, InboxResponse, InboxSummary } from '../protocol/classroom-types';
 import type { StreamRegistry } from './sse';
+
+export type { Inbox, InboxKind } from './inbox-types';
 
 export interface InboxServiceOptions {
   hub: Hub;
@@ -25,30 +28,6 @@ export interface InboxServiceOptions {
   capturesPerMinute: number;
   /** Where inboxes are kept: in memory by default; makeStore builds another (Redis) from the hooks. */
   makeStore?: (hooks: InboxStoreHooks) => InboxStore;
-}
-
-export type InboxKind = InboxSummary['kind'];
-
-export interface Inbox {
-  id: string;
-  keyDigest: Buffer;
-  kind: InboxKind;
-  room: string | null;
-  createdAt: Date;
-  lastActivity: number;
-  captured: number;
-  /** The captures kept, oldest first, each only as its JSON bytes (no parsed copy beside them), so the
-   *  byte budgets (INBOX_HISTORY_BYTES, CAPTURE_BYTES_TOTAL) count what is really held. */
-  requests: Buffer[];
-  bytes: number;
-  response: InboxResponse;
-  /** The configured body as bytes; null while the default receipt is used. */
-  responseBody: Buffer | null;
-  /** Token bucket of the capture rate limit. */
-  tokens: number;
-  tokensAt: number;
-  /** The address that made a stand-alone inbox (its share of INBOX_MAX); absent for room inboxes. */
-  creator?: string;
 }
 
 /** What an inbox answers until its owner sets something else: 200 and a short JSON receipt. */

@@ -9,7 +9,7 @@ import type { FaultSettings, PushedGoal } from '../protocol/classroom-types';
 import { nameSkeleton } from './display-name';
 import { RECENT_BROADCASTS, RECENT_BYTES, RECENT_CAPTURES } from './limits';
 import { ExpiringRegistry } from './registry';
-import type { KeptJson, Member, Room, Student } from './rooms';
+import type { KeptJson, Member, Room, Student } from './room-types';
 
 /** What the store needs from the service: the limits, the problems users see, how an idle room ends. */
 export interface RoomStoreHooks {

@@ -3,8 +3,8 @@
 // and Debian's nginx with server/deploy/nginx.conf in front, terminating TLS with a self-signed certificate
 // made by openssl — all on loopback ports, in a temp folder, as the current user. Everything below goes
 // through nginx over HTTPS; which process answered is read from each process's own /metrics.
-// Rooms and inboxes still live in one process, so the classroom is not part of this run (README, "Course
-// server": what does not work across processes yet); the event stream here is the echo's /sse.
+// Rooms, inboxes and their events are shared through Redis, so the classroom runs across both processes too
+// (students' streams on either, kill -9 and SIGTERM mid-lesson); the echo's /sse shows nginx does not buffer.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
