@@ -354,7 +354,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
       [ROOM_CODE_FAILURES_BUCKET]: { perMinute: config.roomCodeFailuresPerMinute, what: 'wrong room codes' },
     },
   });
-  await app.register(exportJobs, { durationMs: config.exportJobMs, now: options.now });
+  await app.register(exportJobs, { durationMs: config.exportJobMs, now: options.now, redis: redis?.client });
   // With REDIS_URL the classroom's events go through Redis too (pub/sub live, a stream per channel for
   // replay), so a browser may reconnect to any process; rooms are kept in Redis too, inboxes per process.
   const hub = redis

@@ -122,7 +122,7 @@ export const SETTINGS = {
   logFormat: oneOf('LOG_FORMAT', 'auto', ['pretty', 'json', 'auto'], '`pretty` (one readable line per event), `json` (JSON lines, for log collectors), `auto` (pretty when the output is a terminal).'),
   slowRequestMs: whole('SLOW_REQUEST_MS', 1_000, [0, 600_000], 'A request slower than this, in ms, is logged at warn (0: never); deliberate waits do not count.'),
   // Learners' state lives in one process's memory; see CROSS_CHECKS for why more is refused.
-  workers: whole('WORKERS', 1, [1, 64], 'Server processes. Above 1 is refused while Idempotency-Key answers and export jobs live in one process (even with `REDIS_URL`, which shares sandboxes, sessions, rate limits, classroom rooms, inboxes and events).'),
+  workers: whole('WORKERS', 1, [1, 64], 'Server processes. Above 1 is refused: without `REDIS_URL` state lives in one process\'s memory; with it, run one process per `PORT` behind a load balancer.'),
   bodyLimit: whole('BODY_LIMIT', 1_048_576, [1_024, 104_857_600], 'Largest request body accepted, in bytes. Larger → 413.'),
   sandboxMax: whole('SANDBOX_MAX', 5_000, [2, 1_000_000], 'Most private sandboxes held at once; beyond it, sandboxes opened once and never written go first, then the least recently used.'),
   sandboxIdleMinutes: whole('SANDBOX_IDLE_MINUTES', 120, [1, 10_080], 'A private sandbox unused this many minutes may be dropped.'),
@@ -215,20 +215,15 @@ export const DEFAULT_CONFIG: Config = Object.fromEntries(
   Object.entries(SETTINGS).map(([key, setting]) => [key, setting.default]),
 ) as Config;
 
-/** What still lives in one process's memory with REDIS_URL set (issue 17 moves these next). */
-const ONE_PROCESS_STATE = 'Idempotency-Key answers and book export jobs';
-
-/** Why WORKERS above 1 is refused: what a second process would not see. */
+/** Why WORKERS above 1 is refused: what a second process would not see, or what is not built yet. */
 const WORKERS_REFUSED = (workers: number, redis: boolean) =>
   redis
-    ? `WORKERS=${workers} is refused: with REDIS_URL, sandboxes, log-in sessions and tokens, rate limits, classroom rooms, inboxes and classroom events are shared ` +
-      `between processes, but ${ONE_PROCESS_STATE} still live in the memory of one process. A second process would ` +
-      'not know an export job started on the first, nor an Idempotency-Key answer given there, so a retried request could be done twice depending on which ' +
-      'process took the connection. Use WORKERS=1 (the default) until they move to Redis too.'
+    ? `WORKERS=${workers} is refused: with REDIS_URL every piece of learners' state is shared between processes, but this server does not start ` +
+      'worker processes itself yet. Run one process per PORT on the same REDIS_URL behind a load balancer (README, "Course server"), with WORKERS=1 (the default).'
     : `WORKERS=${workers} is refused: this server keeps learners' state in the memory of one process — private ` +
-      `sandboxes, log-in sessions and tokens, rate limits, classroom rooms, inboxes and events, ${ONE_PROCESS_STATE}. A second process would not know a ` +
+      'sandboxes, log-in sessions and tokens, rate limits, classroom rooms, inboxes and events, Idempotency-Key answers and book export jobs. A second process would not know a ' +
       'session, sandbox or room made on the first, so requests would fail at random depending on which process took ' +
-      'the connection. REDIS_URL shares sandboxes, sessions, rate limits, classroom rooms, inboxes and events; the rest still needs WORKERS=1 (the default).';
+      'the connection. Set REDIS_URL to share that state through Redis, or use WORKERS=1 (the default).';
 
 /** Rules between settings, checked after every row is read: each returns why the configuration is refused. */
 const CROSS_CHECKS: ((config: Config) => string | undefined)[] = [

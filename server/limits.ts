@@ -13,7 +13,7 @@ export { FLOOD_RETRY_AFTER_S, OVERLOAD_RETRY_AFTER_S } from './send/send-queue';
 export { OVER_LIMIT_ANSWERED, OVER_LIMIT_REQUEST_MS, CONNECTION_LIMIT_RETRY_AFTER_S, STREAMS_PER_MEMBER } from './http/connection-limit';
 export { SLOW_LOG_EVERY_MS } from './http/slow-requests';
 export { SERIALISED_MAX } from './http/send-representation';
-export { MAX_JOBS } from './services/export-jobs';
+export { MAX_JOBS, JOB_KEPT_MS } from './store/export-jobs';
 export { MAX_TRUSTED_HOPS } from './services/client-address';
 export { CERT_EXPIRY_WARNING_DAYS } from './http/tls';
 export { READY_PING_TIMEOUT_MS, READY_RETRY_AFTER_S } from './services/readiness';

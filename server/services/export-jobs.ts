@@ -2,35 +2,28 @@
 // running until its ready time, then done. State is computed from the clock, so no timers run.
 import { randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
+import type { Redis } from 'ioredis';
 import type { Book, ExportJob } from '../protocol/api-types';
-
-/** Ceiling on jobs held across all sandboxes; the oldest are dropped beyond it. */
-export const MAX_JOBS = 10_000;
-
-interface StoredJob {
-  id: string;
-  sandboxId: string;
-  bookId: number;
-  createdAt: number;
-  readyAt: number;
-  /** The book as it was when the export started: the export is a snapshot. */
-  snapshot: Book;
-}
+import { MemoryExportJobStore, type ExportJobStore, type StoredJob } from '../store/export-jobs';
+import { RedisExportJobStore } from '../store/redis/export-jobs';
 
 export interface ExportJobOptions {
   durationMs: number;
   now?: () => Date;
+  /** With REDIS_URL: jobs kept in Redis, seen by every server process. */
+  redis?: Redis;
 }
 
 export class ExportJobService {
-  readonly #jobs = new Map<string, StoredJob>();
   readonly #now: () => Date;
+  readonly store: ExportJobStore;
 
   constructor(private readonly options: ExportJobOptions) {
     this.#now = options.now ?? (() => new Date());
+    this.store = options.redis ? new RedisExportJobStore(options.redis) : new MemoryExportJobStore();
   }
 
-  start(sandboxId: string, book: Book): StoredJob {
+  async start(sandboxId: string, book: Book): Promise<StoredJob> {
     const now = this.#now().getTime();
     const job: StoredJob = {
       id: randomBytes(6).toString('hex'),
@@ -40,13 +33,12 @@ export class ExportJobService {
       readyAt: now + this.options.durationMs,
       snapshot: book,
     };
-    this.#jobs.set(`${sandboxId}/${job.id}`, job);
-    while (this.#jobs.size > MAX_JOBS) this.#jobs.delete(this.#jobs.keys().next().value as string);
+    await this.store.put(job);
     return job;
   }
 
-  find(sandboxId: string, bookId: number, jobId: string): StoredJob | undefined {
-    const job = this.#jobs.get(`${sandboxId}/${jobId}`);
+  async find(sandboxId: string, bookId: number, jobId: string): Promise<StoredJob | undefined> {
+    const job = await this.store.get(sandboxId, jobId, this.#now().getTime());
     return job && job.bookId === bookId ? job : undefined;
   }
 

@@ -17,6 +17,8 @@ import type { SandboxData, UserRecord } from '../../store/types';
 import { checkOwner } from './owner-rule';
 import { NoContent, declareResource, loggedIn, findOr404, problemResponses, sendList } from './collection';
 import { IdempotencyKeys } from './idempotency-keys';
+import { MemoryIdempotencyStore } from '../../store/idempotency';
+import { RedisIdempotencyStore } from '../../store/redis/idempotency';
 
 const BOOK = { root: 'book', item: 'book' };
 const BOOKS = { root: 'books', item: 'book' };
@@ -42,7 +44,9 @@ function bookUrl(id: number): string {
 }
 
 const books: FastifyPluginAsyncTypebox = async (app) => {
-  const createdBooks = new IdempotencyKeys<Book>();
+  const createdBooks = new IdempotencyKeys<Book>(
+    app.sharedRedis ? new RedisIdempotencyStore<Book>(app.sharedRedis.client) : new MemoryIdempotencyStore<Book>(),
+  );
   declareResource(app, '/books', ['GET', 'POST']);
   declareResource(app, '/books/:id', ['GET', 'PUT', 'PATCH', 'DELETE']);
 
@@ -106,23 +110,18 @@ const books: FastifyPluginAsyncTypebox = async (app) => {
       const input = request.body;
       // A retry with the same Idempotency-Key gets the first answer again, not a second book.
       const key = IdempotencyKeys.keyOf(request);
-      const scope = `${sandbox.id}\n${user.id}`;
-      const fingerprint = JSON.stringify(input);
-      const replayed = key === undefined ? undefined : createdBooks.replay(scope, key, fingerprint);
-      if (replayed) {
-        reply.header('location', bookUrl(replayed.id));
-        return sendRepresentation(request, reply, replayed, { names: BOOK, status: 201, etag: true, lastModified: replayed.updatedAt });
-      }
-      await checkCategory(sandbox.data, input.categoryId);
-      const book = await sandbox.data.books.insert({
-        title: input.title,
-        author: input.author,
-        year: input.year,
-        status: input.status ?? 'unread',
-        categoryId: input.categoryId ?? null,
-        ownerId: user.id,
-      });
-      if (key !== undefined) createdBooks.remember(scope, key, fingerprint, book);
+      const create = async () => {
+        await checkCategory(sandbox.data, input.categoryId);
+        return sandbox.data.books.insert({
+          title: input.title,
+          author: input.author,
+          year: input.year,
+          status: input.status ?? 'unread',
+          categoryId: input.categoryId ?? null,
+          ownerId: user.id,
+        });
+      };
+      const book = key === undefined ? await create() : await createdBooks.once(`${sandbox.id}\n${user.id}`, key, JSON.stringify(input), create);
       reply.header('location', bookUrl(book.id));
       return sendRepresentation(request, reply, book, { names: BOOK, status: 201, etag: true, lastModified: book.updatedAt });
     },

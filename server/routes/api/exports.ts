@@ -16,8 +16,8 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   declareResource(app, '/books/:id/exports/:jobId/result', ['GET']);
   const jobUrl = (bookId: number, jobId: string) => `/api/books/${bookId}/exports/${jobId}`;
 
-  function findJob(sandboxId: string, bookId: number, jobId: string) {
-    const job = app.exportJobs.find(sandboxId, bookId, jobId);
+  async function findJob(sandboxId: string, bookId: number, jobId: string) {
+    const job = await app.exportJobs.find(sandboxId, bookId, jobId);
     if (!job) {
       throw notFound(`Export ${jobId} of book ${bookId}`, 'Exports are kept for a while only. Start a new one with POST /api/books/<id>/exports.');
     }
@@ -39,7 +39,7 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const sandbox = await app.sandboxes.forRequest(request);
       const book = findOr404(await sandbox.data.books.get(request.params.id), 'Book', request.params.id, '/api/books');
-      const job = app.exportJobs.start(sandbox.id, book);
+      const job = await app.exportJobs.start(sandbox.id, book);
       const url = jobUrl(book.id, job.id);
       traceStep({
         stage: 'job',
@@ -71,7 +71,7 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const sandbox = await app.sandboxes.forRequest(request);
-      const job = findJob(sandbox.id, request.params.id, request.params.jobId);
+      const job = await findJob(sandbox.id, request.params.id, request.params.jobId);
       const url = jobUrl(job.bookId, job.id);
       const body = app.exportJobs.describe(job, url);
       reply.header('cache-control', 'no-store');
@@ -94,7 +94,7 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const sandbox = await app.sandboxes.forRequest(request);
-      const job = findJob(sandbox.id, request.params.id, request.params.jobId);
+      const job = await findJob(sandbox.id, request.params.id, request.params.jobId);
       if (!app.exportJobs.isDone(job)) {
         throw notFound(`The result of export ${job.id}`, `The export is still running. Poll ${jobUrl(job.bookId, job.id)} until it answers 303.`);
       }

@@ -1,25 +1,17 @@
 // Idempotency-Key for POST /api/books (draft-ietf-httpapi-idempotency-key-header): a client that sends
 // the same key again — a retry after a timeout — gets the answer to the first request instead of a second
-// book. The same key with another body is 422; keys are remembered per sandbox and user, for a day.
+// book. The same key with another body is 422 (§2.7); the same key while the first request still runs is
+// 409 (§2.6). Keys are remembered per sandbox and user, for a day, in the store every process shares
+// (memory, or Redis with REDIS_URL: server/store/idempotency.ts).
 import type { FastifyRequest } from 'fastify';
 import { HttpProblem } from '../../http/problem';
-
-/** Keys remembered at most (the oldest are forgotten first), and for how long. */
-export const IDEMPOTENCY_LIMITS = { keys: 10_000, ttlMs: 24 * 60 * 60 * 1000, keyLength: 255 } as const;
-
-interface Remembered<T> {
-  fingerprint: string;
-  result: T;
-  at: number;
-}
+import { IDEMPOTENCY_LIMITS, type IdempotencyStore } from '../../store/idempotency';
 
 export class IdempotencyKeys<T> {
-  readonly #seen = new Map<string, Remembered<T>>();
-  readonly #now: () => number;
-
-  constructor(now: () => number = Date.now) {
-    this.#now = now;
-  }
+  constructor(
+    private readonly store: IdempotencyStore<T>,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The key a request carries (quotes of a structured-field string removed), or undefined; 400 when it is unusable. */
   static keyOf(request: FastifyRequest): string | undefined {
@@ -32,20 +24,30 @@ export class IdempotencyKeys<T> {
     return key;
   }
 
-  /** The result remembered for this key, or undefined for a new key; 422 when the key came with another body. */
-  replay(scope: string, key: string, fingerprint: string): T | undefined {
-    const seen = this.#seen.get(`${scope}\n${key}`);
-    if (!seen || this.#now() - seen.at > IDEMPOTENCY_LIMITS.ttlMs) return undefined;
-    if (seen.fingerprint !== fingerprint) {
+  /**
+   * Performs `perform` once per key: a retry gets the first result again; 422 when the key came with another
+   * body, 409 while the first request with this key is still being performed (here or on another process).
+   */
+  async once(scope: string, key: string, fingerprint: string, perform: () => Promise<T>): Promise<T> {
+    const id = `${scope}\n${key}`;
+    const claim = await this.store.claim(id, fingerprint, this.now());
+    if (claim.kind === 'replay') return claim.result;
+    if (claim.kind === 'other-body') {
       throw new HttpProblem('validation-failed', `The Idempotency-Key "${key.slice(0, 60)}" was already used for a different request body. A retry must send exactly the same request; a new request needs a new key.`, { extra: { rule: 'idempotency-key-reused' } });
     }
-    return seen.result;
-  }
-
-  remember(scope: string, key: string, fingerprint: string, result: T): void {
-    const id = `${scope}\n${key}`;
-    this.#seen.delete(id);
-    this.#seen.set(id, { fingerprint, result, at: this.#now() });
-    if (this.#seen.size > IDEMPOTENCY_LIMITS.keys) this.#seen.delete(this.#seen.keys().next().value as string);
+    if (claim.kind === 'in-progress') {
+      throw new HttpProblem('conflict', `A request with the Idempotency-Key "${key.slice(0, 60)}" is still being performed. Wait for its answer, or retry this one in a second: it will then get that same answer.`, { headers: { 'retry-after': '1' }, extra: { rule: 'idempotency-key-in-progress' } });
+    }
+    let result: T;
+    try {
+      result = await perform();
+    } catch (error) {
+      await this.store.release(id, fingerprint).catch(() => undefined);
+      throw error;
+    }
+    // The book exists now: a store that fails to remember it must not turn the 201 into an error (the claim
+    // then expires after IDEMPOTENCY_LIMITS.claimMs).
+    await this.store.finish(id, fingerprint, result, this.now()).catch(() => undefined);
+    return result;
   }
 }

@@ -374,6 +374,26 @@ describe('Idempotency-Key on POST /api/books', () => {
     expect((await call(server, '/api/books', { method: 'POST', headers: asAda({ 'idempotency-key': '""' }), json: book })).status).toBe(400);
   });
 
+  it('leaves the key of a request that failed free: its retry is performed again, not answered "in progress"', async () => {
+    const failing = { ...book, categoryId: 9999 };
+    const first = await call(server, '/api/books', { method: 'POST', headers: asAda({ 'idempotency-key': 'retry-5' }), json: failing });
+    const retry = await call(server, '/api/books', { method: 'POST', headers: asAda({ 'idempotency-key': 'retry-5' }), json: failing });
+    expect([first.status, retry.status]).toEqual([422, 422]);
+    expect(retry.json.detail).toMatch(/does not match any category/);
+  });
+
+  it('performs requests sent at once with one key once: the others get its book or 409 with Retry-After', async () => {
+    const sent = await Promise.all(Array.from({ length: 6 }, () => call(server, '/api/books', { method: 'POST', headers: asAda({ 'idempotency-key': 'at-once' }), json: book })));
+    const created = sent.filter((response) => response.status === 201);
+    expect(created.length).toBeGreaterThan(0);
+    expect(new Set(created.map((response) => response.headers.location)).size).toBe(1);
+    for (const busy of sent.filter((response) => response.status !== 201)) {
+      expect(busy.status).toBe(409);
+      expect(busy.headers['retry-after']).toBe('1');
+      expect(busy.json.detail).toMatch(/still being performed/);
+    }
+  });
+
   it('keeps each user\'s keys apart', async () => {
     const mine = await call(server, '/api/books', { method: 'POST', headers: asAda({ 'idempotency-key': 'shared-key' }), json: book });
     const theirs = await call(server, '/api/books', { method: 'POST', headers: { ...SB, cookie: grace, 'idempotency-key': 'shared-key' }, json: book });

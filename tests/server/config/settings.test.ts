@@ -49,15 +49,15 @@ describe('the settings table', () => {
     ['LOG_FORMAT', 'xml', /^LOG_FORMAT="xml" is not valid: use pretty, json or auto\.$/],
     ['TRUST_PROXY', '10.0.0.1,proxy.example', /^TRUST_PROXY="10\.0\.0\.1,proxy\.example" is not valid: "proxy\.example" is not an address, a CIDR range, a hop count/],
     ['SANDBOX_ALLOW_ORIGINS', 'ftp://files.example', /^SANDBOX_ALLOW_ORIGINS contains "ftp:\/\/files\.example", which is not an http\(s\) origin\./],
-    ['WORKERS', '2', /^WORKERS=2 is refused: this server keeps learners' state in the memory of one process .*REDIS_URL shares sandboxes, sessions, rate limits, classroom rooms, inboxes and events/],
+    ['WORKERS', '2', /^WORKERS=2 is refused: this server keeps learners' state in the memory of one process .*Idempotency-Key answers and book export jobs.*Set REDIS_URL to share that state through Redis/],
     ['REDIS_URL', 'localhost:6379', /^REDIS_URL is not a Redis URL\. Use redis:\/\/host:port/],
   ])('refuses %s=%s, saying what it allows', (env, raw, message) => {
     expect(() => readConfig({ [env]: raw })).toThrow(message);
   });
 
-  it('refuses WORKERS=2 with REDIS_URL too, naming exactly what still lives in one process', () => {
+  it('refuses WORKERS=2 with REDIS_URL too: all state is shared, but processes are started one per PORT', () => {
     expect(() => readConfig({ WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
-      /^WORKERS=2 is refused: with REDIS_URL, sandboxes, log-in sessions and tokens, rate limits, classroom rooms, inboxes and classroom events are shared between processes, but Idempotency-Key answers and book export jobs still live in the memory of one process\./,
+      /^WORKERS=2 is refused: with REDIS_URL every piece of learners' state is shared between processes, but this server does not start worker processes itself yet\./,
     );
   });
 

@@ -116,7 +116,7 @@ describe('npm start', () => {
 
 describe('npm start refuses what it cannot do', () => {
   it.each([
-    ['WORKERS', '2', /WORKERS=2 is refused: .*sandboxes, log-in sessions and tokens, rate limits, classroom rooms, inboxes and events, Idempotency-Key.*REDIS_URL shares sandboxes, sessions, rate limits, classroom rooms, inboxes and events.*WORKERS=1/],
+    ['WORKERS', '2', /WORKERS=2 is refused: .*sandboxes, log-in sessions and tokens, rate limits, classroom rooms, inboxes and events, Idempotency-Key.*Set REDIS_URL to share that state through Redis, or use WORKERS=1/],
     ['WORKERS', 'many', /WORKERS="many" is not valid: use a whole number from 1 to 64/],
     ['LOG_FORMAT', 'xml', /LOG_FORMAT="xml" is not valid: use pretty, json or auto/],
     ['SLOW_REQUEST_MS', '-5', /SLOW_REQUEST_MS="-5" is not valid/],

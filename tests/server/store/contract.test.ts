@@ -20,6 +20,10 @@ import { digestKey } from '../../../server/classroom/ids';
 import { MemoryInboxStore, type InboxStore, type InboxStoreHooks } from '../../../server/classroom/inbox-store';
 import { RedisInboxStore } from '../../../server/store/redis/inboxes';
 import { DEFAULT_INBOX_RESPONSE, type Inbox } from '../../../server/classroom/inboxes';
+import { MemoryIdempotencyStore, type IdempotencyStore } from '../../../server/store/idempotency';
+import { RedisIdempotencyStore } from '../../../server/store/redis/idempotency';
+import { JOB_KEPT_MS, MemoryExportJobStore, type ExportJobStore, type StoredJob } from '../../../server/store/export-jobs';
+import { RedisExportJobStore } from '../../../server/store/redis/export-jobs';
 
 interface StoreOptions {
   maxSandboxes?: number;
@@ -36,6 +40,8 @@ interface Backend {
   buckets(): BucketStore;
   rooms(hooks: RoomStoreHooks): RoomStore;
   inboxes(hooks: InboxStoreHooks): InboxStore;
+  idempotency(maxKeys?: number): IdempotencyStore<{ id: number }>;
+  exportJobs(maxJobs?: number): ExportJobStore;
 }
 
 const defaults = (options: StoreOptions) => ({ seed: seedData, maxSandboxes: 10, itemLimit: 100, idleMs: 60_000, pinned: ['demo'], ...options });
@@ -47,6 +53,8 @@ const memory: Backend = {
   buckets: () => new MemoryBucketStore(),
   rooms: (hooks) => new MemoryRoomStore(hooks),
   inboxes: (hooks) => new MemoryInboxStore(hooks),
+  idempotency: (maxKeys) => new MemoryIdempotencyStore(maxKeys),
+  exportJobs: (maxJobs) => new MemoryExportJobStore(maxJobs),
 };
 
 let server: RedisServer | undefined;
@@ -59,6 +67,8 @@ const redis: Backend = {
   buckets: () => new RedisBucketStore(client!),
   rooms: (hooks) => new RedisRoomStore(client!, hooks),
   inboxes: (hooks) => new RedisInboxStore(client!, hooks),
+  idempotency: (maxKeys) => new RedisIdempotencyStore(client!, 'hs:', maxKeys),
+  exportJobs: (maxJobs) => new RedisExportJobStore(client!, 'hs:', maxJobs),
 };
 
 let inboxCount = 0;
@@ -470,6 +480,72 @@ describe.each([memory, redis])('storage contract: $name', (backend) => {
       await store.refund('fail', full, 0);
       expect((await store.take('fail', full, undefined, 0)).refused).toBeUndefined();
       expect((await store.take('fail', full, undefined, 0)).refused).toBe('own');
+    });
+  });
+
+  describe.skipIf(backend.skip !== undefined)('Idempotency-Key answers', () => {
+    it('lets one claim perform a key, tells the others it is in progress, then replays its answer', async () => {
+      const store = backend.idempotency();
+      // Many claims at once — for Redis from several stores, as several processes — and exactly one performs.
+      const another = () => (backend.name === 'memory' ? store : backend.idempotency());
+      const claims = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? store : another()).claim('s\n1\nkey', 'body', 0)));
+      expect(claims.filter((claim) => claim.kind === 'new')).toHaveLength(1);
+      expect(claims.filter((claim) => claim.kind === 'in-progress')).toHaveLength(11);
+      expect(await store.claim('s\n1\nkey', 'other body', 0)).toEqual({ kind: 'other-body' });
+      await store.finish('s\n1\nkey', 'body', { id: 7 }, 0);
+      expect(await another().claim('s\n1\nkey', 'body', 0)).toEqual({ kind: 'replay', result: { id: 7 } });
+      expect(await store.claim('s\n1\nkey', 'other body', 0)).toEqual({ kind: 'other-body' });
+      // Keys of another scope are separate.
+      expect(await store.claim('s\n2\nkey', 'body', 0)).toEqual({ kind: 'new' });
+    });
+
+    it('forgets a released claim (the request failed), so a retry performs it; an answer is never released', async () => {
+      const store = backend.idempotency();
+      expect((await store.claim('failing', 'body', 0)).kind).toBe('new');
+      await store.release('failing', 'body');
+      expect((await store.claim('failing', 'body', 0)).kind).toBe('new');
+      await store.finish('failing', 'body', { id: 1 }, 0);
+      await store.release('failing', 'body');
+      expect(await store.claim('failing', 'body', 0)).toEqual({ kind: 'replay', result: { id: 1 } });
+    });
+
+    it('holds at most the bound of answers, forgetting the oldest', async () => {
+      const store = backend.idempotency(3);
+      for (let i = 1; i <= 5; i += 1) {
+        expect((await store.claim(`k${i}`, 'body', i)).kind).toBe('new');
+        await store.finish(`k${i}`, 'body', { id: i }, i);
+      }
+      expect((await store.claim('k1', 'body', 6)).kind).toBe('new');
+      expect(await store.claim('k5', 'body', 6)).toEqual({ kind: 'replay', result: { id: 5 } });
+    });
+  });
+
+  describe.skipIf(backend.skip !== undefined)('export jobs', () => {
+    const job = (id: string, sandboxId = 'maya', createdAt = 1_000): StoredJob => ({
+      id,
+      sandboxId,
+      bookId: 3,
+      createdAt,
+      readyAt: createdAt + 5_000,
+      snapshot: { id: 3, title: 'T', author: 'A', year: 1999, status: 'read', categoryId: null, ownerId: 1, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' },
+    });
+
+    it('keeps a job as it started, in its sandbox only, until JOB_KEPT_MS after it is done', async () => {
+      const store = backend.exportJobs();
+      await store.put(job('aaaaaaaaaaaa'));
+      const another = backend.name === 'memory' ? store : backend.exportJobs();
+      expect(await another.get('maya', 'aaaaaaaaaaaa', 2_000)).toEqual(job('aaaaaaaaaaaa'));
+      expect(await store.get('sam', 'aaaaaaaaaaaa', 2_000)).toBeUndefined();
+      expect(await store.get('maya', 'bbbbbbbbbbbb', 2_000)).toBeUndefined();
+      expect(await store.get('maya', 'aaaaaaaaaaaa', 6_000 + JOB_KEPT_MS - 1)).toBeDefined();
+      expect(await store.get('maya', 'aaaaaaaaaaaa', 6_000 + JOB_KEPT_MS)).toBeUndefined();
+    });
+
+    it('holds at most the bound of jobs, dropping the oldest', async () => {
+      const store = backend.exportJobs(2);
+      for (const [i, id] of ['job000000001', 'job000000002', 'job000000003'].entries()) await store.put(job(id, 'maya', 1_000 + i));
+      expect(await store.get('maya', 'job000000001', 2_000)).toBeUndefined();
+      expect(await store.get('maya', 'job000000003', 2_000)).toBeDefined();
     });
   });
 });

@@ -66,6 +66,47 @@ describe.skipIf(skip !== undefined)('two server processes sharing one Redis', ()
     expect(after.status).toBe(401);
   });
 
+  it('shares Idempotency-Key answers: a retry on the other process gets the first book, and keys sent to both at once make one book', async () => {
+    const bearer = await token(a, 'idem');
+    const post = (server: TestServer, key: string, title = 'Once') =>
+      call(server, '/api/books', { method: 'POST', headers: { 'x-sandbox': 'idem', authorization: `Bearer ${bearer}`, 'idempotency-key': key }, json: { title, author: 'Ada', year: 2026 } });
+    const first = await post(a, 'retry-across');
+    const retry = await post(b, 'retry-across');
+    expect([first.status, retry.status]).toEqual([201, 201]);
+    expect(retry.json).toEqual(first.json);
+    expect((await post(b, 'retry-across', 'Other')).status).toBe(422);
+    const sent = await Promise.all(Array.from({ length: 8 }, (_, i) => post(i % 2 ? a : b, 'at-once', 'Raced')));
+    const created = sent.filter((response) => response.status === 201);
+    expect(created.length).toBeGreaterThan(0);
+    expect(new Set(created.map((response) => response.headers.location)).size).toBe(1);
+    expect(sent.filter((response) => response.status !== 201).map((response) => response.status)).toEqual(sent.filter((response) => response.status !== 201).map(() => 409));
+    for (const title of ['Once', 'Raced']) expect((await call(a, `/api/books?q=${title}`, { headers: { 'x-sandbox': 'idem' } })).json).toHaveLength(1);
+  });
+
+  it('answers 409 on one process while the same key is being performed on the other (a claim held in Redis)', async () => {
+    const bearer = await token(a, 'idem-held');
+    const body = { title: 'Held', author: 'Ada', year: 2026 };
+    const client = a.app.sharedRedis!.client;
+    // What the other process writes when it starts performing the request: the claim, with no answer yet.
+    await client.hset('hs:idem:idem-held\n1\nheld-key', 'f', JSON.stringify(body));
+    const busy = await call(b, '/api/books', { method: 'POST', headers: { 'x-sandbox': 'idem-held', authorization: `Bearer ${bearer}`, 'idempotency-key': 'held-key' }, json: body });
+    expect(busy.status).toBe(409);
+    expect(busy.headers['retry-after']).toBe('1');
+    expect(busy.json.rule).toBe('idempotency-key-in-progress');
+  });
+
+  it('shares export jobs: started on one process, polled and downloaded on the other', async () => {
+    const started = await call(a, '/api/books/2/exports', { method: 'POST', headers: { 'x-sandbox': 'exporter' } });
+    expect(started.status).toBe(202);
+    const job = started.headers.location as string;
+    const polled = await call(b, job, { headers: { 'x-sandbox': 'exporter' } });
+    expect([200, 303]).toContain(polled.status);
+    expect(polled.json.id).toBe(started.json.id);
+    expect((await call(b, job, { headers: { 'x-sandbox': 'someone-else' } })).status).toBe(404);
+    const key = `hs:job:exporter/${started.json.id}`;
+    expect(await b.app.sharedRedis!.client.pttl(key)).toBeGreaterThan(0);
+  });
+
   it('shares rate limits: log-ins counted on both processes together', async () => {
     const attempt = (server: TestServer) => call(server, '/api/tokens', { method: 'POST', headers: { 'x-sandbox': 'limited' }, json: { username: 'ada', password: 'wrong' } });
     expect((await attempt(a)).status).toBe(401);
