@@ -2,9 +2,9 @@
 // redis-server of its own on a free loopback port, two child processes that each serve Server-Sent Events
 // from one hub channel (the server's own EventStream and pipeChannel over a RedisHub), half the subscribers
 // connected to each, and a third hub here that publishes broadcast-sized events. Each event is timed from
-// the publish call to the last subscriber reading it. Rooms themselves are not in it (they still live in one
-// process, so students of one room cannot yet be split over two servers): no join, no key check, no
-// audience filter — what is measured is the hub, Redis pub/sub and the streams.
+// the publish call to the last subscriber reading it. The room service is left out on purpose (no join, no
+// key check, no audience filter): what is measured is the hub, Redis pub/sub and the streams alone. The
+// whole path — a real room on two `npm start` processes sharing REDIS_URL — is fan-out.ts given two origins.
 // Loopback only: every server here listens on 127.0.0.1.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';

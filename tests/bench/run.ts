@@ -7,7 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { request } from 'undici';
 import { CLIENT_DIST, PROJECT_ROOT, ensureClientBuilt, ensureServerBuilt } from '../../server/client-build';
@@ -15,6 +15,8 @@ import { runFanOut } from './fan-out';
 import { runHubFanOut } from './hub-fan-out';
 import type { LoadResult, LoadSpec } from './load';
 import { cpuMsOf, fillSandboxes, memoryOf } from './memory';
+import { countRoundTrips, type RoundTripRow } from './round-trips';
+import { REDIS_SERVER, startRedis } from '../helpers/redis';
 import type { SendBurstResult, SendBurstSpec } from './send-burst';
 
 const args = process.argv.slice(2);
@@ -148,6 +150,14 @@ function startSandbox(name: string, env: Record<string, string> = {}): Promise<S
       if (!running) reject(new Error(`npm start exited (${code}) before serving:\n${output.trim()}`));
     });
   });
+}
+
+/** Stops the server and waits until it has exited. */
+function stopped(server: Started): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => server.child.once('exit', () => resolve()));
+  stop(server);
+  return exited;
 }
 
 function stop(server: Started): void {
@@ -319,24 +329,55 @@ function traceCost(rows: { scenario: string; sandbox: { rps: number; p50: number
   return `| Server X-ray: GET /api/books/1 with X-Sandbox-Trace: 1 vs without | ${traced.rps} vs ${plain.rps} req/s (${Math.round((traced.rps / plain.rps) * 100)}%), p50 ${traced.p50} vs ${plain.p50} ms; requests without the header pay one header lookup |`;
 }
 
+type Summary = { rps: number; p50: number; p99: number; errors: number; serverCpu: number; loadCpu: number };
+
+/**
+ * Issue 17's scaling rows: WORKERS=2 on Redis against one process in memory (and one process on Redis), or,
+ * when WORKERS=2 did not start, why — said once — and one process on Redis against one in memory.
+ */
+function scalingRows(workers2: string, scaling: { scenario: string; memory: Summary; workers2?: Summary; redis1?: Summary }[]): string[] {
+  const cpu = (s: Summary) => `CPU server ${pct(s.serverCpu, 1)} / load gen ${pct(s.loadCpu, 1)}`;
+  const figures = (s: Summary) => `${s.rps} req/s, p50 ${s.p50} / p99 ${s.p99} ms, ${cpu(s)}${s.errors ? `, ${s.errors} errors` : ''}`;
+  const ratio = (a: Summary, b: Summary) => `×${(a.rps / b.rps).toFixed(2)}`;
+  const measured = scaling.some((s) => s.workers2);
+  const rows = measured ? [] : [`| WORKERS=2 on Redis | ${workers2.replace('Configuration error: ', '')} |`];
+  for (const { scenario, memory, workers2: two, redis1 } of scaling) {
+    if (two) {
+      const one = redis1 ? `; one process on Redis ${figures(redis1)}` : '';
+      rows.push(`| WORKERS=2 on Redis vs one process in memory, ${scenario} | ${ratio(two, memory)}: WORKERS=2 ${figures(two)} (CPU summed over the primary and its workers); memory ${figures(memory)}${one} |`);
+    } else if (redis1) {
+      rows.push(`| One process on Redis vs one in memory, ${scenario} | ${ratio(redis1, memory)}: Redis ${figures(redis1)}; memory ${figures(memory)} |`);
+    }
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   // The build step of `npm start` (server/build.ts --if-stale), done once here so the three copies of the
   // sandbox started below do not race to build.
   await ensureClientBuilt((m) => console.log(m));
   await ensureServerBuilt((m) => console.log(m));
 
-  // WORKERS=2 is what issue 15 asks to measure; until shared state lands the server refuses it, and says why.
-  let workers2: string;
-  try {
-    const two = await startSandbox('sandbox-workers-2', { WORKERS: '2' });
-    stop(two);
-    workers2 = 'started (compare it by running WORKERS=2 npm run bench)';
-  } catch (error) {
-    workers2 = `refused at start: ${(error as Error).message.split('\n').find((line) => line.includes('WORKERS=')) ?? (error as Error).message}`;
-  }
-
   const servers: Started[] = [];
+  const loadAtStart = loadavg().map((n) => Number(n.toFixed(2)));
+  // Issue 17's rows: a redis-server of the bench's own (free loopback port, temp folder, no persistence) that
+  // WORKERS=2 and the single processes on Redis share. Skipped, and said, when redis-server is not installed.
+  const redis = REDIS_SERVER ? await startRedis() : undefined;
+  const noRedis = 'skipped: redis-server is not installed (apt-get install redis-server)';
+  // WORKERS=2 on Redis against the single process in memory. A server that refuses it says why at start.
+  let workers2 = noRedis;
   try {
+    if (redis) {
+      try {
+        servers.push(await startSandbox('workers2', { WORKERS: '2', REDIS_URL: redis.url }));
+        workers2 = 'started';
+      } catch (error) {
+        const message = (error as Error).message;
+        workers2 = `refused at start: ${message.split('\n').find((line) => line.includes('WORKERS=')) ?? message}`;
+      }
+      // One process on the same Redis: what Redis costs a process, apart from what a second one adds.
+      servers.push(await startSandbox('redis1', { REDIS_URL: redis.url }));
+    }
     const sandbox = await startSandbox('sandbox');
     servers.push(sandbox);
     await new Promise((r) => setTimeout(r, 1_000));
@@ -358,9 +399,9 @@ async function main(): Promise<void> {
     const etag = String(book.headers.etag);
     const echo = ['sandbox', 'ceiling', 'httpbin'];
     const scenarios: Scenario[] = [
-      { name: 'GET /get', path: '/get', method: 'GET', headers: {}, targets: [...echo, 'silent', 'debug'] },
+      { name: 'GET /get', path: '/get', method: 'GET', headers: {}, targets: [...echo, 'silent', 'debug', 'workers2', 'redis1'] },
       { name: 'POST /anything (1 KB JSON)', path: '/anything', method: 'POST', headers: { 'content-type': 'application/json' }, body: KB_JSON, targets: echo },
-      { name: 'GET /api/books?page=1', path: '/api/books?page=1', method: 'GET', headers: {}, targets: ['sandbox', 'ceiling'] },
+      { name: 'GET /api/books?page=1', path: '/api/books?page=1', method: 'GET', headers: {}, targets: ['sandbox', 'ceiling', 'workers2', 'redis1'] },
       { name: 'GET /api/books/1 (If-None-Match → 304)', path: '/api/books/1', method: 'GET', headers: { 'if-none-match': etag }, targets: ['sandbox', 'ceiling'] },
       // The server X-ray's cost: the same read without and with X-Sandbox-Trace: 1.
       { name: 'GET /api/books/1', path: '/api/books/1', method: 'GET', headers: {}, targets: ['sandbox'] },
@@ -421,6 +462,13 @@ async function main(): Promise<void> {
         target: TARGETS.vsCeiling[scenario.name],
       };
     });
+    // WORKERS=2 on Redis (and one process on Redis) against the single process in memory, same rounds.
+    const scaling = ['GET /get', 'GET /api/books?page=1'].map((scenario) => ({
+      scenario,
+      memory: summary(scenario, 'sandbox')!,
+      workers2: summary(scenario, 'workers2'),
+      redis1: summary(scenario, 'redis1'),
+    }));
     const logging = { info: summary('GET /get', 'sandbox')!, silent: summary('GET /get', 'silent')!, debug: summary('GET /get', 'debug')! };
 
     const send = await sendOverhead(sandbox.origin);
@@ -430,16 +478,27 @@ async function main(): Promise<void> {
     const fanOut = await runFanOut(sandbox.origin, FAN_OUT_SUBSCRIBERS, QUICK ? 20 : 100, async () => {
       connected = memoryOf(sandbox.pid);
     });
-    // 300 event streams split over two processes on one Redis (at the hub's channel: rooms are still per process).
+    // Redis round trips per toy-API request, and a room's broadcast to students split over two processes:
+    // the instructor's process (redis1) and a second single process on the same Redis.
+    let roundTrips: RoundTripRow[] | undefined;
+    let roomFanOut: Awaited<ReturnType<typeof runFanOut>> | undefined;
+    const redis1 = byName.get('redis1');
+    if (redis && redis1) {
+      roundTrips = await countRoundTrips(redis1.origin);
+      const second = await startSandbox('redis2', { REDIS_URL: redis.url });
+      servers.push(second);
+      roomFanOut = await runFanOut([redis1.origin, second.origin], FAN_OUT_SUBSCRIBERS, QUICK ? 20 : 100);
+    }
+    // The hub alone (no room service): 300 event streams on one channel split over two bare processes.
     const hubFanOut = await runHubFanOut(FAN_OUT_SUBSCRIBERS, QUICK ? 20 : 100);
     const weight = await clientWeight(sandbox.origin);
     const logLines = Object.fromEntries([...sandbox.logLines()].sort((a, b) => b[1] - a[1]));
     const logTotal = Object.values(logLines).reduce((sum, n) => sum + n, 0);
     const logTop = Object.entries(logLines).slice(0, 4).map(([what, n]) => `${n} × "${what}"`).join(', ');
 
-    const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+    const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAtStart, loadAtEnd: loadavg().map((n) => Number(n.toFixed(2))) };
     const memory = { idle, filled, loaded, beforeFanOut, connected, fillFailed };
-    const results = { date: new Date().toISOString(), quick: QUICK, machine, workers: WORKERS, workers2, connections: CONNECTIONS, sliceMs: SLICE_MS, rounds: ROUNDS, throughput: rows, logging, send, burst, memory, fanOut, hubFanOut, clientWeight: weight, logLines, targets: TARGETS };
+    const results = { date: new Date().toISOString(), quick: QUICK, machine, workers: WORKERS, workers2, scaling, roundTrips, roomFanOut, connections: CONNECTIONS, sliceMs: SLICE_MS, rounds: ROUNDS, throughput: rows, logging, send, burst, memory, fanOut, hubFanOut, clientWeight: weight, logLines, targets: TARGETS };
 
     const verdict = (ok: boolean, missedBy: string) => (ok ? 'met' : `**missed** by ${missedBy}`);
     const idleMB = mb(idle.rss);
@@ -447,7 +506,7 @@ async function main(): Promise<void> {
     const initialKB = weight.initialJs!.br / 1024;
     const initialGzipKB = weight.initialJs!.gzip / 1024;
     const lines = [
-      `Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}. The sandbox: \`npm start\` (node dist/server/main.js, LOG_LEVEL info, JSON log lines), WORKERS=${WORKERS}; httpbin: gunicorn -w ${WORKERS}. ${CONNECTIONS} connections, ${ROUNDS} × ${SLICE_MS / 1000} s per target, medians. CPU columns: share of one core used by the server and by the load generator during the slice (${machine.cpus} cores = ${machine.cpus * 100}%).`,
+      `Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; load average (1, 5, 15 min) ${machine.loadAtStart.join(', ')} at the start, ${machine.loadAtEnd.join(', ')} at the end. The sandbox: \`npm start\` (node dist/server/main.js, LOG_LEVEL info, JSON log lines), WORKERS=${WORKERS}; httpbin: gunicorn -w ${WORKERS}. ${CONNECTIONS} connections, ${ROUNDS} × ${SLICE_MS / 1000} s per target, medians. CPU columns: share of one core used by the server and by the load generator during the slice (${machine.cpus} cores = ${machine.cpus * 100}%).`,
       '',
       '| Scenario | Sandbox req/s | p50 / p99 ms | CPU server / load gen | Bare Fastify req/s | × Fastify (target) | httpbin req/s | × httpbin | errors |',
       '|---|---|---|---|---|---|---|---|---|',
@@ -459,25 +518,37 @@ async function main(): Promise<void> {
       '| Measure | Result |',
       '|---|---|',
       `| Logging cost, GET /get (same build) | LOG_LEVEL=info (as shipped: start-up, errors, slow requests) ${logging.info.rps} req/s; silent ${logging.silent.rps} req/s; debug (a line per request) ${logging.debug.rps} req/s. The sandbox wrote ${logTotal} log lines during the whole run${logTotal ? ` (${logTop})` : ''} |`,
-      `| WORKERS=2 | ${workers2} |`,
+      ...scalingRows(workers2, scaling),
       traceCost(rows),
       'skipped' in send
         ? `| Send endpoint | skipped (POST /app/send answered ${send.skipped}) |`
         : `| Send endpoint: POST /app/send → /get vs a direct GET /get | added p50 ${send.overheadP50!.toFixed(2)} ms (send ${send.sendP50!.toFixed(2)} / direct ${send.directP50!.toFixed(2)}), p99 send ${send.sendP99!.toFixed(2)} / direct ${send.directP99!.toFixed(2)} ms; target ≤ ${TARGETS.sendOverheadP50Ms} ms: ${verdict(send.overheadP50! <= TARGETS.sendOverheadP50Ms, `${(send.overheadP50! - TARGETS.sendOverheadP50Ms).toFixed(2)} ms`)} |`,
       `| Class burst: ${burst.students} students (own cookies) send GET /api/books through POST /app/send at once, ${burst.bursts} times | served ${burst.served} of ${burst.sends}, refused ${burst.refused}, failed ${burst.failed}; p50 ${burst.p50Ms} ms, p99 ${burst.p99Ms} ms (target ≤ ${TARGETS.burstP99Ms}), slowest burst done in ${burst.slowestBurstMs} ms |`,
       `| Broadcast to ${fanOut.subscribers} SSE subscribers (each joined with a cookie of their own) | p50 ${fanOut.p50Ms} ms, p99 ${fanOut.p99Ms} ms over ${fanOut.broadcasts} broadcasts (target ≤ ${TARGETS.fanOutP99Ms}); RSS ${mb(connected.rss).toFixed(1)} MB with all connected (${mb(beforeFanOut.rss).toFixed(1)} MB before) |`,
+      roomFanOut
+        ? `| Broadcast to ${roomFanOut.subscribers} students of one room split over ${roomFanOut.processes} processes (two \`npm start\` with one REDIS_URL: the instructor creates the room and broadcasts on the first, students join and listen alternately on each) | p50 ${roomFanOut.p50Ms} ms, p99 ${roomFanOut.p99Ms} ms, max ${roomFanOut.maxMs} ms over ${roomFanOut.broadcasts} broadcasts (target ≤ ${TARGETS.fanOutP99Ms}: ${verdict(roomFanOut.p99Ms <= TARGETS.fanOutP99Ms, `${(roomFanOut.p99Ms - TARGETS.fanOutP99Ms).toFixed(1)} ms`)}) |`
+        : `| Broadcast to one room's students split over two processes | ${noRedis} |`,
       hubFanOut
-        ? `| Broadcast through the Redis hub to ${hubFanOut.subscribers} event streams split over ${hubFanOut.processes} processes (the server's EventStream and pipeChannel over RedisHub, one redis-server; no room, join or audience check, as rooms still live in one process) | p50 ${hubFanOut.p50Ms} ms, p99 ${hubFanOut.p99Ms} ms, max ${hubFanOut.maxMs} ms over ${hubFanOut.broadcasts} broadcasts (target ≤ ${TARGETS.fanOutP99Ms}: ${verdict(hubFanOut.p99Ms <= TARGETS.fanOutP99Ms, `${(hubFanOut.p99Ms - TARGETS.fanOutP99Ms).toFixed(1)} ms`)}) |`
-        : '| Broadcast through the Redis hub over two processes | skipped: redis-server is not installed (apt-get install redis-server) |',
+        ? `| The same through the Redis hub alone: ${hubFanOut.subscribers} event streams on one channel split over ${hubFanOut.processes} bare processes (the server's EventStream and pipeChannel over RedisHub; no room service, so no join, key or audience check — what the hub, pub/sub and the streams cost) | p50 ${hubFanOut.p50Ms} ms, p99 ${hubFanOut.p99Ms} ms, max ${hubFanOut.maxMs} ms over ${hubFanOut.broadcasts} broadcasts (target ≤ ${TARGETS.fanOutP99Ms}: ${verdict(hubFanOut.p99Ms <= TARGETS.fanOutP99Ms, `${(hubFanOut.p99Ms - TARGETS.fanOutP99Ms).toFixed(1)} ms`)}) |`
+        : `| Broadcast through the Redis hub over two processes | ${noRedis} |`,
       `| Memory (RSS of the serving process, no forced GC) | idle after start ${idleMB.toFixed(1)} MB (target ≤ ${TARGETS.idleRssMB}: ${verdict(idleMB <= TARGETS.idleRssMB, `${(idleMB - TARGETS.idleRssMB).toFixed(1)} MB`)}); after ${MEMORY_SANDBOXES} sandboxes × ${MEMORY_WRITES} writes through the API ${mb(filled.rss).toFixed(1)} MB, +${addedMB.toFixed(1)} MB (target ≤ ${TARGETS.sandboxesAddMB}: ${verdict(addedMB <= TARGETS.sandboxesAddMB, `${(addedMB - TARGETS.sandboxesAddMB).toFixed(1)} MB`)}; ${fillFailed} writes failed); after the load runs ${mb(loaded.rss).toFixed(1)} MB, peak ${mb(loaded.hwm).toFixed(1)} MB |`,
       `| Client as served (bytes on the wire) | initial JS ${kb(weight.initialJs!.br)} br / ${kb(weight.initialJs!.gzip)} gzip (${kb(weight.initialJs!.raw)} raw), target ≤ ${TARGETS.initialJsKB} KB: br ${verdict(initialKB <= TARGETS.initialJsKB, `${(initialKB - TARGETS.initialJsKB).toFixed(1)} KB`)}, gzip ${verdict(initialGzipKB <= TARGETS.initialJsKB, `${(initialGzipKB - TARGETS.initialJsKB).toFixed(1)} KB`)}; CSS ${kb(weight.initialCss!.br)} br / ${kb(weight.initialCss!.gzip)} gzip; page ${kb(weight.html!.br)}; loaded later: JS ${kb(weight.lazyJs!.br)} br / ${kb(weight.lazyJs!.gzip)} gzip |`,
     ];
+    if (roundTrips) {
+      lines.push(
+        '',
+        '| Toy-API request (one process, REDIS_URL; sandbox in Redis) | Status | Redis round trips | By command |',
+        '|---|---|---|---|',
+        ...roundTrips.map((r) => `| ${r.request} | ${r.status} | ${r.total} | ${Object.entries(r.byCommand).map(([c, n]) => `${c} ${n}`).join(', ') || '–'} |`),
+      );
+    } else lines.push('', `Redis round trips per toy-API request: ${noRedis}`);
     console.log(lines.join('\n'));
     mkdirSync(dirname(OUT), { recursive: true });
     writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`\nResults written to ${OUT}`);
   } finally {
-    for (const server of servers) stop(server);
+    await Promise.all(servers.map(stopped));
+    await redis?.close();
   }
 }
 
