@@ -122,7 +122,7 @@ export const SETTINGS = {
   logFormat: oneOf('LOG_FORMAT', 'auto', ['pretty', 'json', 'auto'], '`pretty` (one readable line per event), `json` (JSON lines, for log collectors), `auto` (pretty when the output is a terminal).'),
   slowRequestMs: whole('SLOW_REQUEST_MS', 1_000, [0, 600_000], 'A request slower than this, in ms, is logged at warn (0: never); deliberate waits do not count.'),
   // Learners' state lives in one process's memory; see CROSS_CHECKS for why more is refused.
-  workers: whole('WORKERS', 1, [1, 64], 'Server processes. Above 1 is refused: without `REDIS_URL` state lives in one process\'s memory; with it, run one process per `PORT` behind a load balancer.'),
+  workers: whole('WORKERS', 1, [1, 64], 'Server processes sharing one port (node:cluster; a worker that dies is started again). Above 1 needs `REDIS_URL`, which holds all learners\' state, and no `DATA_DIR`.'),
   bodyLimit: whole('BODY_LIMIT', 1_048_576, [1_024, 104_857_600], 'Largest request body accepted, in bytes. Larger → 413.'),
   sandboxMax: whole('SANDBOX_MAX', 5_000, [2, 1_000_000], 'Most private sandboxes held at once; beyond it, sandboxes opened once and never written go first, then the least recently used.'),
   sandboxIdleMinutes: whole('SANDBOX_IDLE_MINUTES', 120, [1, 10_080], 'A private sandbox unused this many minutes may be dropped.'),
@@ -215,15 +215,12 @@ export const DEFAULT_CONFIG: Config = Object.fromEntries(
   Object.entries(SETTINGS).map(([key, setting]) => [key, setting.default]),
 ) as Config;
 
-/** Why WORKERS above 1 is refused: what a second process would not see, or what is not built yet. */
-const WORKERS_REFUSED = (workers: number, redis: boolean) =>
-  redis
-    ? `WORKERS=${workers} is refused: with REDIS_URL every piece of learners' state is shared between processes, but this server does not start ` +
-      'worker processes itself yet. Run one process per PORT on the same REDIS_URL behind a load balancer (README, "Course server"), with WORKERS=1 (the default).'
-    : `WORKERS=${workers} is refused: this server keeps learners' state in the memory of one process — private ` +
-      'sandboxes, log-in sessions and tokens, rate limits, classroom rooms, inboxes and events, Idempotency-Key answers and book export jobs. A second process would not know a ' +
-      'session, sandbox or room made on the first, so requests would fail at random depending on which process took ' +
-      'the connection. Set REDIS_URL to share that state through Redis, or use WORKERS=1 (the default).';
+/** Why WORKERS above 1 is refused without REDIS_URL: what a second process would not see. */
+const WORKERS_REFUSED = (workers: number) =>
+  `WORKERS=${workers} is refused: this server keeps learners' state in the memory of one process — private ` +
+  'sandboxes, log-in sessions and tokens, rate limits, classroom rooms, inboxes and events, Idempotency-Key answers and book export jobs. A second process would not know a ' +
+  'session, sandbox or room made on the first, so requests would fail at random depending on which process took ' +
+  'the connection. Set REDIS_URL to share that state through Redis, or use WORKERS=1 (the default).';
 
 /** Rules between settings, checked after every row is read: each returns why the configuration is refused. */
 const CROSS_CHECKS: ((config: Config) => string | undefined)[] = [
@@ -232,7 +229,12 @@ const CROSS_CHECKS: ((config: Config) => string | undefined)[] = [
     (config.tlsCert === undefined) !== (config.tlsKey === undefined)
       ? `${config.tlsCert === undefined ? 'TLS_KEY is set but TLS_CERT is not' : 'TLS_CERT is set but TLS_KEY is not'}: HTTPS needs both, the certificate chain (TLS_CERT) and its private key (TLS_KEY), as PEM files. Set both, or neither to serve plain HTTP.`
       : undefined,
-  (config) => (config.workers > 1 ? WORKERS_REFUSED(config.workers, config.redisUrl !== undefined) : undefined),
+  (config) => (config.workers > 1 && config.redisUrl === undefined ? WORKERS_REFUSED(config.workers) : undefined),
+  // DATA_DIR is locked to one process, and with REDIS_URL Redis keeps the state: several workers share Redis only.
+  (config) =>
+    config.workers > 1 && config.dataDir !== undefined
+      ? `DATA_DIR with WORKERS=${config.workers} is refused: DATA_DIR is locked to one server process, and with REDIS_URL learners' state lives in Redis, not in DATA_DIR. Unset DATA_DIR to run several workers (Redis keeps the state), or use WORKERS=1.`
+      : undefined,
 ];
 
 /** Reads and checks the configuration; throws ConfigError naming the variable when a value is bad. */

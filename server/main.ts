@@ -2,10 +2,20 @@
 // gracefully on SIGINT/SIGTERM (in-flight requests finish; new ones get 503 with Retry-After; event streams are
 // told to reconnect in a second or two, then ended). `npm start` builds the client and compiles this file
 // first (server/build.ts), then runs dist/server/main.js: the serving process never loads a build tool.
+// WORKERS above 1 (REDIS_URL required): this process forks the workers and runs none itself (server/cluster.ts).
+import cluster from 'node:cluster';
 import { buildApp } from './app';
+import { runPrimary } from './cluster';
 import { CLIENT_DIST } from './client-build';
-import { ConfigError, readConfig } from './config';
+import { ConfigError, readConfig, type Config } from './config';
 import { logDestination } from './http/log-output';
+
+/** The one line that says where the server is (printed by the primary once all workers listen, with WORKERS > 1). */
+function runningLine(config: Config, port: number): string {
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const scheme = config.tlsCert === undefined ? 'http' : 'https';
+  return `HTTP Sandbox is running on ${scheme}://${shownHost}:${port}`;
+}
 
 async function main(): Promise<void> {
   let config;
@@ -17,6 +27,11 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     throw error;
+  }
+
+  if (config.workers > 1 && cluster.isPrimary) {
+    await runPrimary(config, (port) => runningLine(config, port));
+    return;
   }
 
   const app = await buildApp({ ...config, clientDir: CLIENT_DIST, logger: true, logStream: await logDestination(config.logFormat) });
@@ -42,9 +57,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
   await app.listen({ port: config.port, host: config.host });
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const scheme = config.tlsCert === undefined ? 'http' : 'https';
-  console.log(`HTTP Sandbox is running on ${scheme}://${shownHost}:${(app.server.address() as { port: number }).port}`);
+  if (cluster.isPrimary) console.log(runningLine(config, (app.server.address() as { port: number }).port));
 }
 
 main().catch((error: unknown) => {

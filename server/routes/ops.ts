@@ -18,6 +18,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import cluster from 'node:cluster';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Redis } from 'ioredis';
 import { answerDuringShutdown } from '../http/shutdown-answer';
@@ -48,6 +49,13 @@ function processMetrics(): Registry {
   if (!processRegistry) {
     processRegistry = new Registry();
     collectDefaultMetrics({ register: processRegistry });
+    // Which process answered the scrape: with WORKERS above 1 each scrape through the shared port reaches one worker.
+    new Gauge({
+      name: 'http_sandbox_process_info',
+      help: 'This server process: its pid, and its worker number with WORKERS above 1 (0 for a single process).',
+      labelNames: ['pid', 'worker'] as const,
+      registers: [processRegistry],
+    }).set({ pid: String(process.pid), worker: cluster.isWorker ? (process.env.WORKER_SLOT ?? '0') : '0' }, 1);
   }
   return processRegistry;
 }

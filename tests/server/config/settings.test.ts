@@ -30,7 +30,7 @@ describe('the settings table', () => {
     expect(value).toBeLessThanOrEqual(max);
   });
 
-  // WORKERS above 1 is refused on purpose (see below).
+  // WORKERS above 1 needs REDIS_URL (see below).
   it.each(ranged.filter(({ env }) => env !== 'WORKERS'))('$env accepts $min and $max and sets $key', ({ key, env, min, max }) => {
     expect(readConfig({ [env]: String(min) })[key as keyof typeof DEFAULT_CONFIG]).toBe(min);
     expect(readConfig({ [env]: String(max) })[key as keyof typeof DEFAULT_CONFIG]).toBe(max);
@@ -55,9 +55,10 @@ describe('the settings table', () => {
     expect(() => readConfig({ [env]: raw })).toThrow(message);
   });
 
-  it('refuses WORKERS=2 with REDIS_URL too: all state is shared, but processes are started one per PORT', () => {
-    expect(() => readConfig({ WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
-      /^WORKERS=2 is refused: with REDIS_URL every piece of learners' state is shared between processes, but this server does not start worker processes itself yet\./,
+  it('accepts WORKERS above 1 with REDIS_URL, and refuses it beside DATA_DIR (locked to one process)', () => {
+    expect(readConfig({ WORKERS: '64', REDIS_URL: 'redis://127.0.0.1:6379' }).workers).toBe(64);
+    expect(() => readConfig({ WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379', DATA_DIR: '/tmp/sandbox-data' })).toThrow(
+      /^DATA_DIR with WORKERS=2 is refused: DATA_DIR is locked to one server process, and with REDIS_URL learners' state lives in Redis, not in DATA_DIR\. Unset DATA_DIR/,
     );
   });
 
