@@ -18,16 +18,11 @@ import { connectRedis } from '../../server/store/redis/connection';
 import { RedisHub } from '../../server/store/redis/hub';
 import { REDIS_SERVER, startRedis } from '../helpers/redis';
 import { SseParser } from '../server/classroom/sse-client';
+import type { FanOutResult } from './fan-out';
 import { transcript } from '../server/classroom/helpers';
 
-export interface HubFanOutResult {
-  subscribers: number;
-  processes: number;
-  broadcasts: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-}
+/** The same figures as the room fan-out's. */
+export type HubFanOutResult = FanOutResult;
 
 interface ServerSpec {
   url: string;

@@ -1,8 +1,9 @@
 // Starts the app on 127.0.0.1 with a free port for a test, and closes it afterwards.
 import type { FastifyInstance } from 'fastify';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { agentFrom } from './agents';
+import { startRedis, type RedisServer } from './redis';
 
 export { agentFrom };
 import { buildApp, type BuildOptions } from '../../server/app';
@@ -12,6 +13,22 @@ export interface TestServer {
   /** e.g. http://127.0.0.1:41234 */
   origin: string;
   close: () => Promise<void>;
+}
+
+/** For one describe block: a redis-server of its own and a server using it, started before the block's tests
+ *  (handed to `started`) and stopped after them. */
+export function serverOnRedis(started: (server: TestServer, redis: RedisServer) => void, options: BuildOptions = {}): void {
+  let server: TestServer | undefined;
+  let redis: RedisServer | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+    server = await startServer({ ...options, redisUrl: redis.url });
+    started(server, redis);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await redis?.close();
+  });
 }
 
 export async function startServer(options: BuildOptions = {}): Promise<TestServer> {

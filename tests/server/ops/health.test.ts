@@ -7,8 +7,8 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../../server/app';
 import type { RedisHub } from '../../../server/store/redis/hub';
-import { call, startServer, type TestServer } from '../../helpers/server';
-import { redisSkipReason, startRedis, type RedisServer } from '../../helpers/redis';
+import { call, serverOnRedis, startServer, type TestServer } from '../../helpers/server';
+import { redisSkipReason, type RedisServer } from '../../helpers/redis';
 
 describe('liveness and readiness (memory)', () => {
   let server: TestServer;
@@ -59,13 +59,9 @@ const skip = redisSkipReason();
 describe.skipIf(skip !== undefined)('readiness with REDIS_URL', () => {
   let redis: RedisServer;
   let server: TestServer;
-  beforeAll(async () => {
-    redis = await startRedis();
-    server = await startServer({ redisUrl: redis.url });
-  }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-    await redis?.close();
+  serverOnRedis((started, itsRedis) => {
+    server = started;
+    redis = itsRedis;
   });
 
   it('is ready while Redis answers PING, not ready while it is gone, and ready again when it is back', async () => {

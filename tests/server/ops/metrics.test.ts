@@ -2,8 +2,8 @@
 // and status with a latency histogram; event streams, rooms, inboxes and sandboxes held; Redis round trips;
 // the process's own figures. Served to this machine only, or to a scraper with METRICS_TOKEN.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startServer, type TestServer } from '../../helpers/server';
-import { redisSkipReason, startRedis, type RedisServer } from '../../helpers/redis';
+import { call, serverOnRedis, startServer, type TestServer } from '../../helpers/server';
+import { redisSkipReason, type RedisServer } from '../../helpers/redis';
 import { createInbox, createRoom, openRoom, TEST_SETTINGS } from '../classroom/helpers';
 
 /** The value of one sample line (name with its labels, exactly as printed), or undefined when absent. */
@@ -119,13 +119,9 @@ const skip = redisSkipReason();
 describe.skipIf(skip !== undefined)('GET /metrics with REDIS_URL', () => {
   let redis: RedisServer;
   let server: TestServer;
-  beforeAll(async () => {
-    redis = await startRedis();
-    server = await startServer({ redisUrl: redis.url });
-  }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-    await redis?.close();
+  serverOnRedis((started, itsRedis) => {
+    server = started;
+    redis = itsRedis;
   });
 
   it('times the Redis commands the store sends, by command, and counts the sandboxes held in Redis', async () => {

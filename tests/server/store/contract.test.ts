@@ -93,27 +93,18 @@ function newInbox(creator?: string, room: string | null = null): Inbox {
   };
 }
 
-const inboxHooks = (overrides: Partial<InboxStoreHooks> = {}): InboxStoreHooks => ({
+/** The registry's hooks both stores take (small caps, nothing open, nothing to expire), with overrides. */
+const registryHooks = {
   max: 8,
   idleMs: 60_000,
   now: () => new Date(),
   full: () => new HttpProblem('capacity-reached', 'full'),
-  shareUsed: (held) => new HttpProblem('too-many-requests', `holds ${held}`),
+  shareUsed: (held: number) => new HttpProblem('too-many-requests', `holds ${held}`),
   openStreams: () => 0,
   expire: () => undefined,
-  ...overrides,
-});
-
-const roomHooks = (overrides: Partial<RoomStoreHooks> = {}): RoomStoreHooks => ({
-  max: 8,
-  idleMs: 60_000,
-  now: () => new Date(),
-  full: () => new HttpProblem('capacity-reached', 'full'),
-  shareUsed: (held) => new HttpProblem('too-many-requests', `holds ${held}`),
-  openStreams: () => 0,
-  expire: () => undefined,
-  ...overrides,
-});
+};
+const inboxHooks = (overrides: Partial<InboxStoreHooks> = {}): InboxStoreHooks => ({ ...registryHooks, ...overrides });
+const roomHooks = (overrides: Partial<RoomStoreHooks> = {}): RoomStoreHooks => ({ ...registryHooks, ...overrides });
 
 let rooms = 0;
 function newRoom(creator = '10.0.0.1', code = `ROOM${String.fromCharCode(65 + (rooms % 26))}${String.fromCharCode(65 + Math.floor(rooms / 26))}XY`): Room {
