@@ -10,6 +10,7 @@ import { digestKey, INBOX_ID, keyMatches, newInboxId, newKey } from './ids';
 import { INBOX_SAFETY_HEADERS, type ResponseCheck } from './inbox-response';
 import { requireKey } from './keys';
 import { CAPACITY_RETRY_AFTER_S } from './limits';
+import { keepWatchedAlive } from './registry';
 import { MemoryInboxStore, type InboxStore, type InboxStoreHooks } from './inbox-store';
 import type { Inbox, InboxKind } from './inbox-types';
 import type { CapturedRequest, InboxLink, InboxResponse, InboxSummary } from '../protocol/classroom-types';
@@ -364,14 +365,7 @@ export class InboxService {
       const inbox = await this.#store.peek(id);
       if (inbox) await this.remove(inbox, 'room-closed');
     }
-    for (const id of [...this.#watched]) {
-      if (this.#options.streams.count(inboxChannel(id)) === 0) {
-        this.#watched.delete(id);
-        continue;
-      }
-      const inbox = await this.#store.peek(id);
-      if (inbox) await this.#store.touch(inbox);
-    }
+    await keepWatchedAlive(this.#watched, (id) => this.#options.streams.count(inboxChannel(id)), this.#store);
   }
 
   /** An event stream opened on the inbox here: a shared store keeps it alive while one is open. */

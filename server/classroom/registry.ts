@@ -129,3 +129,20 @@ export class ExpiringRegistry<T> {
     for (const entry of this.values()) if (this.isExpired(entry, now)) this.#options.expire(entry);
   }
 }
+
+/** With a shared store: refreshes the idle time of every entry this process still holds event streams for
+ *  (so it does not expire while watched here) and stops watching the others. */
+export async function keepWatchedAlive<T>(
+  watched: Set<string>,
+  streamsOpen: (id: string) => number,
+  store: { peek(id: string): Promise<T | undefined>; touch(entry: T): Promise<unknown> },
+): Promise<void> {
+  for (const id of [...watched]) {
+    if (streamsOpen(id) === 0) {
+      watched.delete(id);
+      continue;
+    }
+    const entry = await store.peek(id);
+    if (entry) await store.touch(entry);
+  }
+}

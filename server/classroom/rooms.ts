@@ -12,6 +12,7 @@ import { nameSkeleton } from './display-name';
 import type { InboxService } from './inboxes';
 import { requireKey } from './keys';
 import { CAPACITY_RETRY_AFTER_S, ROOM_CAPTURE_PREVIEW_BYTES } from './limits';
+import { keepWatchedAlive } from './registry';
 import { MemoryRoomStore, type RoomStore, type RoomStoreHooks } from './room-store';
 import type { KeptJson, Member, Room, Student } from './room-types';
 import { redactDraft, redactTranscript, redactUrl } from '../protocol/redact';
@@ -682,14 +683,7 @@ export class RoomService {
   async sweep(): Promise<void> {
     this.#store.sweep();
     if (!this.#store.shared) return;
-    for (const code of [...this.#watched]) {
-      if (this.#options.streams.count(roomChannel(code)) === 0) {
-        this.#watched.delete(code);
-        continue;
-      }
-      const room = await this.#store.peek(code);
-      if (room) await this.#store.touch(room);
-    }
+    await keepWatchedAlive(this.#watched, (code) => this.#options.streams.count(roomChannel(code)), this.#store);
     for (const code of [...this.#localInboxes.keys()]) {
       if (!(await this.#store.peek(code))) await this.#endHere(code);
     }

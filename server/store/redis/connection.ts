@@ -90,6 +90,21 @@ export async function viaRedis<T>(call: Promise<T>): Promise<T> {
 }
 
 /** A Lua script, run by its SHA (ioredis loads it again when Redis has forgotten it). */
+/** Lua that keeps a sorted-set index of keys (score: when each was written) bounded: entries older than `ttl` ms
+ *  before `now` leave it, then the oldest past `max` leave it with their keys deleted; the index lives as long
+ *  as its newest entry. The arguments are Lua expressions (e.g. `KEYS[2]`, `ARGV[3]`). */
+export function trimIndexLua(index: string, now: string, ttl: string, max: string): string {
+  return `do
+  redis.call('ZREMRANGEBYSCORE', ${index}, '-inf', tonumber(${now}) - tonumber(${ttl}))
+  local excess = redis.call('ZCARD', ${index}) - tonumber(${max})
+  if excess > 0 then
+    for _, old in ipairs(redis.call('ZRANGE', ${index}, 0, excess - 1)) do redis.call('DEL', old) end
+    redis.call('ZREMRANGEBYRANK', ${index}, 0, excess - 1)
+  end
+  redis.call('PEXPIRE', ${index}, ${ttl})
+end`;
+}
+
 export class Script {
   constructor(
     private readonly client: Redis,

@@ -3,19 +3,13 @@
 // (sorted by start time) holds at most MAX_JOBS, dropping the oldest, in the same script as the write.
 import type { Redis } from 'ioredis';
 import { JOB_KEPT_MS, MAX_JOBS, type ExportJobStore, type StoredJob } from '../export-jobs';
-import { Script, viaRedis } from './connection';
+import { Script, trimIndexLua, viaRedis } from './connection';
 
 // KEYS: job, index. ARGV: job JSON, ms to live, start time, most jobs.
 const PUT = `
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], KEYS[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[2]))
-local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
-if excess > 0 then
-  for _, old in ipairs(redis.call('ZRANGE', KEYS[2], 0, excess - 1)) do redis.call('DEL', old) end
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1)
-end
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
+${trimIndexLua('KEYS[2]', 'ARGV[3]', 'ARGV[2]', 'ARGV[4]')}
 `;
 
 export class RedisExportJobStore implements ExportJobStore {

@@ -5,7 +5,7 @@
 // does not hold the key for ever), an answer after ttlMs; P idem:index (sorted by time) bounds the count.
 import type { Redis } from 'ioredis';
 import { IDEMPOTENCY_LIMITS, type IdempotencyClaim, type IdempotencyStore } from '../idempotency';
-import { Script } from './connection';
+import { Script, trimIndexLua } from './connection';
 
 // KEYS: entry. ARGV: fingerprint, claim ms.
 const CLAIM = `
@@ -27,13 +27,7 @@ if f and f ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'f', ARGV[1], 'r', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[4], KEYS[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', tonumber(ARGV[4]) - tonumber(ARGV[3]))
-local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
-if excess > 0 then
-  for _, old in ipairs(redis.call('ZRANGE', KEYS[2], 0, excess - 1)) do redis.call('DEL', old) end
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1)
-end
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
+${trimIndexLua('KEYS[2]', 'ARGV[4]', 'ARGV[3]', 'ARGV[5]')}
 return 1
 `;
 
