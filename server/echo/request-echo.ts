@@ -1,5 +1,6 @@
 // Pure helpers behind the httpbin-style echo: the JSON shapes httpbin returns (args, headers, form,
 // files, json…) and the request reconstructed as it arrived.
+import { isUtf8 } from 'node:buffer';
 import { Busboy, type BusboyInstance } from '@fastify/busboy';
 
 /** "content-type" → "Content-Type", as httpbin (Werkzeug) shows header names. */
@@ -85,8 +86,20 @@ export function readMultipart(body: Buffer, contentType: string): Promise<Multip
 }
 
 function isUtf8Text(bytes: Buffer): boolean {
-  const text = bytes.toString('utf8');
-  return !text.includes('\uFFFD') && !bytes.includes(0);
+  return isUtf8(bytes) && !bytes.includes(0);
+}
+
+/** A body's text once decoded (the echo shows it as data, parses it as JSON and puts it in raw): per body. */
+const DECODED = new WeakMap<Buffer, string | null>();
+
+/** The body as text, or null when it is not UTF-8 text (binary, or with a NUL byte). Decoded once per body. */
+function textOf(body: Buffer): string | null {
+  let text = DECODED.get(body);
+  if (text === undefined) {
+    text = isUtf8Text(body) ? body.toString('utf8') : null;
+    DECODED.set(body, text);
+  }
+  return text;
 }
 
 export interface BodyFields {
@@ -115,23 +128,32 @@ export function bodyFields(contentType: string | undefined, body: Buffer, parts?
     }
     return fields;
   }
+  if (body.length === 0) return fields;
   // Text as text; anything else as a base64 data URL, as httpbin does.
-  fields.data = body.length === 0 || isUtf8Text(body) ? body.toString('utf8') : `data:application/octet-stream;base64,${body.toString('base64')}`;
-  if (body.length > 0) {
-    const text = body.toString('utf8');
-    try {
-      // JSON nested deeper than anyone writes by hand is shown as data only: echoing it back as JSON would
-      // take more stack than the server has.
-      fields.json = jsonDepth(text) > MAX_JSON_DEPTH ? null : JSON.parse(text);
-    } catch {
-      fields.json = null;
-    }
+  const text = textOf(body);
+  fields.data = text ?? `data:application/octet-stream;base64,${body.toString('base64')}`;
+  try {
+    // JSON nested deeper than anyone writes by hand is shown as data only: echoing it back as JSON would
+    // take more stack than the server has.
+    fields.json = text === null || nestsDeeperThan(text, MAX_JSON_DEPTH) ? null : JSON.parse(text);
+  } catch {
+    fields.json = null;
   }
   return fields;
 }
 
 /** Deepest nesting of JSON the echo parses back into `json` (the body still comes back as `data`). */
 export const MAX_JSON_DEPTH = 512;
+
+/** Whether arrays and objects in a JSON text nest deeper than `limit`: a text with fewer opening brackets
+ *  than that cannot, and is not scanned (most bodies: a search for two characters, not a walk of every one). */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let opening = 0;
+  for (const bracket of ['{', '[']) {
+    for (let at = text.indexOf(bracket); at !== -1 && opening <= limit; at = text.indexOf(bracket, at + 1)) opening += 1;
+  }
+  return opening > limit && jsonDepth(text) > limit;
+}
 
 /** How deeply arrays and objects nest in a JSON text (brackets inside strings do not count). */
 export function jsonDepth(text: string): number {
@@ -173,5 +195,6 @@ export function reconstructRaw(request: RawRequest): string {
   for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) lines.push(`${request.rawHeaders[i]}: ${request.rawHeaders[i + 1]}`);
   const head = `${lines.join('\r\n')}\r\n\r\n`;
   if (request.body.length === 0) return head;
-  return isUtf8Text(request.body) ? head + request.body.toString('utf8') : `${head}[${request.body.length} bytes of binary data, base64: ${request.body.toString('base64')}]`;
+  const text = textOf(request.body);
+  return text !== null ? head + text : `${head}[${request.body.length} bytes of binary data, base64: ${request.body.toString('base64')}]`;
 }

@@ -18,12 +18,17 @@ import { cpuMsOf, fillSandboxes, memoryOf } from './memory';
 import { countRoundTrips, type RoundTripRow } from './round-trips';
 import { REDIS_SERVER, startRedis } from '../helpers/redis';
 import type { SendBurstResult, SendBurstSpec } from './send-burst';
+import { runWrk, WRK_THREADS, wrkInstalled } from './wrk';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1]! : join(PROJECT_ROOT, 'bench', 'results.json');
 const ROUNDS = QUICK ? 1 : 3;
 const SLICE_MS = QUICK ? 1_000 : 3_000;
+/** Each scenario once on every target before the rounds, unrecorded: V8 compiles the hot paths first. */
+const WARM_UP_MS = 1_000;
+/** wrk when installed (as issue 15 measured: a C load generator leaves the server more of the 2 cores), else Node. */
+const WRK = !args.includes('--node-load') && wrkInstalled();
 const CONNECTIONS = 50;
 const SEND_SAMPLES = QUICK ? 100 : 400;
 /** "Everyone, press Send now": a lecture hall of students, each sending once per burst. */
@@ -225,7 +230,10 @@ function runChild<T>(script: string, spec: object): Promise<T> {
   });
 }
 
-const load = (spec: LoadSpec) => runChild<LoadResult>('tests/bench/load.ts', spec);
+const load = (spec: LoadSpec) => (WRK ? runWrk(spec) : runChild<LoadResult>('tests/bench/load.ts', spec));
+const LOAD_GENERATOR = WRK
+  ? `wrk (${WRK_THREADS} threads)`
+  : 'a Node load generator (undici, tests/bench/load.ts; install wrk for a lighter one: apt-get install -y wrk)';
 const sendBurst = (spec: SendBurstSpec) => runChild<SendBurstResult>('tests/bench/send-burst.ts', spec);
 
 interface Scenario {
@@ -329,7 +337,7 @@ function traceCost(rows: { scenario: string; sandbox: { rps: number; p50: number
   return `| Server X-ray: GET /api/books/1 with X-Sandbox-Trace: 1 vs without | ${traced.rps} vs ${plain.rps} req/s (${Math.round((traced.rps / plain.rps) * 100)}%), p50 ${traced.p50} vs ${plain.p50} ms; requests without the header pay one header lookup |`;
 }
 
-type Summary = { rps: number; p50: number; p99: number; errors: number; serverCpu: number; loadCpu: number };
+type Summary = { rps: number; p50: number; p99: number; errors: number; serverCpu: number; loadCpu: number; cpuPerRequestUs: number };
 
 /**
  * Issue 17's scaling rows: WORKERS=2 on Redis against one process in memory (and one process on Redis), or,
@@ -412,6 +420,12 @@ async function main(): Promise<void> {
       serverCpuMs: number;
     }
     const samples = new Map<string, Sample[]>();
+    for (const scenario of scenarios) {
+      for (const target of scenario.targets) {
+        const server = byName.get(target);
+        if (server) await load({ origin: server.origin, path: scenario.path, method: scenario.method, headers: scenario.headers, body: scenario.body, connections: CONNECTIONS, durationMs: WARM_UP_MS });
+      }
+    }
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const scenario of scenarios) {
         const order = round % 2 === 0 ? scenario.targets : [...scenario.targets].reverse();
@@ -445,6 +459,8 @@ async function main(): Promise<void> {
         errors: list.reduce((sum, r) => sum + r.errors + r.non2xx, 0),
         // Share of one core used during the slice, by the server and by the load generator.
         serverCpu: median(list.map((r) => r.serverCpuMs / r.elapsedMs)),
+        // The server's CPU time per request, µs: what the scheduler's share does not change.
+        cpuPerRequestUs: median(list.map((r) => (r.requests ? (r.serverCpuMs * 1_000) / r.requests : 0))),
         loadCpu: median(list.map((r) => r.cpuMs / r.elapsedMs)),
       };
     };
@@ -458,6 +474,7 @@ async function main(): Promise<void> {
         ceiling,
         httpbin: bin,
         vsCeiling: ceiling ? Number((ours.rps / ceiling.rps).toFixed(2)) : undefined,
+        cpuVsCeiling: ceiling && ours.cpuPerRequestUs ? Number((ceiling.cpuPerRequestUs / ours.cpuPerRequestUs).toFixed(2)) : undefined,
         vsHttpbin: bin ? Number((ours.rps / bin.rps).toFixed(1)) : undefined,
         target: TARGETS.vsCeiling[scenario.name],
       };
@@ -498,7 +515,7 @@ async function main(): Promise<void> {
 
     const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAtStart, loadAtEnd: loadavg().map((n) => Number(n.toFixed(2))) };
     const memory = { idle, filled, loaded, beforeFanOut, connected, fillFailed };
-    const results = { date: new Date().toISOString(), quick: QUICK, machine, workers: WORKERS, workers2, scaling, roundTrips, roomFanOut, connections: CONNECTIONS, sliceMs: SLICE_MS, rounds: ROUNDS, throughput: rows, logging, send, burst, memory, fanOut, hubFanOut, clientWeight: weight, logLines, targets: TARGETS };
+    const results = { date: new Date().toISOString(), quick: QUICK, machine, loadGenerator: LOAD_GENERATOR, workers: WORKERS, workers2, scaling, roundTrips, roomFanOut, connections: CONNECTIONS, sliceMs: SLICE_MS, rounds: ROUNDS, throughput: rows, logging, send, burst, memory, fanOut, hubFanOut, clientWeight: weight, logLines, targets: TARGETS };
 
     const verdict = (ok: boolean, missedBy: string) => (ok ? 'met' : `**missed** by ${missedBy}`);
     const idleMB = mb(idle.rss);
@@ -506,13 +523,13 @@ async function main(): Promise<void> {
     const initialKB = weight.initialJs!.br / 1024;
     const initialGzipKB = weight.initialJs!.gzip / 1024;
     const lines = [
-      `Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; load average (1, 5, 15 min) ${machine.loadAtStart.join(', ')} at the start, ${machine.loadAtEnd.join(', ')} at the end. The sandbox: \`npm start\` (node dist/server/main.js, LOG_LEVEL info, JSON log lines), WORKERS=${WORKERS}; httpbin: gunicorn -w ${WORKERS}. ${CONNECTIONS} connections, ${ROUNDS} × ${SLICE_MS / 1000} s per target, medians. CPU columns: share of one core used by the server and by the load generator during the slice (${machine.cpus} cores = ${machine.cpus * 100}%).`,
+      `Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; load average (1, 5, 15 min) ${machine.loadAtStart.join(', ')} at the start, ${machine.loadAtEnd.join(', ')} at the end. The sandbox: \`npm start\` (node dist/server/main.js, LOG_LEVEL info, JSON log lines), WORKERS=${WORKERS}; httpbin: gunicorn -w ${WORKERS}. Load: ${LOAD_GENERATOR}, ${CONNECTIONS} connections, ${WARM_UP_MS / 1000} s of warm-up then ${ROUNDS} × ${SLICE_MS / 1000} s per target, medians. CPU columns: share of one core used by the server and by the load generator during the slice (${machine.cpus} cores = ${machine.cpus * 100}%); µs/request: the server's CPU time per request, and the bare Fastify's over the sandbox's (the same ratio in CPU, which the scheduler's share of the cores does not move).`,
       '',
-      '| Scenario | Sandbox req/s | p50 / p99 ms | CPU server / load gen | Bare Fastify req/s | × Fastify (target) | httpbin req/s | × httpbin | errors |',
-      '|---|---|---|---|---|---|---|---|---|',
+      '| Scenario | Sandbox req/s | p50 / p99 ms | CPU server / load gen | Bare Fastify req/s | × Fastify (target) | µs/request sandbox / Fastify (×) | httpbin req/s | × httpbin | errors |',
+      '|---|---|---|---|---|---|---|---|---|---|',
       ...rows.map((r) => {
         const goal = r.target === undefined || r.vsCeiling === undefined ? '' : ` (≥ ${r.target}: ${verdict(r.vsCeiling >= r.target, `${Math.round((1 - r.vsCeiling / r.target) * 100)}%`)})`;
-        return `| ${r.scenario} | ${r.sandbox.rps} | ${r.sandbox.p50} / ${r.sandbox.p99} | ${pct(r.sandbox.serverCpu, 1)} / ${pct(r.sandbox.loadCpu, 1)} | ${r.ceiling?.rps ?? '–'} | ${r.vsCeiling ?? '–'}${goal} | ${r.httpbin?.rps ?? '–'} | ${r.vsHttpbin ?? '–'} | ${r.sandbox.errors} |`;
+        return `| ${r.scenario} | ${r.sandbox.rps} | ${r.sandbox.p50} / ${r.sandbox.p99} | ${pct(r.sandbox.serverCpu, 1)} / ${pct(r.sandbox.loadCpu, 1)} | ${r.ceiling?.rps ?? '–'} | ${r.vsCeiling ?? '–'}${goal} | ${r.sandbox.cpuPerRequestUs.toFixed(1)} / ${r.ceiling ? `${r.ceiling.cpuPerRequestUs.toFixed(1)} (×${r.cpuVsCeiling})` : '–'} | ${r.httpbin?.rps ?? '–'} | ${r.vsHttpbin ?? '–'} | ${r.sandbox.errors} |`;
       }),
       '',
       '| Measure | Result |',

@@ -38,6 +38,25 @@ describe('/anything and friends', () => {
     expect(bad.json).toMatchObject({ data: '{bad json', json: null });
   });
 
+  it('parses JSON back unless it nests deeper than 512, counting brackets in structure, not in strings', async () => {
+    const post = (body: string) => call(server, '/anything', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const deep = `${'['.repeat(513)}${']'.repeat(513)}`;
+    expect((await post(deep)).json).toMatchObject({ data: deep, json: null });
+    const deepest = `${'['.repeat(512)}${']'.repeat(512)}`;
+    expect((await post(deepest)).json.json).toEqual(JSON.parse(deepest));
+    const bracketsInText = JSON.stringify({ note: '[{'.repeat(600) });
+    expect((await post(bracketsInText)).json.json).toEqual({ note: '[{'.repeat(600) });
+  });
+
+  it('shows UTF-8 text as text (a replacement character included) and invalid UTF-8 as binary', async () => {
+    const text = await call(server, '/anything', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'caf\u00e9 \ufffd ok' });
+    expect(text.json.data).toBe('caf\u00e9 \ufffd ok');
+    expect(text.json.raw.endsWith('\r\n\r\ncaf\u00e9 \ufffd ok')).toBe(true);
+    const broken = await call(server, '/anything', { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]) });
+    expect(broken.json).toMatchObject({ data: 'data:application/octet-stream;base64,eyLDKCJ9', json: null });
+    expect(broken.json.raw).toContain('[6 bytes of binary data, base64: eyLDKCJ9]');
+  });
+
   it('fills form for urlencoded bodies and form/files for multipart', async () => {
     const form = await call(server, '/post', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x=1&y=a+b' });
     expect(form.json).toMatchObject({ form: { x: '1', y: 'a b' }, data: '' });
