@@ -20,18 +20,24 @@ function unsendableHeader(name: string, value: string): string | undefined {
 /** Headers whose check depends on this server's origin (redirect targets): never remembered as good. */
 const ORIGIN_BOUND = new Set(['location', 'content-location', 'refresh']);
 /** Header lines already found sendable whose check does not depend on the origin (the echo sends the same
- *  few on nearly every answer); bounded, and only short values, so made-up headers cannot grow it. */
-const KNOWN_GOOD = new Set<string>();
+ *  few on nearly every answer), by name then value (no key string made per header); bounded, and only
+ *  short values, so made-up headers cannot grow it. */
+const KNOWN_GOOD = new Map<string, Set<string>>();
+let knownGoodCount = 0;
 const KNOWN_GOOD_MAX = 500;
 const KNOWN_GOOD_VALUE_MAX = 200;
 
 /** Why this header line may not go out, or undefined. `own` gives this server's origin, computed only when a redirect target needs it. */
 function headerProblem(name: string, value: string, own: () => string): string | undefined {
+  if (KNOWN_GOOD.get(name)?.has(value)) return undefined;
   const originBound = ORIGIN_BOUND.has(name.toLowerCase());
-  const key = originBound ? undefined : `${name}\n${value}`;
-  if (key !== undefined && KNOWN_GOOD.has(key)) return undefined;
   const problem = unsendableHeader(name, value) ?? thirdPartyHeaderProblem(name, value, originBound ? own() : '');
-  if (problem === undefined && key !== undefined && value.length <= KNOWN_GOOD_VALUE_MAX && KNOWN_GOOD.size < KNOWN_GOOD_MAX) KNOWN_GOOD.add(key);
+  if (problem === undefined && !originBound && value.length <= KNOWN_GOOD_VALUE_MAX && knownGoodCount < KNOWN_GOOD_MAX) {
+    let values = KNOWN_GOOD.get(name);
+    if (!values) KNOWN_GOOD.set(name, (values = new Set()));
+    values.add(value);
+    knownGoodCount += 1;
+  }
   return problem;
 }
 

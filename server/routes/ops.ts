@@ -9,7 +9,7 @@
 // - /metrics counts requests by route *pattern* (/api/books/:id, never the URL a client typed, so the number
 //   of series stays bounded; anything no route matched is one `unknown` route) and status, with their
 //   latency, plus live event streams, sandboxes, rooms, inboxes, Redis round trips and the process's own
-//   figures. Cost: one onResponse hook and one histogram observation per request (README: "Operating a
+//   figures. Cost: one onResponse hook and one histogram observation per request (server/services/route-latency.ts; README: "Operating a
 //   course server" gives the measured cost). It shows operational figures and no secrets, yet a stranger has
 //   no business reading them: it is served to this machine (loopback) only, or with METRICS_TOKEN.
 // - While the server shuts down (SIGTERM), a request still arriving is answered 503 with Retry-After
@@ -19,12 +19,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import cluster from 'node:cluster';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 import type { Redis } from 'ioredis';
 import { answerDuringShutdown } from '../http/shutdown-answer';
 import { HttpProblem, PROBLEM_CONTENT_TYPE } from '../http/problem';
 import { clientOf } from '../services/client-address';
 import { checkReadiness, READY_RETRY_AFTER_S } from '../services/readiness';
+import { RouteLatency } from '../services/route-latency';
 
 /** Route label of requests no route matched (404s, 405s): one series, whatever URL was asked for. */
 const UNKNOWN_ROUTE = 'unknown';
@@ -90,32 +91,16 @@ export default fp<OpsOptions>(
 
     // ---- Metrics ----
     const registry = new Registry();
-    const requests = new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'Time from the request arriving to the response sent, by route pattern (unknown: no route matched), method and status. For event streams and /delay it is how long they were open.',
-      labelNames: ['route', 'method', 'status'] as const,
-      buckets: LATENCY_BUCKETS,
-      registers: [registry],
-    });
-    // route → method → status → observe: the labels object is built once per series, not per request.
-    const series = new Map<string, Map<string, Map<number, (seconds: number) => void>>>();
-    const observerFor = (route: string, method: string, status: number) => {
-      let byMethod = series.get(route);
-      if (!byMethod) series.set(route, (byMethod = new Map()));
-      let byStatus = byMethod.get(method);
-      if (!byStatus) byMethod.set(method, (byStatus = new Map()));
-      let observe = byStatus.get(status);
-      if (!observe) {
-        const child = requests.labels({ route, method, status: String(status) });
-        observe = (seconds) => child.observe(seconds);
-        byStatus.set(status, observe);
-      }
-      return observe;
-    };
+    const requests = new RouteLatency(
+      'http_request_duration_seconds',
+      'Time from the request arriving to the response sent, by route pattern (unknown: no route matched), method and status. For event streams and /delay it is how long they were open.',
+      LATENCY_BUCKETS,
+    );
+    registry.registerMetric(requests as unknown as Metric);
     app.addHook('onResponse', (request, reply, done) => {
       // The route's pattern, as registered; the method is one the router knows (Node parses no others).
       const route = request.is404 ? UNKNOWN_ROUTE : (request.routeOptions.url ?? UNKNOWN_ROUTE);
-      observerFor(route, request.method, reply.statusCode)(reply.elapsedTime / 1_000);
+      requests.observe(route, request.method, reply.statusCode, reply.elapsedTime / 1_000);
       done();
     });
 
