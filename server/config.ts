@@ -13,7 +13,12 @@
 // reason. Rules between settings (one setting refused because of another) go in CROSS_CHECKS.
 // Limits that are not configurable live next to the code they bound and are listed in server/limits.ts.
 
+import { availableParallelism } from 'node:os';
 import { MAX_TRUSTED_HOPS, parseProxyTrust } from './services/client-address';
+
+/** WORKERS when unset with REDIS_URL: one per core, but no more than this (each process holds its own caches,
+ *  Redis connections and event streams; past a few processes a course server gains little). */
+export const WORKERS_PER_CORE_MAX = 8;
 
 /** One setting: the parts a row gives. `parse` turns the variable's text into the value or throws ConfigError. */
 export interface Setting<T> {
@@ -122,7 +127,7 @@ export const SETTINGS = {
   logFormat: oneOf('LOG_FORMAT', 'auto', ['pretty', 'json', 'auto'], '`pretty` (one readable line per event), `json` (JSON lines, for log collectors), `auto` (pretty when the output is a terminal).'),
   slowRequestMs: whole('SLOW_REQUEST_MS', 1_000, [0, 600_000], 'A request slower than this, in ms, is logged at warn (0: never); deliberate waits do not count.'),
   // Learners' state lives in one process's memory; see CROSS_CHECKS for why more is refused.
-  workers: whole('WORKERS', 1, [1, 64], 'Server processes sharing one port (node:cluster; a worker that dies is started again). Above 1 needs `REDIS_URL`, which holds all learners\' state, and no `DATA_DIR`.'),
+  workers: whole('WORKERS', 1, [1, 64], `Server processes sharing one port (node:cluster; a worker that dies is started again). Above 1 needs \`REDIS_URL\`, which holds all learners' state, and no \`DATA_DIR\`. Unset: 1 in memory; with \`REDIS_URL\` (and no \`DATA_DIR\`) one per core, at most ${WORKERS_PER_CORE_MAX}.`),
   bodyLimit: whole('BODY_LIMIT', 1_048_576, [1_024, 104_857_600], 'Largest request body accepted, in bytes. Larger → 413.'),
   sandboxMax: whole('SANDBOX_MAX', 5_000, [2, 1_000_000], 'Most private sandboxes held at once; beyond it, sandboxes opened once and never written go first, then the least recently used.'),
   sandboxIdleMinutes: whole('SANDBOX_IDLE_MINUTES', 120, [1, 10_080], 'A private sandbox unused this many minutes may be dropped.'),
@@ -237,12 +242,17 @@ const CROSS_CHECKS: ((config: Config) => string | undefined)[] = [
       : undefined,
 ];
 
-/** Reads and checks the configuration; throws ConfigError naming the variable when a value is bad. */
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** Reads and checks the configuration; throws ConfigError naming the variable when a value is bad. `cores`:
+ *  how many processes this machine runs at once (for WORKERS when it is unset). */
+export function readConfig(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): Config {
   const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
   for (const [key, setting] of Object.entries(SETTINGS) as [string, Setting<unknown>][]) {
     const raw = env[setting.env];
     if (raw !== undefined && raw !== '') config[key] = setting.parse(raw);
+  }
+  // WORKERS unset: one process per core where processes can share learners' state (Redis), one otherwise.
+  if ((env.WORKERS ?? '') === '' && config.redisUrl !== undefined && config.dataDir === undefined) {
+    config.workers = Math.max(1, Math.min(cores, WORKERS_PER_CORE_MAX));
   }
   for (const check of CROSS_CHECKS) {
     const refusal = check(config as Config);

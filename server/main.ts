@@ -2,7 +2,8 @@
 // gracefully on SIGINT/SIGTERM (in-flight requests finish; new ones get 503 with Retry-After; event streams are
 // told to reconnect in a second or two, then ended). `npm start` builds the client and compiles this file
 // first (server/build.ts), then runs dist/server/main.js: the serving process never loads a build tool.
-// WORKERS above 1 (REDIS_URL required): this process forks the workers and runs none itself (server/cluster.ts).
+// WORKERS above 1 (REDIS_URL required; with it, WORKERS unset means one per core): this process forks the workers
+// and runs none itself (server/cluster.ts).
 import cluster from 'node:cluster';
 import { buildApp } from './app';
 import { runPrimary } from './cluster';

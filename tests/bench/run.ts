@@ -384,7 +384,7 @@ async function main(): Promise<void> {
         workers2 = `refused at start: ${message.split('\n').find((line) => line.includes('WORKERS=')) ?? message}`;
       }
       // One process on the same Redis: what Redis costs a process, apart from what a second one adds.
-      servers.push(await startSandbox('redis1', { REDIS_URL: redis.url }));
+      servers.push(await startSandbox('redis1', { REDIS_URL: redis.url, WORKERS: '1' }));
     }
     const sandbox = await startSandbox('sandbox');
     servers.push(sandbox);
@@ -502,7 +502,7 @@ async function main(): Promise<void> {
     const redis1 = byName.get('redis1');
     if (redis && redis1) {
       roundTrips = await countRoundTrips(redis1.origin);
-      const second = await startSandbox('redis2', { REDIS_URL: redis.url });
+      const second = await startSandbox('redis2', { REDIS_URL: redis.url, WORKERS: '1' });
       servers.push(second);
       roomFanOut = await runFanOut([redis1.origin, second.origin], FAN_OUT_SUBSCRIBERS, QUICK ? 20 : 100);
     }

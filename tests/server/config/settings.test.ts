@@ -55,6 +55,18 @@ describe('the settings table', () => {
     expect(() => readConfig({ [env]: raw })).toThrow(message);
   });
 
+  it('runs one process per core (at most 8) when WORKERS is unset and Redis holds the state, else one', () => {
+    const redis = { REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(readConfig(redis, 2).workers).toBe(2);
+    expect(readConfig(redis, 1).workers).toBe(1);
+    expect(readConfig(redis, 32).workers).toBe(8);
+    expect(readConfig({ ...redis, WORKERS: '' }, 4).workers).toBe(4);
+    // Set explicitly, WORKERS is what it says; without Redis, or with DATA_DIR (one process only), the default stays 1.
+    expect(readConfig({ ...redis, WORKERS: '1' }, 4).workers).toBe(1);
+    expect(readConfig({}, 4).workers).toBe(1);
+    expect(readConfig({ ...redis, DATA_DIR: '/tmp/sandbox-data' }, 4).workers).toBe(1);
+  });
+
   it('accepts WORKERS above 1 with REDIS_URL, and refuses it beside DATA_DIR (locked to one process)', () => {
     expect(readConfig({ WORKERS: '64', REDIS_URL: 'redis://127.0.0.1:6379' }).workers).toBe(64);
     expect(() => readConfig({ WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379', DATA_DIR: '/tmp/sandbox-data' })).toThrow(
