@@ -1,7 +1,7 @@
 // Performs a learner's request with undici and returns the transcript: each hop's exact bytes,
 // parsed parts and timings. Redirects are followed only when asked, each hop its own exchange.
 import { randomUUID } from 'node:crypto';
-import { Client, errors as undiciErrors } from 'undici';
+import { Client, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { Exchange, Transcript, WireHeader } from '../protocol/api-types';
 import { HttpProblem } from '../http/problem';
 import { decodeBody } from './body-decode';
@@ -102,12 +102,93 @@ function refusedByClient(error: Error): HttpProblem {
 const EXCHANGE_OVER = Object.assign(new Error('the exchange is over'), { code: 'SANDBOX_EXCHANGE_OVER' });
 void EXCHANGE_OVER.stack;
 
+type UndiciTrailers = Record<string, string | string[] | undefined>;
+
+/**
+ * Receives one response from undici's dispatcher: the status, the body chunks up to the size limit and the
+ * trailers, then settles `done`. Dispatching with a handler (instead of `client.request`) builds no stream,
+ * async iterator or async resource for a body that is read whole anyway.
+ */
+class HopReceiver implements Dispatcher.DispatchHandler {
+  status: number | undefined;
+  readonly chunks: Buffer[] = [];
+  bodySize = 0;
+  wireTruncated = false;
+  trailers: UndiciTrailers = {};
+  failure: unknown;
+  /** When the response ended (or failed): the exchange's completeMs. */
+  completed = 0;
+  readonly done: Promise<void>;
+  #settle!: () => void;
+  #settled = false;
+  #controller: Dispatcher.DispatchController | undefined;
+  #abortReason: Error | undefined;
+
+  constructor() {
+    this.done = new Promise((resolve) => {
+      this.#settle = resolve;
+    });
+  }
+
+  /** Stops the exchange (its time ran out): the request is aborted wherever it is. */
+  abort(reason: Error): void {
+    this.#abortReason = reason;
+    this.#controller?.abort(reason);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#abortReason) controller.abort(this.#abortReason);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+    // 1xx interim responses are on the wire (and in the recording); the transcript's status is the final one.
+    if (statusCode >= 200) this.status = statusCode;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#settled) return;
+    if (this.bodySize + chunk.length > SEND_LIMITS.maxResponseBytes) {
+      this.chunks.push(chunk.subarray(0, SEND_LIMITS.maxResponseBytes - this.bodySize));
+      this.bodySize = SEND_LIMITS.maxResponseBytes;
+      this.wireTruncated = true;
+      this.#finish();
+      controller.abort(EXCHANGE_OVER);
+      return;
+    }
+    this.chunks.push(chunk);
+    this.bodySize += chunk.length;
+  }
+
+  onResponseEnd(_controller: Dispatcher.DispatchController, trailers: UndiciTrailers): void {
+    this.trailers = trailers ?? {};
+    this.#finish();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.#settled) return;
+    this.failure = error;
+    this.#finish();
+  }
+
+  #finish(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.completed = performance.now();
+    this.#settle();
+  }
+}
+
 /** One request and its response over a fresh connection; `budgetMs` bounds all of it. */
 async function performHop(input: SendInput, target: Target, context: SendContext, budgetMs: number): Promise<Exchange> {
   const recording = newRecording(SEND_LIMITS.keepWireBytes);
-  let phase: Phase = 'connect';
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(Object.assign(new Error('timeout'), { code: 'SANDBOX_TIMEOUT' })), budgetMs);
+  const receiver = new HopReceiver();
+  const timer = setTimeout(() => {
+    const reason = Object.assign(new Error('timeout'), { code: 'SANDBOX_TIMEOUT' });
+    abort.abort(reason);
+    receiver.abort(reason);
+  }, budgetMs);
   const client = new Client(target.url.origin, {
     connect: wireConnector(target, context.own, context.deps, recording, abort.signal),
     // Our own timer (above) ends the exchange; undici's are a backstop just behind it.
@@ -117,35 +198,25 @@ async function performHop(input: SendInput, target: Target, context: SendContext
     // One request per connection: each hop shows its own connect.
     pipelining: 1,
   });
-  let status: number | undefined;
-  const chunks: Buffer[] = [];
-  let bodySize = 0;
-  let wireTruncated = false;
-  let undiciTrailers: Record<string, string | string[] | undefined> = {};
-  let error: ExchangeError | undefined;
-  try {
-    const response = await client.request({
+  client.dispatch(
+    {
       path: `${target.url.pathname}${target.url.search}`,
       method: input.method,
       headers: flatten(input.headers),
       body: input.body ?? undefined,
-      signal: abort.signal,
-    });
-    status = response.statusCode;
-    phase = 'body';
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      if (bodySize + chunk.length > SEND_LIMITS.maxResponseBytes) {
-        chunks.push(chunk.subarray(0, SEND_LIMITS.maxResponseBytes - bodySize));
-        bodySize = SEND_LIMITS.maxResponseBytes;
-        wireTruncated = true;
-        response.body.destroy();
-        break;
-      }
-      chunks.push(chunk);
-      bodySize += chunk.length;
-    }
-    undiciTrailers = response.trailers ?? {};
-  } catch (caught) {
+    },
+    receiver,
+  );
+  await receiver.done;
+  clearTimeout(timer);
+  // The connection closes now; nothing more is read from it, so the transcript does not wait for the close.
+  client.destroy(EXCHANGE_OVER, () => undefined);
+  const { status, chunks, wireTruncated, failure: caught, completed } = receiver;
+  const undiciTrailers = receiver.trailers;
+  // Where the exchange stopped, for a timeout's words: before the response head, or in its body.
+  const phase: Phase = status === undefined ? 'connect' : 'body';
+  let error: ExchangeError | undefined;
+  if (caught !== undefined) {
     // A refusal at connect time (DNS answered with a forbidden address) is a refusal, not a network error.
     if (caught instanceof HttpProblem) throw caught;
     if (caught instanceof undiciErrors.InvalidArgumentError || caught instanceof undiciErrors.NotSupportedError || caught instanceof undiciErrors.RequestContentLengthMismatchError) {
@@ -157,11 +228,7 @@ async function performHop(input: SendInput, target: Target, context: SendContext
     } else {
       error = describeError(caught);
     }
-  } finally {
-    clearTimeout(timer);
-    await client.destroy(EXCHANGE_OVER).catch(() => undefined);
   }
-  const completed = performance.now();
 
   const written = concat(recording.written);
   const requestHead = parseHead(written);
