@@ -9,7 +9,7 @@ import { checkSendable, sendWarnings } from './request-rules';
 import { compareTypedWithSent } from './typed-vs-sent';
 import { decideTarget, type Target, type TargetContext } from './target-policy';
 import { bodyView, finalResponseHead, parseChunkedTrailers, parseHead, rawText } from './wire-format';
-import { newRecording, wireConnector, type ConnectorDeps, type OwnServer, type WireRecording } from './wire-connector';
+import { cancelHop, newHopCancel, newRecording, wireConnector, type ConnectorDeps, type OwnServer, type WireRecording } from './wire-connector';
 
 import { SEND_LIMITS } from '../protocol/send-limits';
 
@@ -182,15 +182,15 @@ class HopReceiver implements Dispatcher.DispatchHandler {
 /** One request and its response over a fresh connection; `budgetMs` bounds all of it. */
 async function performHop(input: SendInput, target: Target, context: SendContext, budgetMs: number): Promise<Exchange> {
   const recording = newRecording(SEND_LIMITS.keepWireBytes);
-  const abort = new AbortController();
+  const cancel = newHopCancel();
   const receiver = new HopReceiver();
   const timer = setTimeout(() => {
     const reason = Object.assign(new Error('timeout'), { code: 'SANDBOX_TIMEOUT' });
-    abort.abort(reason);
+    cancelHop(cancel, reason);
     receiver.abort(reason);
   }, budgetMs);
   const client = new Client(target.url.origin, {
-    connect: wireConnector(target, context.own, context.deps, recording, abort.signal),
+    connect: wireConnector(target, context.own, context.deps, recording, cancel),
     // Our own timer (above) ends the exchange; undici's are a backstop just behind it.
     headersTimeout: budgetMs + 1_000,
     bodyTimeout: budgetMs + 1_000,
@@ -223,7 +223,7 @@ async function performHop(input: SendInput, target: Target, context: SendContext
       throw refusedByClient(caught as Error);
     }
     const code = (caught as { code?: string }).code;
-    if (abort.signal.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    if (cancel.reason || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
       error = timeoutError(phase === 'connect' && recording.connected !== undefined ? 'response' : phase, budgetMs);
     } else {
       error = describeError(caught);
