@@ -179,6 +179,10 @@ class HopReceiver implements Dispatcher.DispatchHandler {
   }
 }
 
+function closeClient(client: Client): void {
+  client.destroy(EXCHANGE_OVER, () => undefined);
+}
+
 /** One request and its response over a fresh connection; `budgetMs` bounds all of it. */
 async function performHop(input: SendInput, target: Target, context: SendContext, budgetMs: number): Promise<Exchange> {
   const recording = newRecording(SEND_LIMITS.keepWireBytes);
@@ -209,8 +213,10 @@ async function performHop(input: SendInput, target: Target, context: SendContext
   );
   await receiver.done;
   clearTimeout(timer);
-  // The connection closes now; nothing more is read from it, so the transcript does not wait for the close.
-  client.destroy(EXCHANGE_OVER, () => undefined);
+  // Nothing more is read from the connection: it is closed once this turn of the event loop is over, after
+  // the transcript has been built and (for a single hop) answered, so closing both ends of it (a close on
+  // this side, the FIN read and a close on our own server's side) is not on the learner's wait.
+  setImmediate(closeClient, client);
   const { status, chunks, wireTruncated, failure: caught, completed } = receiver;
   const undiciTrailers = receiver.trailers;
   // Where the exchange stopped, for a timeout's words: before the response head, or in its body.
