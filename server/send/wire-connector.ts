@@ -117,8 +117,8 @@ async function resolveTarget(target: Target, own: OwnServer, deps: ConnectorDeps
 
 /**
  * How an exchange is stopped early (its time ran out). A plain object rather than an AbortSignal: one is
- * made for every exchange, and an AbortController with its EventTarget listener cost more than the rest of
- * the connector. The connector sets `onCancel` while its socket connects.
+ * made for every exchange, and an AbortController with its EventTarget listener took about 1% of the
+ * server's time in a profile of one-at-a-time sends. The connector sets `onCancel` while its socket connects.
  */
 export interface HopCancel {
   /** Why the exchange was stopped; undefined while it runs. */
