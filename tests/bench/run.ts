@@ -44,6 +44,9 @@ const WORKERS = Number(process.env.WORKERS ?? 1);
 const TARGETS = {
   vsCeiling: { 'GET /get': 0.85, 'POST /anything (1 KB JSON)': 0.7, 'GET /api/books?page=1': 0.8, 'GET /api/books/1 (If-None-Match → 304)': 0.8 } as Record<string, number>,
   sendOverheadP50Ms: 0.5,
+  /** WORKERS=2 on this 2-core machine against one process, GET /get; and against httpbin with 2 workers. */
+  workers2VsOne: 1.25,
+  workers2VsHttpbin: 10,
   idleRssMB: 90,
   sandboxesAddMB: 30,
   initialJsKB: 100,
@@ -204,7 +207,7 @@ async function waitFor(origin: string, path: string, tries = 100): Promise<boole
   return false;
 }
 
-async function startHttpbin(workers: number): Promise<Started | undefined> {
+async function startHttpbin(workers: number, name = 'httpbin'): Promise<Started | undefined> {
   // Debian's httpbin lives in the system Python, which may not be the first python3 on PATH.
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
   const check = spawnSync(python, ['-c', 'import httpbin, gunicorn'], { stdio: 'ignore' });
@@ -220,7 +223,7 @@ async function startHttpbin(workers: number): Promise<Started | undefined> {
     console.log('httpbin did not start; skipping it.');
     return undefined;
   }
-  return { name: 'httpbin', origin, child, pid: child.pid!, logLines: () => new Map() };
+  return { name, origin, child, pid: child.pid!, logLines: () => new Map() };
 }
 
 function runChild<T>(script: string, spec: object): Promise<T> {
@@ -343,16 +346,19 @@ type Summary = { rps: number; p50: number; p99: number; errors: number; serverCp
  * Issue 17's scaling rows: WORKERS=2 on Redis against one process in memory (and one process on Redis), or,
  * when WORKERS=2 did not start, why — said once — and one process on Redis against one in memory.
  */
-function scalingRows(workers2: string, scaling: { scenario: string; memory: Summary; workers2?: Summary; redis1?: Summary }[]): string[] {
+function scalingRows(workers2: string, scaling: { scenario: string; memory: Summary; workers2?: Summary; redis1?: Summary; httpbin2?: Summary }[]): string[] {
   const cpu = (s: Summary) => `CPU server ${pct(s.serverCpu, 1)} / load gen ${pct(s.loadCpu, 1)}`;
   const figures = (s: Summary) => `${s.rps} req/s, p50 ${s.p50} / p99 ${s.p99} ms, ${cpu(s)}${s.errors ? `, ${s.errors} errors` : ''}`;
   const ratio = (a: Summary, b: Summary) => `×${(a.rps / b.rps).toFixed(2)}`;
   const measured = scaling.some((s) => s.workers2);
   const rows = measured ? [] : [`| WORKERS=2 on Redis | ${workers2.replace('Configuration error: ', '')} |`];
-  for (const { scenario, memory, workers2: two, redis1 } of scaling) {
+  for (const { scenario, memory, workers2: two, redis1, httpbin2 } of scaling) {
     if (two) {
       const one = redis1 ? `; one process on Redis ${figures(redis1)}` : '';
-      rows.push(`| WORKERS=2 on Redis vs one process in memory, ${scenario} | ${ratio(two, memory)}: WORKERS=2 ${figures(two)} (CPU summed over the primary and its workers); memory ${figures(memory)}${one} |`);
+      const scaled = two.rps / memory.rps;
+      const goal = scenario === 'GET /get' ? ` (target ≥ ${TARGETS.workers2VsOne}: ${scaled >= TARGETS.workers2VsOne ? 'met' : '**missed**'})` : '';
+      const bin = httpbin2 ? `; httpbin with 2 gunicorn workers ${figures(httpbin2)}: WORKERS=2 is ×${(two.rps / httpbin2.rps).toFixed(1)} of it (target ≥ ${TARGETS.workers2VsHttpbin}: ${two.rps / httpbin2.rps >= TARGETS.workers2VsHttpbin ? 'met' : '**missed**'})` : '';
+      rows.push(`| WORKERS=2 on Redis vs one process in memory, ${scenario} | ${ratio(two, memory)}${goal}: WORKERS=2 ${figures(two)} (CPU summed over the primary and its workers); memory ${figures(memory)}${one}${bin} |`);
     } else if (redis1) {
       rows.push(`| One process on Redis vs one in memory, ${scenario} | ${ratio(redis1, memory)}: Redis ${figures(redis1)}; memory ${figures(memory)} |`);
     }
@@ -398,6 +404,9 @@ async function main(): Promise<void> {
     servers.push(await startSandbox('debug', { LOG_LEVEL: 'debug' }));
     servers.push(await startNode('ceiling', 'tests/bench/ceiling-server.ts'));
     const httpbin = await startHttpbin(WORKERS);
+    // httpbin with two gunicorn workers, beside WORKERS=2 (issue 15: ≥ 10× httpbin with as many processes).
+    const httpbin2 = workers2 === 'started' && WORKERS !== 2 ? await startHttpbin(2, 'httpbin2') : undefined;
+    if (httpbin2) servers.push(httpbin2);
     if (httpbin) servers.push(httpbin);
     const byName = new Map(servers.map((s) => [s.name, s]));
 
@@ -407,7 +416,7 @@ async function main(): Promise<void> {
     const etag = String(book.headers.etag);
     const echo = ['sandbox', 'ceiling', 'httpbin'];
     const scenarios: Scenario[] = [
-      { name: 'GET /get', path: '/get', method: 'GET', headers: {}, targets: [...echo, 'silent', 'debug', 'workers2', 'redis1'] },
+      { name: 'GET /get', path: '/get', method: 'GET', headers: {}, targets: [...echo, 'silent', 'debug', 'workers2', 'redis1', 'httpbin2'] },
       { name: 'POST /anything (1 KB JSON)', path: '/anything', method: 'POST', headers: { 'content-type': 'application/json' }, body: KB_JSON, targets: echo },
       { name: 'GET /api/books?page=1', path: '/api/books?page=1', method: 'GET', headers: {}, targets: ['sandbox', 'ceiling', 'workers2', 'redis1'] },
       { name: 'GET /api/books/1 (If-None-Match → 304)', path: '/api/books/1', method: 'GET', headers: { 'if-none-match': etag }, targets: ['sandbox', 'ceiling'] },
@@ -485,6 +494,7 @@ async function main(): Promise<void> {
       memory: summary(scenario, 'sandbox')!,
       workers2: summary(scenario, 'workers2'),
       redis1: summary(scenario, 'redis1'),
+      httpbin2: summary(scenario, 'httpbin2'),
     }));
     const logging = { info: summary('GET /get', 'sandbox')!, silent: summary('GET /get', 'silent')!, debug: summary('GET /get', 'debug')! };
 
