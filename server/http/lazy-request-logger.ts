@@ -32,13 +32,29 @@ class LazyChildLogger {
     this.#real().level = level;
   }
 
-  fatal: FastifyBaseLogger['fatal'] = (...args: Parameters<FastifyBaseLogger['fatal']>) => this.#real().fatal(...args);
-  error: FastifyBaseLogger['error'] = (...args: Parameters<FastifyBaseLogger['error']>) => this.#real().error(...args);
-  warn: FastifyBaseLogger['warn'] = (...args: Parameters<FastifyBaseLogger['warn']>) => this.#real().warn(...args);
-  info: FastifyBaseLogger['info'] = (...args: Parameters<FastifyBaseLogger['info']>) => this.#real().info(...args);
-  debug: FastifyBaseLogger['debug'] = (...args: Parameters<FastifyBaseLogger['debug']>) => this.#real().debug(...args);
-  trace: FastifyBaseLogger['trace'] = (...args: Parameters<FastifyBaseLogger['trace']>) => this.#real().trace(...args);
-  silent: FastifyBaseLogger['silent'] = (...args: Parameters<FastifyBaseLogger['silent']>) => this.#real().silent(...args);
+  // Methods on the prototype, not arrow functions in fields: a request's stand-in is one small object, with no
+  // closures made for it.
+  fatal(...args: Parameters<FastifyBaseLogger['fatal']>): void {
+    this.#real().fatal(...args);
+  }
+  error(...args: Parameters<FastifyBaseLogger['error']>): void {
+    this.#real().error(...args);
+  }
+  warn(...args: Parameters<FastifyBaseLogger['warn']>): void {
+    this.#real().warn(...args);
+  }
+  info(...args: Parameters<FastifyBaseLogger['info']>): void {
+    this.#real().info(...args);
+  }
+  debug(...args: Parameters<FastifyBaseLogger['debug']>): void {
+    this.#real().debug(...args);
+  }
+  trace(...args: Parameters<FastifyBaseLogger['trace']>): void {
+    this.#real().trace(...args);
+  }
+  silent(...args: Parameters<FastifyBaseLogger['silent']>): void {
+    this.#real().silent(...args);
+  }
 
   child(bindings: Bindings, options?: ChildOptions): FastifyBaseLogger {
     return this.#real().child(bindings, options);
