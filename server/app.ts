@@ -4,6 +4,7 @@ import Fastify, {
   LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
+import { lazySerializers, lazyValidators } from './http/lazy-compilers';
 import { DEFAULT_CONFIG, type Config } from './config';
 import { HttpProblem, PROBLEM_CONTENT_TYPE } from './http/problem';
 import { JSON_MEDIA_TYPES, parseJsonBody } from './http/json-body';
@@ -209,6 +210,8 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     // Report unknown query parameters and fields instead of silently dropping them.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
     exposeHeadRoutes: true,
+    // Each route's validator and serializer compiled on its first request, not all at start (idle memory).
+    schemaController: { compilersFactory: { buildValidator: lazyValidators(), buildSerializer: lazySerializers() } },
     // During shutdown new requests get a problem with Retry-After (server/http/shutdown-answer.ts), not Fastify's bare 503.
     return503OnClosing: false,
     keepAliveTimeout: config.keepAliveTimeoutMs,

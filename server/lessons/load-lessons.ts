@@ -24,14 +24,15 @@ export function walkthroughsDir(lessonsDir: string): string {
   return existsSync(nested) && statSync(nested).isDirectory() ? nested : lessonsDir;
 }
 
-let compiled: ReturnType<Ajv2020['compile']> | undefined;
-function schemaValidator(): ReturnType<Ajv2020['compile']> {
-  compiled ??= new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(LESSON_SCHEMA_PATH, 'utf8')) as object);
-  return compiled;
+type Validator = ReturnType<Ajv2020['compile']>;
+
+/** The lesson schema's validator, compiled for one loading and then dropped: the server checks lessons once, at start. */
+function schemaValidator(): Validator {
+  return new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(LESSON_SCHEMA_PATH, 'utf8')) as object);
 }
 
 /** Parses and checks one lesson file's text; throws LessonFileError naming `path` and the field. */
-export function parseLesson(text: string, path: string): Lesson {
+export function parseLesson(text: string, path: string, validate: Validator = schemaValidator()): Lesson {
   const parts = splitFrontMatter(text);
   if (!parts) throw new LessonFileError(`${path} must start with front matter: a line "---", the lesson in YAML, and another line "---".`);
   let data: unknown;
@@ -40,7 +41,6 @@ export function parseLesson(text: string, path: string): Lesson {
   } catch (error) {
     throw new LessonFileError(`${path}: the front matter is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
-  const validate = schemaValidator();
   if (!validate(data)) {
     const problems = (validate.errors ?? []).slice(0, PROBLEMS_SHOWN).map((e) => {
       const where = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : 'the front matter';
@@ -65,11 +65,12 @@ export function loadLessons(lessonsDir: string): Lesson[] {
   if (files.length === 0) throw new LessonFileError(`${dir} holds no lesson files (*.md). lessons/README.md shows how to write one.`);
   if (files.length > LESSON_LIMITS.lessons) throw new LessonFileError(`${dir} holds ${files.length} lesson files; at most ${LESSON_LIMITS.lessons} are allowed.`);
   const lessons: Lesson[] = [];
+  const validate = schemaValidator();
   for (const file of files) {
     const path = join(dir, file);
     const size = statSync(path).size;
     if (size > LESSON_LIMITS.fileBytes) throw new LessonFileError(`${path} is ${size} bytes; a lesson file may have at most ${LESSON_LIMITS.fileBytes}. Split it into two lessons.`);
-    const lesson = parseLesson(readFileSync(path, 'utf8'), path);
+    const lesson = parseLesson(readFileSync(path, 'utf8'), path, validate);
     const sameId = lessons.find((l) => l.id === lesson.id);
     if (sameId) throw new LessonFileError(`${path}: another lesson already has the id "${lesson.id}". Ids appear in links (/lessons/<id>), so each must be unique.`);
     const sameOrder = lessons.find((l) => l.order === lesson.order);

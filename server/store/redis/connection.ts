@@ -6,7 +6,7 @@
 // never a crash and never a wait: commands fail at once while the connection is down (no offline queue)
 // or after COMMAND_TIMEOUT_MS when Redis stops answering. The client reconnects by itself, and requests
 // are served again as soon as Redis is back.
-import { Redis, ReplyError } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { HttpProblem } from '../../http/problem';
 
 /** Longest wait for one Redis command before the request is answered 503. */
@@ -39,6 +39,8 @@ function redactUrl(url: string): string {
 /** Connects to Redis; resolves once connected, or after `waitMs` (requests then get 503 until it is up). */
 export async function connectRedis(url: string, log: RedisLog, waitMs = 3_000): Promise<SharedRedis> {
   const where = redactUrl(url);
+  // ioredis is loaded here, only with REDIS_URL: a process without it never holds the client's code.
+  const { Redis } = await import('ioredis');
   const client = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
@@ -80,6 +82,8 @@ export async function viaRedis<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
+    // Loaded already (a client made this error); imported here so that a process without Redis never loads it.
+    const { ReplyError } = await import('ioredis');
     if (error instanceof ReplyError && !/^(LOADING|BUSY|MASTERDOWN|OOM)/.test((error as Error).message)) throw error;
     throw new HttpProblem(
       'service-unavailable',
