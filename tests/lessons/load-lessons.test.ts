@@ -1,12 +1,12 @@
 // Loading lesson files: a good folder loads in order; a broken file stops the start with a message that
 // names the file, the field and the fix — an instructor never meets a blank step in class.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
-import { PROJECT_ROOT } from '../../server/client-build';
+import { buildServer, PROJECT_ROOT } from '../../server/client-build';
 import { ConfigError } from '../../server/config';
 import { LESSON_LIMITS, splitFrontMatter } from '../../server/protocol/lesson-format';
 import { LESSON_SCHEMA_PATH, LessonFileError, loadLessons } from '../../server/lessons/load-lessons';
@@ -90,19 +90,41 @@ describe('a broken lesson file stops the start, saying what to fix', () => {
   });
 });
 
+/** Starts the server from `args` with LESSONS_DIR set to `dir`; resolves with how it exited. */
+function startWith(args: string[], dir: string): Promise<{ code: number | null; stderr: string }> {
+  const env = { ...process.env, LESSONS_DIR: dir, PORT: '0', HOST: '127.0.0.1' };
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { env, timeout: 30_000 }, (error, _stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stderr }),
+    );
+  });
+}
+
 describe('npm start with LESSONS_DIR pointing at a broken lesson', () => {
+  const broken = () => folder({ 'a.md': lessonText().replace('goal: { status: 200 }', 'goal: { status: 200, method: GET }') });
+  const message = /^Cannot start: .*a\.md: steps\[0\] \("Ask for the books"\)\.goal must have exactly one condition, but has status and method/;
+
   it('exits at once with the file and the field to fix, and no stack trace', async () => {
-    const dir = folder({ 'a.md': lessonText().replace('goal: { status: 200 }', 'goal: { status: 200, method: GET }') });
-    const env = { ...process.env, LESSONS_DIR: dir, PORT: '0', HOST: '127.0.0.1' };
-    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'server', 'main.ts')], { env, timeout: 30_000 }, (error, _stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stderr }),
-      );
-    });
+    const result = await startWith(['--import', 'tsx', join(PROJECT_ROOT, 'server', 'main.ts')], broken());
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^Cannot start: .*a\.md: steps\[0\] \("Ask for the books"\)\.goal must have exactly one condition, but has status and method/);
+    expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
+
+  it('says the same from the compiled server, which reads the lessons in a worker thread', async () => {
+    // A build of its own inside dist/ (packages resolve from the project), so no other test's build is disturbed.
+    const outDir = mkdtempSync(join(PROJECT_ROOT, 'dist', 'lessons-test-server-'));
+    try {
+      await buildServer(outDir);
+      expect(existsSync(join(outDir, 'course-data-worker.js'))).toBe(true);
+      const result = await startWith([join(outDir, 'main.js')], broken());
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('the format', () => {

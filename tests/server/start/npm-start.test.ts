@@ -106,6 +106,19 @@ describe('npm start', () => {
     expect(page.headers['cache-control']).toBe('no-cache');
   });
 
+  it('serves the lessons and the reference data, read at start in a worker thread', async () => {
+    const lessons = await request(`${origin}/app/lessons`);
+    expect(lessons.statusCode).toBe(200);
+    const list = (await lessons.body.json()) as { id: string }[];
+    expect(list.length).toBeGreaterThan(10);
+    const first = await request(`${origin}/app/lessons/${list[0]!.id}`);
+    expect(first.statusCode).toBe(200);
+    expect(((await first.body.json()) as { steps: unknown[] }).steps.length).toBeGreaterThan(0);
+    const codes = await request(`${origin}/app/reference/status-codes`);
+    expect(codes.statusCode).toBe(200);
+    expect(((await codes.body.json()) as { statusCodes: { code: number }[] }).statusCodes.some((entry) => entry.code === 404)).toBe(true);
+  });
+
   it('logs JSON lines when its output is not a terminal', () => {
     const lines = started.output().split('\n').filter((line) => line.startsWith('{'));
     expect(lines.length).toBeGreaterThan(0);
