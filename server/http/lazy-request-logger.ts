@@ -8,6 +8,11 @@ import type { FastifyChildLoggerFactory } from 'fastify/types/logger';
 type Bindings = Parameters<FastifyBaseLogger['child']>[0];
 type ChildOptions = Parameters<FastifyBaseLogger['child']>[1];
 
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+// The level methods are added to the prototype below.
+interface LazyChildLogger extends Pick<FastifyBaseLogger, (typeof LEVELS)[number]> {}
+
 class LazyChildLogger {
   #parent: FastifyBaseLogger;
   #bindings: Bindings;
@@ -20,7 +25,8 @@ class LazyChildLogger {
     this.#options = options;
   }
 
-  #real(): FastifyBaseLogger {
+  /** The request's real pino child, made on first use. */
+  real(): FastifyBaseLogger {
     return (this.#child ??= this.#parent.child(this.#bindings, this.#options));
   }
 
@@ -29,36 +35,23 @@ class LazyChildLogger {
   }
 
   set level(level: string) {
-    this.#real().level = level;
-  }
-
-  // Methods on the prototype, not arrow functions in fields: a request's stand-in is one small object, with no
-  // closures made for it.
-  fatal(...args: Parameters<FastifyBaseLogger['fatal']>): void {
-    this.#real().fatal(...args);
-  }
-  error(...args: Parameters<FastifyBaseLogger['error']>): void {
-    this.#real().error(...args);
-  }
-  warn(...args: Parameters<FastifyBaseLogger['warn']>): void {
-    this.#real().warn(...args);
-  }
-  info(...args: Parameters<FastifyBaseLogger['info']>): void {
-    this.#real().info(...args);
-  }
-  debug(...args: Parameters<FastifyBaseLogger['debug']>): void {
-    this.#real().debug(...args);
-  }
-  trace(...args: Parameters<FastifyBaseLogger['trace']>): void {
-    this.#real().trace(...args);
-  }
-  silent(...args: Parameters<FastifyBaseLogger['silent']>): void {
-    this.#real().silent(...args);
+    this.real().level = level;
   }
 
   child(bindings: Bindings, options?: ChildOptions): FastifyBaseLogger {
-    return this.#real().child(bindings, options);
+    return this.real().child(bindings, options);
   }
+}
+
+// One method per level on the prototype, not arrow functions in fields: a request's stand-in is one small
+// object, with no closures made for it.
+for (const level of LEVELS) {
+  Object.defineProperty(LazyChildLogger.prototype, level, {
+    value(this: LazyChildLogger, ...args: unknown[]) {
+      const real = this.real();
+      (real[level] as (...line: unknown[]) => void).apply(real, args);
+    },
+  });
 }
 
 export const lazyChildLogger: FastifyChildLoggerFactory = (logger, bindings, options) =>
