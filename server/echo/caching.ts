@@ -3,7 +3,8 @@
 // reaches only this server.
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { request as undiciRequest } from 'undici';
+import type { Dispatcher } from 'undici';
+import { loadUndici } from '../http/lazy-undici';
 import { HttpProblem } from '../http/problem';
 import { ALL_METHODS, READ_ONLY, endpoint, type EchoRoute } from './endpoint';
 import { COURSE_LIMITS, ECHO_LIMITS } from './limits';
@@ -92,8 +93,9 @@ async function proxy(request: FastifyRequest<{ Params: Record<string, string> }>
     'x-forwarded-host': request.headers.host ?? 'localhost',
   });
   const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;
-  let upstream: Awaited<ReturnType<typeof undiciRequest>>;
+  let upstream: Dispatcher.ResponseData;
   let answer: Buffer;
+  const { request: undiciRequest } = await loadUndici();
   try {
     upstream = await undiciRequest(`http://${host}:${request.socket.localPort}${rest}`, {
       method: request.method as never,

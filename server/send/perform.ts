@@ -1,7 +1,8 @@
 // Performs a learner's request with undici and returns the transcript: each hop's exact bytes,
 // parsed parts and timings. Redirects are followed only when asked, each hop its own exchange.
 import { randomUUID } from 'node:crypto';
-import { Client, errors as undiciErrors, type Dispatcher } from 'undici';
+import type { Client, Dispatcher } from 'undici';
+import { loadUndici } from '../http/lazy-undici';
 import type { Exchange, Transcript, WireHeader } from '../protocol/api-types';
 import { HttpProblem } from '../http/problem';
 import { decodeBody } from './body-decode';
@@ -193,6 +194,7 @@ async function performHop(input: SendInput, target: Target, context: SendContext
     cancelHop(cancel, reason);
     receiver.abort(reason);
   }, budgetMs);
+  const { Client, errors: undiciErrors } = await loadUndici();
   const client = new Client(target.url.origin, {
     connect: wireConnector(target, context.own, context.deps, recording, cancel),
     // Our own timer (above) ends the exchange; undici's are a backstop just behind it.
