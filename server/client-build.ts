@@ -67,10 +67,6 @@ export async function buildServer(outDir = SERVER_DIST): Promise<void> {
     configFile: join(PROJECT_ROOT, 'vite.config.ts'),
     logLevel: 'warn',
     publicDir: false,
-    // TypeBox is bundled in: as a package it is 373 ES modules loaded at start (its type engine, one module a
-    // file, and an error-message table per language), each a module record and a script V8 keeps; bundled, only
-    // what the server uses is there, in one script.
-    ssr: { noExternal: ['typebox'] },
     build: {
       ssr: true,
       outDir,
