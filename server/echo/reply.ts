@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem } from '../http/problem';
 import { parseCookies } from '../services/cookies';
 import { SANDBOX_COOKIE } from '../services/sandboxes';
-import { bodyFields, headersObject, multiDict, reconstructRaw, type MultipartPart } from './request-echo';
+import { bodyFields, bodyText, headersObject, multiDict, reconstructRaw, type MultipartPart } from './request-echo';
 import { clientOf, parsedOrigin, publicOrigin, realAddress } from '../services/client-address';
 
 declare module 'fastify' {
@@ -55,8 +55,9 @@ function fullUrl(request: FastifyRequest): string {
   return `${publicOrigin(request) ?? `${request.protocol}://localhost`}${request.url}`;
 }
 
-export function rawOf(request: FastifyRequest): string {
-  return reconstructRaw({ method: request.method, url: request.url, httpVersion: request.raw.httpVersion, rawHeaders: request.raw.rawHeaders, body: bodyOf(request) });
+/** The request as it arrived (`text`: its body as bodyText gives it, when the caller has it already). */
+export function rawOf(request: FastifyRequest, text?: string | null): string {
+  return reconstructRaw({ method: request.method, url: request.url, httpVersion: request.raw.httpVersion, rawHeaders: request.raw.rawHeaders, body: bodyOf(request), text });
 }
 
 export function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
@@ -76,14 +77,17 @@ export function query(request: FastifyRequest): URLSearchParams {
 
 /** The full httpbin echo of a request (the /anything shape) plus `raw`. */
 export function echoOf(request: FastifyRequest) {
+  const body = bodyOf(request);
+  // Decoded once, for data, json and raw.
+  const text = bodyText(body);
   return {
     args: multiDict(query(request)),
-    ...bodyFields(request.headers['content-type'], bodyOf(request), request.multipartParts),
+    ...bodyFields(request.headers['content-type'], body, request.multipartParts, text),
     headers: headersObject(request.raw.rawHeaders),
     method: request.method,
     origin: realAddress(request),
     url: fullUrl(request),
-    raw: rawOf(request),
+    raw: rawOf(request, text),
   };
 }
 

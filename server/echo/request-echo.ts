@@ -89,17 +89,11 @@ function isUtf8Text(bytes: Buffer): boolean {
   return isUtf8(bytes) && !bytes.includes(0);
 }
 
-/** A body's text once decoded (the echo shows it as data, parses it as JSON and puts it in raw): per body. */
-const DECODED = new WeakMap<Buffer, string | null>();
-
-/** The body as text, or null when it is not UTF-8 text (binary, or with a NUL byte). Decoded once per body. */
-function textOf(body: Buffer): string | null {
-  let text = DECODED.get(body);
-  if (text === undefined) {
-    text = isUtf8Text(body) ? body.toString('utf8') : null;
-    DECODED.set(body, text);
-  }
-  return text;
+/** The body as text, or null when it is not UTF-8 text (binary, or with a NUL byte). The echo decodes a body
+ *  once with this and hands the text to bodyFields and reconstructRaw (it shows it as data, parses it as JSON
+ *  and puts it in raw). */
+export function bodyText(body: Buffer): string | null {
+  return isUtf8Text(body) ? body.toString('utf8') : null;
 }
 
 export interface BodyFields {
@@ -109,8 +103,9 @@ export interface BodyFields {
   json: unknown;
 }
 
-/** httpbin's data, form, files and json for a body of the given Content-Type (`parts`: its multipart parts, read by readMultipart). */
-export function bodyFields(contentType: string | undefined, body: Buffer, parts?: readonly MultipartPart[]): BodyFields {
+/** httpbin's data, form, files and json for a body of the given Content-Type (`parts`: its multipart parts, read by
+ *  readMultipart; `decoded`: the body as bodyText gives it, when the caller has it already). */
+export function bodyFields(contentType: string | undefined, body: Buffer, parts?: readonly MultipartPart[], decoded?: string | null): BodyFields {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   const fields: BodyFields = { data: '', form: {}, files: {}, json: null };
   if (type === 'application/x-www-form-urlencoded') {
@@ -130,7 +125,7 @@ export function bodyFields(contentType: string | undefined, body: Buffer, parts?
   }
   if (body.length === 0) return fields;
   // Text as text; anything else as a base64 data URL, as httpbin does.
-  const text = textOf(body);
+  const text = decoded === undefined ? bodyText(body) : decoded;
   fields.data = text ?? `data:application/octet-stream;base64,${body.toString('base64')}`;
   try {
     // JSON nested deeper than anyone writes by hand is shown as data only: echoing it back as JSON would
@@ -183,6 +178,8 @@ export interface RawRequest {
   httpVersion: string;
   rawHeaders: readonly string[];
   body: Buffer;
+  /** The body as bodyText gives it, when the caller has it already. */
+  text?: string | null;
 }
 
 /**
@@ -195,6 +192,6 @@ export function reconstructRaw(request: RawRequest): string {
   for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) lines.push(`${request.rawHeaders[i]}: ${request.rawHeaders[i + 1]}`);
   const head = `${lines.join('\r\n')}\r\n\r\n`;
   if (request.body.length === 0) return head;
-  const text = textOf(request.body);
+  const text = request.text === undefined ? bodyText(request.body) : request.text;
   return text !== null ? head + text : `${head}[${request.body.length} bytes of binary data, base64: ${request.body.toString('base64')}]`;
 }
