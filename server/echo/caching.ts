@@ -170,5 +170,6 @@ export const CACHING: readonly EchoRoute[] = [
   endpoint(
     { path: '/proxy/*', methods: ALL_METHODS, group: 'caching', description: `A reverse proxy in front of this server: forwards the rest of the path with Via and Forwarded/X-Forwarded-For, answers 502 when the server behind it fails and 504 after ${COURSE_LIMITS.gatewayTimeoutMs / 1000} s, and keeps a shared cache (s-maxage, max-age; never private) with Age and X-Cache.`, teaches: 'Proxies, gateways, 502 and 504, shared caches.', samples: ['/proxy/get', '/proxy/cache/60'] },
     proxy,
+    { relaysOwnAnswers: true },
   ),
 ];

@@ -15,9 +15,12 @@ export type EchoHandler = (request: EchoRequest, reply: FastifyReply) => unknown
 export interface EchoRoute {
   endpoint: EchoEndpoint;
   handler: EchoHandler;
+  /** Relays this server's own answers (the course's reverse proxy): they were checked when this server made
+   *  them, so on the way out they are only made inert (server/echo/outgoing-check.ts). */
+  relaysOwnAnswers?: boolean;
 }
 
 /** One echo endpoint: what it is (for the index) and how it answers. */
-export function endpoint(metadata: EchoEndpoint, handler: EchoHandler): EchoRoute {
-  return { endpoint: metadata, handler };
+export function endpoint(metadata: EchoEndpoint, handler: EchoHandler, options: { relaysOwnAnswers?: boolean } = {}): EchoRoute {
+  return { endpoint: metadata, handler, ...options };
 }

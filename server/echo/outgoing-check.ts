@@ -41,30 +41,43 @@ function headerProblem(name: string, value: string, own: () => string): string |
   return problem;
 }
 
+type OnSendDone = (error: Error | null, payload?: unknown) => void;
+
+/** Replaces the answer with a problem saying why this header line may not go out. */
+function refuse(request: FastifyRequest, reply: FastifyReply, name: string, value: string, problem: string, done: OnSendDone): void {
+  for (const set of Object.keys(reply.getHeaders())) reply.removeHeader(set);
+  const refusal = new HttpProblem('unsafe-response', `The sandbox will not send ${name}: ${value.slice(0, 200)} here: ${problem}.`, { extra: { header: name } });
+  reply.code(refusal.status).type(PROBLEM_CONTENT_TYPE).headers(THIRD_PARTY_HEADERS);
+  done(null, JSON.stringify(refusal.toJSON(request.url), null, 2));
+}
+
 /** The echo's onSend hook: every header checked, the inert headers added, or a problem in place of the answer.
  *  Synchronous (no promise and microtask per answer). */
-export function checkOutgoing(request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: Error | null, payload?: unknown) => void): void {
-  // The course's reverse proxy relays this server's own answers (the echo's already checked on the way in,
-  // the toy API's log-in cookie as the lesson on sessions through a proxy needs): only made inert here.
-  const relayed = request.routeOptions.url === '/proxy/*';
-  if (!relayed) {
-    // Redirects may only lead to this server, as the connection reached it, never to a Host made up by the client.
-    let origin: string | undefined;
-    const own = () => (origin ??= ownOrigin(request));
-    const headers = reply.getHeaders();
-    for (const name in headers) {
-      const value = headers[name];
-      for (const one of Array.isArray(value) ? value : [value]) {
-        const problem = one === undefined ? undefined : headerProblem(name, String(one), own);
-        if (!problem) continue;
-        for (const set of Object.keys(reply.getHeaders())) reply.removeHeader(set);
-        const refusal = new HttpProblem('unsafe-response', `The sandbox will not send ${name}: ${String(one).slice(0, 200)} here: ${problem}.`, { extra: { header: name } });
-        reply.code(refusal.status).type(PROBLEM_CONTENT_TYPE).headers(THIRD_PARTY_HEADERS);
-        done(null, JSON.stringify(refusal.toJSON(request.url), null, 2));
-        return;
+export function checkOutgoing(request: FastifyRequest, reply: FastifyReply, payload: unknown, done: OnSendDone): void {
+  // Redirects may only lead to this server, as the connection reached it, never to a Host made up by the client.
+  let origin: string | undefined;
+  const own = () => (origin ??= ownOrigin(request));
+  const headers = reply.getHeaders();
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (Array.isArray(value)) {
+      for (const one of value) {
+        const problem = headerProblem(name, String(one), own);
+        if (problem) return refuse(request, reply, name, String(one), problem, done);
       }
+      continue;
     }
+    const problem = headerProblem(name, String(value), own);
+    if (problem) return refuse(request, reply, name, String(value), problem, done);
   }
+  makeInert(request, reply, payload, done);
+}
+
+/** The onSend hook of the course's reverse proxy, which relays this server's own answers (the echo's, checked
+ *  when they were made; the toy API's log-in cookie, as the lesson on sessions through a proxy needs): they
+ *  are only made inert. */
+export function makeInert(_request: FastifyRequest, reply: FastifyReply, payload: unknown, done: OnSendDone): void {
   reply.headers(THIRD_PARTY_HEADERS);
   done(null, payload);
 }

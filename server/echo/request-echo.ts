@@ -24,17 +24,38 @@ function titleCased(name: string): string {
   return titled;
 }
 
-/** httpbin's `headers`: names title-cased, sorted, repeated headers joined with ",". */
+/** httpbin's `headers`: names title-cased, sorted, repeated headers joined with "," in the order they came.
+ *  (Built without a Map and its entry arrays: it runs on every echo.) */
 export function headersObject(rawHeaders: readonly string[]): Record<string, string> {
-  const merged = new Map<string, string>();
+  const names: string[] = [];
+  const order: number[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = titleCased(rawHeaders[i]!);
-    const value = rawHeaders[i + 1]!;
-    const before = merged.get(name);
-    merged.set(name, before === undefined ? value : `${before},${value}`);
+    names.push(titleCased(rawHeaders[i]!));
+    order.push(i >> 1);
   }
-  // fromEntries, not assignment: a header may be named __proto__. Names are distinct, so sorting by name alone is enough.
-  return Object.fromEntries([...merged].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+  // A stable sort: a repeated header's lines stay in their order.
+  if (order.length > 1) order.sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+  const result: Record<string, string> = {};
+  let name: string | undefined;
+  let joined = '';
+  for (const at of order) {
+    const value = rawHeaders[2 * at + 1]!;
+    if (names[at] === name) {
+      joined = `${joined},${value}`;
+      continue;
+    }
+    if (name !== undefined) setField(result, name, joined);
+    name = names[at];
+    joined = value;
+  }
+  if (name !== undefined) setField(result, name, joined);
+  return result;
+}
+
+/** result[name] = value, also for a header named __proto__ (which assignment would take as the prototype). */
+function setField(result: Record<string, string>, name: string, value: string): void {
+  if (name === '__proto__') Object.defineProperty(result, name, { value, enumerable: true, writable: true, configurable: true });
+  else result[name] = value;
 }
 
 /** httpbin's `args` (and urlencoded `form`): a value, or a list when the name repeats. */

@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ALL_METHODS, READ_ONLY, endpoint, type EchoRoute } from '../echo/endpoint';
 import { ECHO_BODY_LIMIT } from '../echo/limits';
-import { checkOutgoing } from '../echo/outgoing-check';
+import { checkOutgoing, makeInert } from '../echo/outgoing-check';
 import { readMultipart } from '../echo/request-echo';
 import { sendJson } from '../echo/reply';
 import { REQUEST_INSPECTION } from '../echo/anything';
@@ -30,7 +30,6 @@ const echo: FastifyPluginAsync = async (app) => {
     if (type && /^\s*multipart\/form-data\s*(;|$)/i.test(type)) request.multipartParts = await readMultipart(body, type);
     return body;
   });
-  app.addHook('onSend', checkOutgoing);
 
   const index = endpoint(
     { path: '/endpoints', methods: READ_ONLY, group: 'index', description: 'This list of echo endpoints.', teaches: 'An API can describe itself.', samples: ['/endpoints'] },
@@ -38,10 +37,12 @@ const echo: FastifyPluginAsync = async (app) => {
   );
   const routes = [...GROUPS.flat(), index];
   const endpoints = routes.map((route) => route.endpoint);
-  for (const { endpoint: { path, methods }, handler } of routes) {
+  for (const { endpoint: { path, methods }, handler, relaysOwnAnswers } of routes) {
     // Other methods get 405 with Allow, as httpbin answers.
     if (methods.length < ALL_METHODS.length) app.resources.declare(path, methods);
-    app.route({ method: [...methods] as never, url: path, bodyLimit: ECHO_BODY_LIMIT, schema: { hide: true }, handler: handler as never });
+    // Every answer's headers are checked on the way out (a hook per route: which check is chosen once, here).
+    const onSend = relaysOwnAnswers ? makeInert : checkOutgoing;
+    app.route({ method: [...methods] as never, url: path, bodyLimit: ECHO_BODY_LIMIT, schema: { hide: true }, onSend, handler: handler as never });
   }
 };
 
