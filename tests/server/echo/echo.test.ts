@@ -185,6 +185,12 @@ describe('pure helpers', () => {
     expect(titleCase('x-custom-HEADER')).toBe('X-Custom-Header');
     expect(headersObject(['user-agent', 'a', 'Accept', '*/*', 'x-dup', '1', 'X-Dup', '2'])).toEqual({ Accept: '*/*', 'User-Agent': 'a', 'X-Dup': '1,2' });
   });
+  it('keeps a repeated header in arrival order, in sorted place, and a header named __proto__ as a field', () => {
+    const echoed = headersObject(['x-b', '3', 'X-A', '1', '__proto__', 'p', 'x-b', '1', 'Host', 'h', 'x-a', '2', 'x-b', '2']);
+    expect(JSON.stringify(echoed)).toBe('{"Host":"h","X-A":"1,2","X-B":"3,1,2","__proto__":"p"}');
+    expect(Object.getPrototypeOf(echoed)).toBe(Object.prototype);
+    expect(headersObject([])).toEqual({});
+  });
   it('reconstructs a request', () => {
     expect(reconstructRaw({ method: 'GET', url: '/x', httpVersion: '1.1', rawHeaders: ['Host', 'h'], body: Buffer.from('hi') })).toBe('GET /x HTTP/1.1\r\nHost: h\r\n\r\nhi');
   });
