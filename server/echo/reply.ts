@@ -15,8 +15,11 @@ declare module 'fastify' {
   }
 }
 
+/** The body of a request that has none (a GET's): one, not a new Buffer per echo. Zero bytes long, nothing in it can change. */
+const NO_BODY = Buffer.alloc(0);
+
 export function bodyOf(request: FastifyRequest): Buffer {
-  return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  return Buffer.isBuffer(request.body) ? request.body : NO_BODY;
 }
 
 function isLoopbackOrOwn(hostname: string, localAddress: string): boolean {
@@ -64,11 +67,15 @@ export function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
   return reply.type('application/json').header('access-control-allow-origin', '*').send(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** The query string's parameters, in order. */
-export function query(request: FastifyRequest): URLSearchParams {
+/** Query parameters to read, not change: query() hands out one shared object for a URL without a query. */
+export type QueryParams = Omit<URLSearchParams, 'append' | 'delete' | 'set' | 'sort'>;
+const NO_PARAMS: QueryParams = new URLSearchParams();
+
+/** The query string's parameters, in order (the caller reads them; they are not to be changed). */
+export function query(request: FastifyRequest): QueryParams {
   const url = request.url;
   const at = url.indexOf('?');
-  if (at === -1) return new URLSearchParams();
+  if (at === -1) return NO_PARAMS;
   // The query as URL parsing gives it: up to a fragment, which URL parsing also takes care of (rare; a
   // client should not send one). Without one, the text after "?" reads the same as URL parsing reads it.
   if (url.includes('#', at)) return new URL(url, 'http://x').searchParams;

@@ -59,7 +59,7 @@ function setField(result: Record<string, string>, name: string, value: string): 
 }
 
 /** httpbin's `args` (and urlencoded `form`): a value, or a list when the name repeats. */
-export function multiDict(params: URLSearchParams): Record<string, string | string[]> {
+export function multiDict(params: Iterable<[string, string]>): Record<string, string | string[]> {
   const result: Record<string, string | string[]> = {};
   for (const [name, value] of params) {
     const existing = result[name];
