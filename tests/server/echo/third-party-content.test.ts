@@ -27,6 +27,25 @@ describe('echo responses are inert and never act as the app', () => {
     expect(response.headers['content-type']).toContain('application/problem+json');
   });
 
+  it.each(['HEAD', 'DELETE'])('a %s gets the same checks: an off-site Location is refused, the answer made inert', async (method) => {
+    const path = method === 'HEAD' ? '/response-headers?Location=https://evil.example/' : '/redirect-to?url=https://evil.example/';
+    const response = await call(server, path, { method });
+    expect(response.status).toBe(400);
+    expect(response.headers.location).toBeUndefined();
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.headers['content-security-policy']).toContain('sandbox');
+  });
+
+  it('the course proxy relays this server\'s own answers made inert, and its own refusal too', async () => {
+    const relayed = await call(server, '/proxy/get');
+    expect(relayed.status).toBe(200);
+    expect(relayed.headers['content-security-policy']).toContain('sandbox');
+    expect(relayed.headers['x-content-type-options']).toBe('nosniff');
+    const loop = await call(server, '/proxy/proxy/get');
+    expect(loop.status).toBe(400);
+    expect(loop.headers['content-security-policy']).toContain('sandbox');
+  });
+
   it('still redirects to paths on this server, and absolute-redirect to itself', async () => {
     expect((await call(server, '/redirect-to?url=/get&status_code=307')).headers.location).toBe('/get');
     const absolute = await call(server, '/absolute-redirect/1');
