@@ -97,7 +97,8 @@ function childPids(pid: number): number[] {
   }
 }
 
-/** The process below `root` running dist/server/main.js. */
+/** The process below `root` running dist/server/main.js: node itself, whose argument is the script, not the shell
+ *  whose one argument is the whole `npm start` command line ending in it. */
 function servingPid(root: number): number | undefined {
   const queue = [root];
   while (queue.length) {
@@ -108,7 +109,7 @@ function servingPid(root: number): number | undefined {
     } catch {
       // Gone.
     }
-    if (argv.some((arg) => arg.endsWith('dist/server/main.js'))) return pid;
+    if (argv.some((arg) => arg === 'dist/server/main.js' || arg.endsWith('/dist/server/main.js'))) return pid;
     queue.push(...childPids(pid));
   }
   return undefined;
