@@ -110,7 +110,10 @@ test.describe('room codes under guessing', () => {
       await teacher.goto(origin);
       await teacher.getByRole('button', { name: 'Classroom' }).click();
       await teacher.getByRole('button', { name: 'Start a room' }).click();
+      // The room's view first: until it replaces the forms, "Room code" is the join form's empty input.
+      await expect(teacher.getByText('0 students joined')).toBeVisible();
       const code = (await teacher.getByLabel('Room code').textContent())!.trim();
+      expect(code).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
       const qrLink = await teacher.getByLabel(/Join link to share/).inputValue();
       await teacher.screenshot({ path: testInfo.outputPath('room-1280.png') });
 
