@@ -57,19 +57,18 @@ export function checkOutgoing(request: FastifyRequest, reply: FastifyReply, payl
   // Redirects may only lead to this server, as the connection reached it, never to a Host made up by the client.
   let origin: string | undefined;
   const own = () => (origin ??= ownOrigin(request));
+  /** Whether this header line was refused (the answer is then a problem saying why). */
+  const refused = (name: string, text: string): boolean => {
+    const problem = headerProblem(name, text, own);
+    if (problem) refuse(request, reply, name, text, problem, done);
+    return problem !== undefined;
+  };
   const headers = reply.getHeaders();
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined) continue;
-    if (Array.isArray(value)) {
-      for (const one of value) {
-        const problem = headerProblem(name, String(one), own);
-        if (problem) return refuse(request, reply, name, String(one), problem, done);
-      }
-      continue;
-    }
-    const problem = headerProblem(name, String(value), own);
-    if (problem) return refuse(request, reply, name, String(value), problem, done);
+    // A repeated header is a list of lines (no array made for the usual single line).
+    if (Array.isArray(value) ? value.some((one) => refused(name, String(one))) : refused(name, String(value))) return;
   }
   makeInert(request, reply, payload, done);
 }

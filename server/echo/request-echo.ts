@@ -52,20 +52,24 @@ export function headersObject(rawHeaders: readonly string[]): Record<string, str
   return result;
 }
 
-/** result[name] = value, also for a header named __proto__ (which assignment would take as the prototype). */
-function setField(result: Record<string, string>, name: string, value: string): void {
+/** result[name] = value, also for a name of __proto__ (which assignment would take as the prototype). */
+function setField<T>(result: Record<string, T>, name: string, value: T): void {
   if (name === '__proto__') Object.defineProperty(result, name, { value, enumerable: true, writable: true, configurable: true });
   else result[name] = value;
+}
+
+/** Adds a value under `name` as httpbin shows it: the value, or a list once the name repeats. */
+function addValue(result: Record<string, string | string[]>, name: string, value: string): void {
+  const existing = Object.hasOwn(result, name) ? result[name] : undefined;
+  if (existing === undefined) setField(result, name, value);
+  else if (Array.isArray(existing)) existing.push(value);
+  else setField(result, name, [existing, value]);
 }
 
 /** httpbin's `args` (and urlencoded `form`): a value, or a list when the name repeats. */
 export function multiDict(params: Iterable<[string, string]>): Record<string, string | string[]> {
   const result: Record<string, string | string[]> = {};
-  for (const [name, value] of params) {
-    const existing = result[name];
-    if (existing === undefined) result[name] = value;
-    else result[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
-  }
+  for (const [name, value] of params) addValue(result, name, value);
   return result;
 }
 
@@ -139,8 +143,7 @@ export function bodyFields(contentType: string | undefined, body: Buffer, parts?
       const value = part.filename !== undefined && !isUtf8Text(part.data)
         ? `data:${part.contentType ?? 'application/octet-stream'};base64,${part.data.toString('base64')}`
         : part.data.toString('utf8');
-      const existing = target[part.name];
-      target[part.name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+      addValue(target, part.name, value);
     }
     return fields;
   }

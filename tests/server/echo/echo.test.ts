@@ -30,6 +30,22 @@ describe('/anything and friends', () => {
     expect(response.json.headers).toMatchObject({ Accept: '*/*', 'User-Agent': 'curl/7.88.1' });
   });
 
+  it('echoes a query parameter or form field named __proto__ like any other, repeated ones as lists', async () => {
+    const own = (object: object, name: string) => Object.getOwnPropertyDescriptor(object, name)?.value;
+    const query = await call(server, '/anything?__proto__=x&__proto__=y&a=1');
+    expect(own(query.json.args, '__proto__')).toEqual(['x', 'y']);
+    expect(query.json.args.a).toBe('1');
+    const form = await call(server, '/post', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '__proto__=f&b=2' });
+    expect(own(form.json.form, '__proto__')).toBe('f');
+    expect(form.json.form.b).toBe('2');
+    const multipart = await call(server, '/post', {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=B' },
+      body: '--B\r\nContent-Disposition: form-data; name="__proto__"\r\n\r\nm\r\n--B\r\nContent-Disposition: form-data; name="__proto__"\r\n\r\nn\r\n--B--\r\n',
+    });
+    expect(own(multipart.json.form, '__proto__')).toEqual(['m', 'n']);
+  });
+
   it('echoes a JSON body as data and json; broken JSON is data with json null', async () => {
     const good = await call(server, '/anything', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"widget","qty":3}' });
     expect(good.json).toMatchObject({ data: '{"name":"widget","qty":3}', json: { name: 'widget', qty: 3 }, method: 'POST' });
